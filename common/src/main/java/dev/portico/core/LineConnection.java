@@ -1,0 +1,351 @@
+package dev.portico.core;
+
+import dev.portico.core.tls.Tls;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One client connection: bounded line reading, buffered replies, raw byte streams for bulk data,
+ * and an in-place TLS upgrade. The only class that touches the socket's streams.
+ *
+ * <p>Reading belongs to the session's own thread. Writing is guarded by a lock because an FTP
+ * transfer thread and the shutdown path may write too.
+ */
+public final class LineConnection implements Closeable {
+
+    private static final int IAC = 255, SB = 250, SE = 240, WILL = 251, DONT = 254;
+    private static final int IN_BUFFER = 8192;
+    private static final int OUT_BUFFER = 8192;
+
+    private final long id;
+    private final String protocol;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final Instant started = Instant.now();
+    private final Limits limits;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+    private final byte[] buffer = new byte[IN_BUFFER];
+    private int pos, limit;
+    private byte[] line = new byte[128];
+
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private LineEnding ending = LineEnding.LENIENT;
+    private Charset charset = StandardCharsets.UTF_8;
+    private boolean telnetControl;
+    private int telnetState;           // 0 data, 1 after IAC, 2 after IAC WILL..DONT, 3 in SB, 4 IAC in SB
+    private volatile boolean awaitingCommand;
+    private volatile long lastActivity = System.currentTimeMillis();
+    private volatile String user;
+    private volatile boolean closed;
+
+    LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
+        this.id = id;
+        this.protocol = protocol;
+        this.limits = limits;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.local = (InetSocketAddress) socket.getLocalSocketAddress();
+        bind(socket);
+        setIdleTimeout(limits.idleTimeout().toMillis());
+    }
+
+    private void bind(Socket s) throws IOException {
+        s.setTcpNoDelay(true);   // replies are flushed whole; Nagle would only add latency
+        this.socket = s;
+        this.in = s.getInputStream();
+        this.out = new BufferedOutputStream(s.getOutputStream(), OUT_BUFFER);
+    }
+
+    // ---- identity and bookkeeping -------------------------------------------------------------
+
+    public long id() { return id; }
+    public String protocol() { return protocol; }
+    public InetSocketAddress remote() { return remote; }
+    public InetSocketAddress local() { return local; }
+    public Instant started() { return started; }
+    public Limits limits() { return limits; }
+    public String user() { return user; }
+    /** Records who logged in, for the session registry. */
+    public void user(String name) { this.user = name; }
+    public Instant lastActivity() { return Instant.ofEpochMilli(lastActivity); }
+    public long bytesIn() { return bytesIn.get(); }
+    public long bytesOut() { return bytesOut.get(); }
+    /** Adds bytes moved on a side channel (FTP data connections) to this session's counters. */
+    public void countTransfer(long in, long out) { bytesIn.addAndGet(in); bytesOut.addAndGet(out); touch(); }
+    public void touch() { lastActivity = System.currentTimeMillis(); }
+    /** True while the session is blocked waiting for the first byte of its next command. */
+    public boolean isAwaitingCommand() { return awaitingCommand; }
+    public boolean isClosed() { return closed; }
+
+    public void setLineEnding(LineEnding ending) { this.ending = ending; }
+    public void setCharset(Charset charset) { this.charset = charset; }
+
+    /**
+     * Makes {@link #readLine()} consume Telnet commands (RFC 854) as the FTP control connection
+     * requires (RFC 959 §4.1.3): IAC IAC is a literal 0xFF, every other IAC sequence, option
+     * negotiation and subnegotiation included, is dropped.
+     */
+    public void setTelnetControl(boolean on) { this.telnetControl = on; }
+
+    public void setIdleTimeout(long millis) throws IOException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(0, millis)));
+    }
+
+    // ---- reading ------------------------------------------------------------------------------
+
+    /**
+     * Reads one line without its line ending, or returns null at end of stream (a partial last
+     * line is dropped). A line longer than the limit is consumed to its end and reported by
+     * {@link LineTooLongException}; a bare line ending under {@link LineEnding#STRICT_CRLF} by
+     * {@link BareLineEndingException}. Either way the next call reads the next line.
+     *
+     * @throws java.net.SocketTimeoutException when the idle timeout passes
+     */
+    public String readLine() throws IOException {
+        int len = 0;
+        int max = limits.maxLineLength();
+        boolean tooLong = false, bare = false, pendingCr = false;
+        while (true) {
+            if (pos == limit) {
+                awaitingCommand = len == 0 && !tooLong && !pendingCr;
+                try {
+                    if (!fill()) return null;
+                } finally {
+                    awaitingCommand = false;
+                }
+            }
+            int b = buffer[pos++] & 0xff;
+            if (telnetControl && (b == IAC || telnetState != 0)) {
+                b = telnet(b);
+                if (b < 0) continue;
+            }
+            if (b == '\n') {
+                if (!pendingCr && ending == LineEnding.STRICT_CRLF) bare = true;
+                if (tooLong) throw new LineTooLongException(max);
+                if (bare) throw new BareLineEndingException();
+                return new String(line, 0, len, charset);
+            }
+            if (pendingCr) {
+                // A CR not followed by LF: data under LENIENT, an error under STRICT_CRLF.
+                if (ending == LineEnding.STRICT_CRLF) bare = true;
+                len = append(len, '\r', max);
+                if (len < 0) { tooLong = true; len = max; }
+            }
+            pendingCr = b == '\r';
+            if (!pendingCr) {
+                len = append(len, b, max);
+                if (len < 0) { tooLong = true; len = max; }
+            }
+        }
+    }
+
+    private int append(int len, int b, int max) {
+        if (len >= max) return -1;
+        if (len == line.length) line = Arrays.copyOf(line, Math.min(max, line.length * 2));
+        line[len] = (byte) b;
+        return len + 1;
+    }
+
+    /** Returns the data byte for {@code b}, or -1 when it belongs to a Telnet command. */
+    private int telnet(int b) {
+        switch (telnetState) {
+            case 0 -> { telnetState = 1; return -1; }               // b == IAC
+            case 1 -> {
+                if (b == IAC) { telnetState = 0; return IAC; }
+                telnetState = b == SB ? 3 : (b >= WILL && b <= DONT ? 2 : 0);
+                return -1;
+            }
+            case 2 -> { telnetState = 0; return -1; }               // option byte
+            case 3 -> { if (b == IAC) telnetState = 4; return -1; }
+            default -> { telnetState = b == SE ? 0 : 3; return -1; }
+        }
+    }
+
+    /** Whether bytes the client sent are waiting unread (used to batch pipelined replies). */
+    public boolean hasBufferedInput() {
+        return pos < limit;
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buffer, 0, buffer.length);
+        if (n < 0) return false;
+        pos = 0;
+        limit = n;
+        bytesIn.addAndGet(n);
+        touch();
+        return true;
+    }
+
+    /**
+     * The connection's input as raw bytes, starting right after the last line read, for message
+     * bodies and other bulk data. Shares the line reader's buffer, so nothing is lost between the
+     * two. Closing it does nothing.
+     */
+    public InputStream dataStream() {
+        return new InputStream() {
+            @Override public int read() throws IOException {
+                if (pos == limit && !fill()) return -1;
+                return buffer[pos++] & 0xff;
+            }
+            @Override public int read(byte[] b, int off, int n) throws IOException {
+                if (n == 0) return 0;
+                if (pos == limit && !fill()) return -1;
+                int k = Math.min(n, limit - pos);
+                System.arraycopy(buffer, pos, b, off, k);
+                pos += k;
+                return k;
+            }
+            @Override public int available() { return limit - pos; }
+        };
+    }
+
+    // ---- writing ------------------------------------------------------------------------------
+
+    /** Queues a reply without flushing; see {@link #flush()}. */
+    public void write(Reply reply) throws IOException {
+        writeText(reply.format());
+    }
+
+    /** Queues one line, CR LF added, without flushing. */
+    public void writeLine(String text) throws IOException {
+        writeText(text + "\r\n");
+    }
+
+    private void writeText(String text) throws IOException {
+        byte[] bytes = text.getBytes(charset);
+        writeLock.lock();
+        try {
+            out.write(bytes);
+            bytesOut.addAndGet(bytes.length);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Writes raw bytes without flushing (Telnet output, POP3 message bodies). */
+    public void writeBytes(byte[] b, int off, int len) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(b, off, len);
+            bytesOut.addAndGet(len);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public void flush() throws IOException {
+        writeLock.lock();
+        try {
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Writes and flushes a reply. */
+    public void send(Reply reply) throws IOException {
+        writeLock.lock();
+        try {
+            write(reply);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Writes and flushes one line, CR LF added. */
+    public void sendLine(String text) throws IOException {
+        writeLock.lock();
+        try {
+            writeLine(text);
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Sends a last line and closes, ignoring errors: for refusals, shutdown and kicks. */
+    public void closeWith(String lastLine) {
+        if (lastLine != null && !closed) {
+            try {
+                if (writeLock.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    try {
+                        socket.setSoLinger(true, 1);
+                        out.write((lastLine + "\r\n").getBytes(charset));
+                        out.flush();
+                    } finally {
+                        writeLock.unlock();
+                    }
+                }
+            } catch (IOException | InterruptedException ignored) {
+                // the peer is gone or slow; closing is all that is left to do
+            }
+        }
+        close();
+    }
+
+    // ---- TLS ----------------------------------------------------------------------------------
+
+    /**
+     * Upgrades this connection to TLS as the server side, in place. Call it after sending the
+     * "go ahead" reply. Bytes the client pipelined after the command are thrown away, never read
+     * as if they had come through TLS (RFC 3207 §4.2, the STARTTLS command-injection attacks).
+     *
+     * @return how many plaintext bytes were discarded
+     */
+    public int startTls(Tls tls) throws IOException {
+        flush();
+        int discarded = limit - pos;
+        pos = limit = 0;
+        telnetState = 0;
+        int timeout = socket.getSoTimeout();
+        SSLSocket ssl = tls.wrapServer(socket);
+        ssl.setSoTimeout(timeout);
+        ssl.startHandshake();
+        bind(ssl);
+        return discarded;
+    }
+
+    public boolean isSecure() {
+        return socket instanceof SSLSocket;
+    }
+
+    /** The TLS session of the control connection, or null before TLS. */
+    public SSLSession tlsSession() {
+        return socket instanceof SSLSocket s ? s.getSession() : null;
+    }
+
+    // ---- closing ------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing useful to do: the socket is gone either way
+        }
+    }
+
+    @Override
+    public String toString() {
+        return protocol + "-" + id + " " + remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
+}

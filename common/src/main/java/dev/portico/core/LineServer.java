@@ -1,0 +1,221 @@
+package dev.portico.core;
+
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.tls.Tls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Binds one listening socket and runs every accepted connection on its own virtual thread with
+ * plain blocking code. Knows nothing of any protocol: a {@link ConnectionHandler} serves each
+ * connection, and the protocol supplies the lines sent when a connection is refused or cut by a
+ * shutdown.
+ */
+public final class LineServer implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(LineServer.class);
+
+    /**
+     * @param protocol     name used in logs, thread names and the session registry ("ftp")
+     * @param address      where to listen; port 0 picks a free port
+     * @param limits       session and line limits
+     * @param refusalLine  sent before closing a connection over a limit or from a banned address
+     * @param shutdownLine sent to sessions still open when the server stops
+     * @param implicitTls  when not null, every connection starts with a TLS handshake (FTPS, POP3S)
+     */
+    public record Options(String protocol, InetSocketAddress address, Limits limits, String refusalLine,
+                          String shutdownLine, Tls implicitTls) {
+        public Options {
+            Objects.requireNonNull(protocol);
+            Objects.requireNonNull(address);
+            Objects.requireNonNull(limits);
+        }
+    }
+
+    private final Options options;
+    private final ConnectionHandler handler;
+    private final SessionRegistry registry;
+    private final LoginGuard guard;
+    private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private volatile ServerSocket serverSocket;
+    private Thread acceptor;
+
+    /** @param guard shared ban list checked at accept; may be null */
+    public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, LoginGuard guard) {
+        this.options = options;
+        this.handler = handler;
+        this.registry = registry;
+        this.guard = guard;
+    }
+
+    /** Binds and starts accepting; returns once the socket is bound, so {@link #port()} is valid. */
+    public LineServer start() throws IOException {
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        ss.bind(options.address(), 1024);
+        serverSocket = ss;
+        acceptor = Thread.ofPlatform().name(options.protocol() + "-accept").daemon(true).start(this::acceptLoop);
+        return this;
+    }
+
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Connections currently open on this server. */
+    public int liveCount() {
+        return live.size();
+    }
+
+    private void acceptLoop() {
+        ServerSocket ss = serverSocket;
+        while (!ss.isClosed()) {
+            Socket s;
+            try {
+                s = ss.accept();
+            } catch (IOException e) {
+                if (!ss.isClosed()) log.warn("{}: accept failed: {}", options.protocol(), e.toString());
+                continue;
+            }
+            InetAddress from = s.getInetAddress();
+            if (guard != null && guard.isBanned(from)) {
+                log.info("{}: refused {}: address banned", options.protocol(), from.getHostAddress());
+                Thread.ofVirtual().start(() -> refuse(s));
+                continue;
+            }
+            AtomicInteger mine = perAddress.computeIfAbsent(from, a -> new AtomicInteger());
+            int all = total.incrementAndGet(), fromThere = mine.incrementAndGet();
+            if (all > options.limits().maxSessions() || fromThere > options.limits().maxSessionsPerAddress()) {
+                log.info("{}: refused {}: session limit", options.protocol(), from.getHostAddress());
+                Thread.ofVirtual().start(() -> { refuse(s); release(from); });
+                continue;
+            }
+            long id = registry.nextId();
+            Thread.ofVirtual().name(options.protocol() + "-" + id).start(() -> run(id, s));
+        }
+    }
+
+    private void refuse(Socket s) {
+        try (s) {
+            s.setSoTimeout(2000);
+            if (options.refusalLine() != null) {
+                s.getOutputStream().write((options.refusalLine() + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+        } catch (IOException ignored) {
+            // refused peers that vanish first need no answer
+        }
+    }
+
+    private void release(InetAddress from) {
+        total.decrementAndGet();
+        perAddress.computeIfPresent(from, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private void run(long id, Socket s) {
+        InetAddress from = s.getInetAddress();
+        LineConnection c = null;
+        try {
+            Socket socket = s;
+            if (options.implicitTls() != null) {
+                s.setSoTimeout((int) Math.min(30_000, options.limits().idleTimeout().toMillis()));
+                var tls = options.implicitTls().wrapServer(s);
+                tls.startHandshake();
+                socket = tls;
+            }
+            c = new LineConnection(id, options.protocol(), socket, options.limits());
+            live.add(c);
+            registry.add(c);
+            if (serverSocket.isClosed()) {
+                c.closeWith(options.shutdownLine());
+                return;
+            }
+            log.info("{} connected to {}", c, options.protocol());
+            handler.serve(c);
+        } catch (SocketTimeoutException e) {
+            log.info("{}-{} idle timeout", options.protocol(), id);
+        } catch (SocketException | javax.net.ssl.SSLException e) {
+            log.debug("{}-{} connection ended: {}", options.protocol(), id, e.toString());
+        } catch (IOException e) {
+            log.info("{}-{} connection ended: {}", options.protocol(), id, e.toString());
+        } catch (RuntimeException | Error e) {
+            log.error("{}-{} session failed", options.protocol(), id, e);
+        } finally {
+            if (c != null) {
+                c.close();
+                live.remove(c);
+                registry.remove(c);
+                log.info("{} disconnected (in {} bytes, out {} bytes)", c, c.bytesIn(), c.bytesOut());
+            } else {
+                try { s.close(); } catch (IOException ignored) { /* already gone */ }
+            }
+            release(from);
+        }
+    }
+
+    /**
+     * Stops accepting, closes sessions that are waiting for a command at once, gives busy ones
+     * (a transfer, a message body) up to {@code grace} to finish, then closes the rest. Each
+     * closed session gets the shutdown line first.
+     */
+    public void stop(Duration grace) {
+        ServerSocket ss = serverSocket;
+        if (ss == null) return;
+        try {
+            ss.close();
+        } catch (IOException ignored) {
+            // closing a listener cannot fail in a way we could act on
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!live.isEmpty() && System.nanoTime() < deadline) {
+            for (LineConnection c : live) {
+                if (c.isAwaitingCommand()) c.closeWith(options.shutdownLine());
+            }
+            if (live.isEmpty()) break;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (LineConnection c : live) c.closeWith(options.shutdownLine());
+        if (acceptor != null) {
+            try {
+                acceptor.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(options.limits().shutdownGrace());
+    }
+}

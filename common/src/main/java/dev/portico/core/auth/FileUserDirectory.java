@@ -1,0 +1,234 @@
+package dev.portico.core.auth;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Users in one text file, a line each: {@code name:permissions:hash}, e.g.
+ * {@code alice:read,write:pbkdf2-sha256$600000$...}. Every change rewrites the file atomically
+ * (temporary file, fsync, rename), and a change made by another process ({@code portico user add}
+ * while the server runs) is picked up on the next lookup.
+ *
+ * <p>A slow hash per login would cap FTP sessions per second, so a successful check leaves an
+ * HMAC of (stored hash, password) under a random per-process key in memory; a later login with
+ * the same password matches that instead of re-running PBKDF2. No password is ever stored.
+ */
+public final class FileUserDirectory implements UserDirectory {
+
+    private record Entry(User user, String hash) {}
+
+    private final Path file;
+    private final PasswordHash hasher;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final SecretKeySpec cacheKey;
+    private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private volatile Map<String, Entry> entries = Map.of();
+    private volatile FileTime loadedStamp;
+    private volatile long loadedSize = -1;
+
+    public FileUserDirectory(Path file, PasswordHash hasher) throws IOException {
+        this.file = file;
+        this.hasher = hasher;
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+        reloadIfChanged();
+    }
+
+    public FileUserDirectory(Path file) throws IOException {
+        this(file, new PasswordHash());
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public Optional<User> find(String name) {
+        if (name == null) return Optional.empty();
+        Entry e = current().get(name.toLowerCase(Locale.ROOT));
+        return e == null ? Optional.empty() : Optional.of(e.user());
+    }
+
+    @Override
+    public Optional<User> authenticate(String name, char[] password) {
+        if (name == null || password == null) return Optional.empty();
+        String key = name.toLowerCase(Locale.ROOT);
+        Entry e = current().get(key);
+        if (e == null) {
+            // Same cost as a wrong password, so timing does not tell which names exist.
+            PasswordHash.verify(password, "pbkdf2-sha256$" + PasswordHash.DEFAULT_ITERATIONS / 10 + "$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
+            return Optional.empty();
+        }
+        byte[] mac = mac(e.hash(), password);
+        byte[] known = verified.get(key);
+        if (known != null && MessageDigest.isEqual(known, mac)) return Optional.of(e.user());
+        if (!PasswordHash.verify(password, e.hash())) return Optional.empty();
+        verified.put(key, mac);
+        return Optional.of(e.user());
+    }
+
+    @Override
+    public List<User> list() {
+        return current().values().stream().map(Entry::user).sorted(Comparator.comparing(User::name)).toList();
+    }
+
+    /** Adds a user, or fails if the name is taken. */
+    public User add(String name, char[] password, Set<Permission> permissions) throws IOException {
+        User u = new User(name.toLowerCase(Locale.ROOT), permissions);
+        update(m -> {
+            if (m.containsKey(u.name())) throw new IllegalArgumentException("user " + u.name() + " already exists");
+            m.put(u.name(), new Entry(u, hasher.hash(password)));
+        });
+        return u;
+    }
+
+    public void remove(String name) throws IOException {
+        update(m -> {
+            if (m.remove(name.toLowerCase(Locale.ROOT)) == null) throw new IllegalArgumentException("no user " + name);
+        });
+    }
+
+    public void setPassword(String name, char[] password) throws IOException {
+        update(m -> {
+            Entry e = m.get(name.toLowerCase(Locale.ROOT));
+            if (e == null) throw new IllegalArgumentException("no user " + name);
+            m.put(e.user().name(), new Entry(e.user(), hasher.hash(password)));
+        });
+    }
+
+    public void setPermissions(String name, Set<Permission> permissions) throws IOException {
+        update(m -> {
+            Entry e = m.get(name.toLowerCase(Locale.ROOT));
+            if (e == null) throw new IllegalArgumentException("no user " + name);
+            m.put(e.user().name(), new Entry(new User(e.user().name(), permissions), e.hash()));
+        });
+    }
+
+    private interface Change { void apply(Map<String, Entry> m); }
+
+    private void update(Change change) throws IOException {
+        lock.lock();
+        try {
+            reloadIfChanged();
+            Map<String, Entry> m = new LinkedHashMap<>(entries);
+            change.apply(m);
+            write(m);
+            entries = Map.copyOf(m);
+            verified.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Map<String, Entry> current() {
+        try {
+            reloadIfChanged();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entries;
+    }
+
+    private void reloadIfChanged() throws IOException {
+        FileTime stamp;
+        long size;
+        try {
+            stamp = Files.getLastModifiedTime(file);
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            entries = Map.of();
+            loadedStamp = null;
+            return;
+        }
+        if (stamp.equals(loadedStamp) && size == loadedSize) return;
+        lock.lock();
+        try {
+            Map<String, Entry> m = new LinkedHashMap<>();
+            int n = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                n++;
+                if (line.isBlank() || line.startsWith("#")) continue;
+                String[] f = line.split(":", 3);
+                if (f.length != 3) throw new IOException(file + " line " + n + ": expected name:permissions:hash");
+                m.put(f[0], new Entry(new User(f[0], parsePermissions(f[1])), f[2]));
+            }
+            entries = Map.copyOf(m);
+            loadedStamp = stamp;
+            loadedSize = size;
+            verified.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Parses {@code read,write,admin}; an empty string means no permissions. */
+    public static Set<Permission> parsePermissions(String text) {
+        Set<Permission> s = EnumSet.noneOf(Permission.class);
+        for (String p : text.split(",")) {
+            if (!p.isBlank()) s.add(Permission.valueOf(p.trim().toUpperCase(Locale.ROOT)));
+        }
+        return s;
+    }
+
+    private void write(Map<String, Entry> m) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        List<String> lines = new ArrayList<>();
+        lines.add("# Portico users: name:permissions:hash. Edit with `portico user`.");
+        for (Entry e : m.values()) {
+            String perms = String.join(",", e.user().permissions().stream().sorted()
+                    .map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+            lines.add(e.user().name() + ":" + perms + ":" + e.hash());
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: keep the default permissions
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        loadedStamp = Files.getLastModifiedTime(file);
+        loadedSize = Files.size(file);
+    }
+
+    private byte[] mac(String hash, char[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(cacheKey);
+            mac.update(hash.getBytes(StandardCharsets.US_ASCII));
+            mac.update((byte) 0);
+            mac.update(StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password)));
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 missing from the JDK", e);
+        }
+    }
+}

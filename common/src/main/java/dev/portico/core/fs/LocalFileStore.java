@@ -1,0 +1,177 @@
+package dev.portico.core.fs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A {@link FileStore} on a local directory. Every virtual path is resolved under the root and the
+ * real path of what exists is checked to stay inside it, so symbolic links cannot lead out.
+ */
+public final class LocalFileStore implements FileStore {
+
+    private final Path root;
+    private final boolean writable;
+
+    /** @param root created if missing */
+    public LocalFileStore(Path root, boolean writable) throws IOException {
+        Files.createDirectories(root);
+        this.root = root.toRealPath();
+        this.writable = writable;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /**
+     * The host path of a virtual path, refused when it (or the deepest part of it that exists)
+     * really lies outside the root.
+     */
+    Path resolve(VirtualPath v) throws IOException {
+        Path p = root;
+        for (String s : v.segments()) p = p.resolve(s);
+        Path existing = p;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
+        if (existing == null) throw new AccessDeniedException(v.toString());
+        Path real;
+        try {
+            real = existing.toRealPath();
+        } catch (NoSuchFileException e) {
+            // a dangling symbolic link: we cannot know where it leads, so refuse it
+            throw new AccessDeniedException(v.toString(), null, "dangling link");
+        }
+        if (!real.startsWith(root)) throw new AccessDeniedException(v.toString(), null, "outside the user's root");
+        return p;
+    }
+
+    private Path resolveForWrite(VirtualPath v) throws IOException {
+        if (!writable) throw new AccessDeniedException(v.toString(), null, "read-only");
+        if (v.isRoot()) throw new AccessDeniedException("/", null, "the root cannot be changed");
+        return resolve(v);
+    }
+
+    @Override
+    public FileEntry stat(VirtualPath path) throws IOException {
+        return entry(path.name(), resolve(path));
+    }
+
+    private FileEntry entry(String name, Path p) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        Object key = a.fileKey();
+        String id = key != null ? key.toString().replaceAll("[^0-9a-zA-Z]", "")
+                : Integer.toHexString(p.hashCode());
+        return new FileEntry(name, a.isDirectory(), a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toInstant(),
+                id, writable);
+    }
+
+    @Override
+    public List<FileEntry> list(VirtualPath directory) throws IOException {
+        Path dir = resolve(directory);
+        if (!Files.isDirectory(dir)) throw new NotDirectoryException(directory.toString());
+        List<FileEntry> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                try {
+                    if (!p.toRealPath().startsWith(root)) continue;   // links leading out are not shown
+                    out.add(entry(p.getFileName().toString(), p));
+                } catch (IOException e) {
+                    // vanished or dangling while listing: leave it out
+                }
+            }
+        }
+        out.sort(Comparator.comparing(FileEntry::name));
+        return out;
+    }
+
+    @Override
+    public FileChannel openRead(VirtualPath path) throws IOException {
+        Path p = resolve(path);
+        if (Files.isDirectory(p)) throw new AccessDeniedException(path.toString(), null, "is a directory");
+        return FileChannel.open(p, StandardOpenOption.READ);
+    }
+
+    @Override
+    public FileChannel openWrite(VirtualPath path, boolean append, long offset) throws IOException {
+        Path p = resolveForWrite(path);
+        if (Files.isDirectory(p)) throw new AccessDeniedException(path.toString(), null, "is a directory");
+        if (append) {
+            return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            ch.truncate(offset);
+            ch.position(offset);
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public VirtualPath createUnique(VirtualPath directory, String prefix) throws IOException {
+        for (int i = 0; i < 100; i++) {
+            VirtualPath v = directory.child(prefix + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+            try {
+                Files.createFile(resolveForWrite(v));
+                return v;
+            } catch (FileAlreadyExistsException e) {
+                // try another name
+            }
+        }
+        throw new IOException("no unique name found in " + directory);
+    }
+
+    @Override
+    public void createDirectory(VirtualPath path) throws IOException {
+        Files.createDirectory(resolveForWrite(path));
+    }
+
+    @Override
+    public void delete(VirtualPath path) throws IOException {
+        Files.delete(resolveForWrite(path));
+    }
+
+    @Override
+    public void rename(VirtualPath from, VirtualPath to) throws IOException {
+        Path a = resolveForWrite(from), b = resolveForWrite(to);
+        if (!Files.exists(a, LinkOption.NOFOLLOW_LINKS)) throw new NoSuchFileException(from.toString());
+        if (Files.isDirectory(b)) throw new FileAlreadyExistsException(to.toString());
+        if (Files.isDirectory(a) && b.startsWith(a)) throw new AccessDeniedException(to.toString(), null, "inside itself");
+        Files.move(a, b, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void copy(VirtualPath from, VirtualPath to) throws IOException {
+        Path a = resolve(from), b = resolveForWrite(to);
+        if (Files.isDirectory(a)) throw new AccessDeniedException(from.toString(), null, "is a directory");
+        Files.copy(a, b, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void setModified(VirtualPath path, Instant time) throws IOException {
+        Files.setLastModifiedTime(resolveForWrite(path), FileTime.from(time));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.portico.core.mail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+
+/** Every user's mailbox. SMTP delivers into it, POP3 and the shell read it. Thread-safe. */
+public interface MailStore {
+
+    /**
+     * Stores one message in every listed mailbox, all or none: when this returns, every copy is
+     * durable (fsync) and visible; when it throws, none is visible. The stream is read once, to
+     * its end, and should hold CR LF lines.
+     */
+    void deliver(Collection<String> users, InputStream message) throws IOException;
+
+    /**
+     * Opens a mailbox. An exclusive one (POP3, RFC 1939 §8) fails with
+     * {@link MailboxInUseException} while another exclusive one is open for the same user;
+     * a shared one never fails that way and cannot delete.
+     */
+    Mailbox open(String user, boolean exclusive) throws IOException;
+}

@@ -1,0 +1,246 @@
+package dev.portico.core.mail;
+
+import dev.portico.core.auth.User;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Standard Maildir under {@code ROOT/NAME/Maildir/{tmp,new,cur}}, so other tools can read it.
+ * A message is written once into {@code tmp/}, fsynced, then hard-linked into each recipient's
+ * {@code new/} (copied where links are impossible), and the directories are fsynced. Messages keep
+ * their CR LF line endings, so POP3 serves them byte for byte. File names follow the Maildir
+ * convention with Courier's {@code ,S=size}: {@code 1732245600.M123456P4242Q7.host,S=2048}.
+ */
+public final class MaildirMailStore implements MailStore {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+    private static final String HOST = hostName();
+
+    private final Path root;
+    private final Set<String> locked = ConcurrentHashMap.newKeySet();
+
+    public MaildirMailStore(Path root) throws IOException {
+        Files.createDirectories(root);
+        this.root = root;
+    }
+
+    /** The Maildir folder of a user. */
+    public Path maildir(String user) {
+        if (!User.isValidName(user)) throw new IllegalArgumentException("invalid mailbox name: " + user);
+        return root.resolve(user).resolve("Maildir");
+    }
+
+    private Path ensure(String user) throws IOException {
+        Path m = maildir(user);
+        for (String d : new String[]{"tmp", "new", "cur"}) Files.createDirectories(m.resolve(d));
+        return m;
+    }
+
+    @Override
+    public void deliver(Collection<String> users, InputStream message) throws IOException {
+        List<String> targets = List.copyOf(new LinkedHashSet<>(users));
+        if (targets.isEmpty()) throw new IllegalArgumentException("no recipients");
+        long now = System.currentTimeMillis();
+        String base = (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + HOST;
+        Path tmp = ensure(targets.get(0)).resolve("tmp").resolve(base);
+        List<Path> created = new ArrayList<>();
+        try {
+            long size = write(message, tmp);
+            String name = base + ",S=" + size;
+            for (String user : targets) {
+                Path dir = ensure(user);
+                Path target = dir.resolve("new").resolve(name);
+                place(tmp, dir, target);
+                created.add(target);
+            }
+            for (Path p : created) fsyncDirectory(p.getParent());
+        } catch (IOException | RuntimeException e) {
+            for (Path p : created) Files.deleteIfExists(p);
+            throw e;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static long write(InputStream in, Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) ch.write(b);
+                total += n;
+            }
+            ch.force(true);
+            return total;
+        }
+    }
+
+    /** Hard link where possible (one inode for all recipients), else a copy fsynced and renamed. */
+    private static void place(Path tmp, Path maildir, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+            return;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            // different file system or no links: fall through to a copy
+        }
+        Path copy = maildir.resolve("tmp").resolve(target.getFileName() + ".copy");
+        Files.copy(tmp, copy, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open directories; the rename is still done.
+            if (!(e instanceof java.nio.file.AccessDeniedException)) throw e;
+        }
+    }
+
+    @Override
+    public Mailbox open(String user, boolean exclusive) throws IOException {
+        Path dir = ensure(user);
+        if (exclusive && !locked.add(user)) throw new MailboxInUseException(user);
+        try {
+            return new MaildirMailbox(user, dir, exclusive);
+        } catch (IOException | RuntimeException e) {
+            if (exclusive) locked.remove(user);
+            throw e;
+        }
+    }
+
+    private final class MaildirMailbox implements Mailbox {
+        private final String user;
+        private final boolean exclusive;
+        private final Map<String, Path> files = new HashMap<>();
+        private final List<MessageInfo> messages = new ArrayList<>();
+        private boolean closed;
+
+        MaildirMailbox(String user, Path dir, boolean exclusive) throws IOException {
+            this.user = user;
+            this.exclusive = exclusive;
+            List<MessageInfo> found = new ArrayList<>();
+            for (String sub : new String[]{"new", "cur"}) {
+                try (Stream<Path> s = Files.list(dir.resolve(sub))) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        String name = p.getFileName().toString();
+                        if (name.startsWith(".")) continue;
+                        try {
+                            String uid = uid(name);
+                            files.put(uid, p);
+                            found.add(new MessageInfo(uid, sizeOf(name, p), Files.getLastModifiedTime(p).toInstant(),
+                                    sub.equals("cur")));
+                        } catch (NoSuchFileException e) {
+                            // removed by someone else while we looked
+                        }
+                    }
+                }
+            }
+            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(MessageInfo::uid));
+            messages.addAll(found);
+        }
+
+        @Override
+        public List<MessageInfo> messages() {
+            return List.copyOf(messages);
+        }
+
+        private Path path(String uid) throws NoSuchFileException {
+            Path p = files.get(uid);
+            if (p == null) throw new NoSuchFileException(uid);
+            return p;
+        }
+
+        @Override
+        public InputStream content(String uid) throws IOException {
+            return Files.newInputStream(path(uid));
+        }
+
+        @Override
+        public void markSeen(Collection<String> uids) throws IOException {
+            for (String uid : uids) {
+                Path p = path(uid);
+                String name = p.getFileName().toString();
+                String flags = name.contains(":2,") ? name.substring(name.indexOf(":2,") + 3) : "";
+                if (p.getParent().getFileName().toString().equals("cur") && flags.contains("S")) continue;
+                String newFlags = (flags + "S").chars().sorted().distinct()
+                        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+                Path target = p.getParent().resolveSibling("cur").resolve(uid + ":2," + newFlags);
+                Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                files.put(uid, target);
+            }
+        }
+
+        @Override
+        public void delete(Collection<String> uids) throws IOException {
+            if (!exclusive) throw new UnsupportedOperationException("a shared mailbox cannot delete");
+            for (String uid : uids) {
+                Files.deleteIfExists(path(uid));
+                files.remove(uid);
+                messages.removeIf(m -> m.uid().equals(uid));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            if (exclusive) locked.remove(user);
+        }
+    }
+
+    static String uid(String fileName) {
+        int colon = fileName.indexOf(':');
+        return colon < 0 ? fileName : fileName.substring(0, colon);
+    }
+
+    private static long sizeOf(String name, Path p) throws IOException {
+        int s = name.indexOf(",S=");
+        if (s >= 0) {
+            int end = s + 3;
+            while (end < name.length() && Character.isDigit(name.charAt(end))) end++;
+            if (end > s + 3) return Long.parseLong(name.substring(s + 3, end));
+        }
+        return Files.size(p);
+    }
+
+    private static String hostName() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = Files.readString(Path.of("/etc/hostname")).trim();
+            } catch (IOException | UncheckedIOException e) {
+                h = "localhost";
+            }
+        }
+        if (h.isBlank()) h = "localhost";
+        // Maildir: '/' and ':' cannot appear in the host part.
+        return h.replace("/", "\\057").replace(":", "\\072");
+    }
+}
