@@ -1,0 +1,234 @@
+package dev.portico.core;
+
+import dev.portico.testing.RawClient;
+import dev.portico.testing.TestTls;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class LineServerTest {
+
+    private final SessionRegistry registry = new SessionRegistry();
+    private LineServer server;
+
+    private LineServer start(Limits limits, LineEnding ending) throws IOException {
+        server = ToyProtocol.server(limits, TestTls.SERVER, registry, ending).start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.stop(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void overlongLineIsRefusedAndTheSessionGoesOn() throws IOException {
+        start(Limits.DEFAULT.withMaxLineLength(64), LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("ECHO " + "x".repeat(100_000));
+            c.expect("500 line too long");
+            c.send("ECHO " + "y".repeat(59));
+            assertThat(c.expect("250")).isEqualTo("250 " + "y".repeat(59));
+            c.send("ECHO " + "y".repeat(60));
+            c.expect("500 line too long");
+        }
+    }
+
+    @Test
+    void strictEndingRefusesBareLineFeedAndBareCarriageReturn() throws IOException {
+        start(Limits.DEFAULT, LineEnding.STRICT_CRLF);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.sendRaw("ECHO a\n");
+            c.expect("500 bare line ending");
+            c.sendRaw("ECHO a\rb\r\n");
+            c.expect("500 bare line ending");
+            c.sendRaw("ECHO ok\r\n");
+            c.expect("250 ok");
+        }
+    }
+
+    @Test
+    void lenientEndingAcceptsBareLineFeed() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.sendRaw("ECHO a\nECHO b\r\n");
+            c.expect("250 a");
+            c.expect("250 b");
+        }
+    }
+
+    @Test
+    void idleSessionIsTimedOut() throws IOException {
+        start(Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(300)), LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.expect("421 idle timeout");
+            c.expectClosed();
+        }
+    }
+
+    @Test
+    void sessionsPerAddressAreLimited() throws IOException {
+        start(Limits.DEFAULT.withMaxSessionsPerAddress(2), LineEnding.LENIENT);
+        try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {
+            a.expect("220");
+            b.expect("220");
+            try (RawClient third = new RawClient(server.port())) {
+                third.expect("421 busy");
+                third.expectClosed();
+            }
+            a.send("QUIT");
+            a.expect("221");
+            a.expectClosed();
+            assertEventually(() -> server.liveCount() == 1);
+            try (RawClient again = new RawClient(server.port())) {
+                again.expect("220");
+            }
+        }
+    }
+
+    @Test
+    void totalSessionsAreLimited() throws IOException {
+        start(Limits.DEFAULT.withMaxSessions(1), LineEnding.LENIENT);
+        try (RawClient a = new RawClient(server.port())) {
+            a.expect("220");
+            try (RawClient b = new RawClient(server.port())) {
+                b.expect("421 busy");
+            }
+        }
+    }
+
+    @Test
+    void commandPipelinedAfterStartTlsIsDiscarded() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.sendRaw("STARTTLS\r\nECHO injected\r\n");
+            c.expect("220 go ahead");
+            c.startTls();
+            String secure = c.expect("250 secure");
+            assertThat(secure).isEqualTo("250 secure, dropped 15");
+            c.send("ECHO after");
+            assertThat(c.expect("250")).isEqualTo("250 after");
+        }
+    }
+
+    @Test
+    void stopClosesIdleSessionsAtOnceAndLetsBusyOnesFinish() throws Exception {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient idle = new RawClient(server.port()); RawClient busy = new RawClient(server.port())) {
+            idle.expect("220");
+            busy.expect("220");
+            busy.send("SLOW 500");
+            assertEventually(() -> registry.size() == 2);
+            Thread.sleep(50); // let the busy session's read return before the stop starts
+            long t0 = System.nanoTime();
+            server.stop(Duration.ofSeconds(5));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            idle.expect("421 shutting down");
+            busy.expect("250 done");
+            assertThat(ms).isLessThan(4000);
+            assertThatRefused(server.port());
+        }
+    }
+
+    @Test
+    void stopCutsSessionsThatOutliveTheGracePeriod() throws Exception {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient busy = new RawClient(server.port())) {
+            busy.expect("220");
+            busy.send("SLOW 20000");
+            assertEventually(() -> registry.size() == 1);
+            Thread.sleep(50);
+            server.stop(Duration.ofMillis(200));
+            busy.expect("421 shutting down");
+            busy.expectClosed();
+        }
+    }
+
+    @Test
+    void registryListsAndKicksSessions() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("ECHO hi");
+            c.expect("250 hi");
+            assertThat(registry.sessions()).singleElement().satisfies(s -> {
+                assertThat(s.protocol()).isEqualTo("toy");
+                assertThat(s.bytesIn()).isEqualTo("ECHO hi\r\n".length());
+            });
+            long id = registry.sessions().get(0).id();
+            assertThat(registry.close(id)).isTrue();
+            c.expectClosed();
+            assertEventually(() -> registry.size() == 0);
+            assertThat(registry.stats()).singleElement().satisfies(s -> assertThat(s.sessions()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void holdsTwoThousandIdleConnections() throws Exception {
+        start(Limits.DEFAULT.withMaxSessionsPerAddress(5000), LineEnding.LENIENT);
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
+                sockets.add(s);
+            }
+            assertEventually(() -> server.liveCount() == 2000);
+            try (RawClient fresh = new RawClient(server.port())) {
+                fresh.expect("220");
+                fresh.send("ECHO still answering");
+                fresh.expect("250 still answering");
+            }
+        } finally {
+            for (Socket s : sockets) s.close();
+        }
+        assertEventually(() -> server.liveCount() == 0);
+    }
+
+    @Test
+    void bindsIpv6Loopback() throws IOException {
+        server = new LineServer(new LineServer.Options("toy", new InetSocketAddress("::1", 0), Limits.DEFAULT,
+                "421 busy", "421 bye", null), new ToyProtocol(TestTls.SERVER), registry, null).start();
+        try (RawClient c = new RawClient("::1", server.port())) {
+            c.expect("220");
+        }
+    }
+
+    private static void assertThatRefused(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(1000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        } catch (IOException expected) {
+            // refused: the listener is gone
+        }
+    }
+
+    static void assertEventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

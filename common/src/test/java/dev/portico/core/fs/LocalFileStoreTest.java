@@ -1,0 +1,107 @@
+package dev.portico.core.fs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalFileStoreTest {
+
+    @TempDir Path tmp;
+
+    private VirtualPath v(String s) {
+        return VirtualPath.ROOT.resolve(s);
+    }
+
+    @Test
+    void virtualPathsNeverClimbAboveTheRoot() {
+        assertThat(v("../../etc/passwd")).hasToString("/etc/passwd");
+        assertThat(v("a/./b/../c")).hasToString("/a/c");
+        assertThat(v("\\..\\..\\x")).hasToString("/x");
+        assertThat(v("/a/b").resolve("..")).hasToString("/a");
+        assertThat(v("/a").resolve("/z")).hasToString("/z");
+        assertThat(v("/").parent()).isEqualTo(VirtualPath.ROOT);
+        assertThatThrownBy(() -> v("a\0b")).isInstanceOf(InvalidPathException.class);
+    }
+
+    @Test
+    void aRootEndingLikeItsSiblingCannotReachIt() throws IOException {
+        Files.createDirectories(tmp.resolve("alice"));
+        Files.writeString(tmp.resolve("alice-secrets.txt"), "no");
+        LocalFileStore store = new LocalFileStore(tmp.resolve("al"), true);
+        assertThatThrownBy(() -> store.stat(v("../alice-secrets.txt"))).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void symbolicLinksLeadingOutAreRefused() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "s");
+        LocalFileStore store = new LocalFileStore(tmp.resolve("home"), true);
+        Files.createSymbolicLink(store.root().resolve("out"), outside);
+        Files.createSymbolicLink(store.root().resolve("file"), outside.resolve("secret"));
+        Files.createSymbolicLink(store.root().resolve("dangling"), tmp.resolve("nothing"));
+        assertThatThrownBy(() -> store.openRead(v("out/secret"))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.openRead(v("file"))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.openWrite(v("out/new"), false, 0)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.openWrite(v("dangling"), false, 0)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.list(v("out"))).isInstanceOf(AccessDeniedException.class);
+        assertThat(store.list(VirtualPath.ROOT)).isEmpty();
+        assertThat(Files.exists(outside.resolve("new"))).isFalse();
+    }
+
+    @Test
+    void writesResumeAtAnOffsetAndAppend() throws IOException {
+        LocalFileStore store = new LocalFileStore(tmp.resolve("home"), true);
+        write(store.openWrite(v("f"), false, 0), "hello world");
+        write(store.openWrite(v("f"), false, 5), "!!");
+        assertThat(Files.readString(store.root().resolve("f"))).isEqualTo("hello!!");
+        write(store.openWrite(v("f"), true, 0), "?");
+        assertThat(Files.readString(store.root().resolve("f"))).isEqualTo("hello!!?");
+        assertThat(store.stat(v("f")).size()).isEqualTo(8);
+    }
+
+    @Test
+    void readOnlyStoresRefuseEveryChange() throws IOException {
+        Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(tmp.resolve("home/f"), "x");
+        LocalFileStore store = new LocalFileStore(tmp.resolve("home"), false);
+        assertThatThrownBy(() -> store.openWrite(v("g"), false, 0)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.delete(v("f"))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.createDirectory(v("d"))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.rename(v("f"), v("g"))).isInstanceOf(AccessDeniedException.class);
+        assertThat(store.stat(v("f")).writable()).isFalse();
+    }
+
+    @Test
+    void directoriesRenamesAndUniqueNames() throws IOException {
+        LocalFileStore store = new LocalFileStore(tmp.resolve("home"), true);
+        store.createDirectory(v("d"));
+        write(store.openWrite(v("d/a"), false, 0), "a");
+        assertThatThrownBy(() -> store.delete(v("d"))).isInstanceOf(DirectoryNotEmptyException.class);
+        store.rename(v("d/a"), v("b"));
+        store.copy(v("b"), v("c"));
+        store.delete(v("d"));
+        VirtualPath u = store.createUnique(VirtualPath.ROOT, "up.");
+        assertThat(store.list(VirtualPath.ROOT)).extracting(FileEntry::name)
+                .containsExactlyInAnyOrder("b", "c", u.name());
+        assertThatThrownBy(() -> store.delete(VirtualPath.ROOT)).isInstanceOf(AccessDeniedException.class);
+    }
+
+    private static void write(FileChannel ch, String s) throws IOException {
+        try (ch) {
+            ch.write(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.portico.core.mail;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MaildirMailStoreTest {
+
+    @TempDir Path dir;
+
+    private static InputStream msg(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void deliversOneCopyPerRecipientIntoNew() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        store.deliver(List.of("alice", "bob", "alice"), msg("Subject: hi\r\n\r\nbody\r\n"));
+        for (String u : List.of("alice", "bob")) {
+            try (Stream<Path> s = Files.list(store.maildir(u).resolve("new"))) {
+                List<Path> files = s.toList();
+                assertThat(files).hasSize(1);
+                assertThat(files.get(0).getFileName().toString()).endsWith(",S=21");
+                assertThat(Files.readString(files.get(0))).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
+            }
+            try (Stream<Path> s = Files.list(store.maildir(u).resolve("tmp"))) {
+                assertThat(s).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aFailedDeliveryLeavesNothingVisible() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        InputStream broken = new InputStream() {
+            int n;
+            @Override public int read() throws IOException {
+                if (n++ > 100) throw new IOException("client vanished");
+                return 'x';
+            }
+        };
+        assertThatThrownBy(() -> store.deliver(List.of("alice"), broken)).hasMessageContaining("vanished");
+        try (Mailbox box = store.open("alice", false)) {
+            assertThat(box.messages()).isEmpty();
+        }
+        try (Stream<Path> s = Files.list(store.maildir("alice").resolve("tmp"))) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void exclusiveMailboxesLockAndSnapshot() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        store.deliver(List.of("alice"), msg("one\r\n"));
+        store.deliver(List.of("alice"), msg("two\r\n"));
+        try (Mailbox box = store.open("alice", true)) {
+            assertThatThrownBy(() -> store.open("alice", true)).isInstanceOf(MailboxInUseException.class);
+            store.deliver(List.of("alice"), msg("three\r\n"));
+            List<MessageInfo> m = box.messages();
+            assertThat(m).hasSize(2);
+            assertThat(new String(box.content(m.get(0).uid()).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one\r\n");
+            box.markSeen(List.of(m.get(0).uid()));
+            assertThat(new String(box.content(m.get(0).uid()).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one\r\n");
+            box.delete(List.of(m.get(1).uid()));
+        }
+        try (Mailbox box = store.open("alice", true)) {
+            assertThat(box.messages()).hasSize(2);
+            assertThat(box.messages().get(0).seen()).isTrue();
+            assertThat(box.messages().get(1).seen()).isFalse();
+        }
+        try (Stream<Path> s = Files.list(store.maildir("alice").resolve("cur"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).singleElement().asString().endsWith(":2,S");
+        }
+    }
+
+    @Test
+    void sharedMailboxesCannotDelete() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        store.deliver(List.of("alice"), msg("x\r\n"));
+        try (Mailbox exclusive = store.open("alice", true); Mailbox shared = store.open("alice", false)) {
+            assertThat(shared.messages()).hasSize(1);
+            assertThatThrownBy(() -> shared.delete(List.of(shared.messages().get(0).uid())))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+    }
+
+    @Test
+    void mailboxNamesCannotEscape() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        assertThatThrownBy(() -> store.deliver(List.of("../x"), msg("x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
