@@ -2,6 +2,7 @@ package dev.portico.core;
 
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.auth.PasswordHash;
 import dev.portico.core.auth.User;
 import dev.portico.core.auth.UserDirectory;
 import dev.portico.core.fs.FileStore;
@@ -36,12 +37,14 @@ public record Services(Settings settings, Path dataDir, InetAddress bindAddress,
     /**
      * Opens everything under {@code dataDir} as the operating contract lays it out: {@code users}
      * (credentials), {@code files/NAME/}, {@code mail/NAME/Maildir/}, {@code tls/}. Settings read:
-     * {@code bind}, {@code domain}, {@code tls.keystore}, {@code tls.keystore-password}, and the
+     * {@code bind}, {@code domain}, {@code tls.keystore}, {@code tls.keystore-password},
+     * {@code users.hash-iterations} (PBKDF2 strength of new hashes), and the
      * {@code login.*} keys of {@link LoginGuard.Policy}.
      */
     public static Services open(Path dataDir, Settings s) throws IOException {
         java.nio.file.Files.createDirectories(dataDir);
-        FileUserDirectory users = new FileUserDirectory(usersFile(dataDir));
+        FileUserDirectory users = new FileUserDirectory(usersFile(dataDir),
+                new PasswordHash(s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS)));
         List<String> domains = s.list("domain", List.of("localhost"));
         String keystore = s.string("tls.keystore", null);
         Tls tls = keystore != null

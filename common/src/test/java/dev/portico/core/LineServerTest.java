@@ -210,6 +210,51 @@ class LineServerTest {
         }
     }
 
+    @Test
+    void bannedAddressesAreRefusedAtAccept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        var users = new dev.portico.core.auth.FileUserDirectory(dir.resolve("users"), new dev.portico.core.auth.PasswordHash(10));
+        var guard = new dev.portico.core.auth.LoginGuard(users, new dev.portico.core.auth.LoginGuard.Policy(
+                Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        server = new LineServer(new LineServer.Options("toy", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
+                "421 go away", "421 bye", null), new ToyProtocol(TestTls.SERVER), registry, guard).start();
+        var loopback = java.net.InetAddress.getByName("127.0.0.1");
+        guard.login("other", loopback, "nobody", "x".toCharArray());
+        guard.login("other", loopback, "nobody", "y".toCharArray());
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("421 go away");
+            c.expectClosed();
+        }
+        guard.unban(loopback);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+        }
+    }
+
+    @Test
+    void implicitTlsHandshakesBeforeTheGreeting() throws IOException {
+        server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
+                "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, null).start();
+        try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+            byte[] greeting = new byte[15];
+            assertThat(s.getInputStream().readNBytes(greeting, 0, 15)).isEqualTo(15);
+            assertThat(new String(greeting, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("220 toy ready\r\n");
+        }
+    }
+
+    @Test
+    void tlsBelowVersionOnePointTwoIsRefused() throws Exception {
+        server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
+                "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, null).start();
+        try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            s.setEnabledProtocols(new String[]{"TLSv1.1"});
+            org.assertj.core.api.Assertions.assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+        }
+    }
+
     private static void assertThatRefused(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
