@@ -1,0 +1,91 @@
+package dev.portico.pop3;
+
+import dev.portico.core.LineConnection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One POP3 response: a status line {@code +OK text} or {@code -ERR text}, and for multi-line
+ * responses (RFC 1939 §3) a body that is dot-stuffed and ended with a {@code .} line.
+ *
+ * @param body  null for a single-line response
+ * @param close whether the session ends once this response is sent
+ */
+record Pop3Reply(boolean ok, String text, Body body, boolean close) {
+
+    /** The body of a multi-line response. */
+    sealed interface Body permits Lines, Content {}
+
+    /** Short generated lines: CAPA, LIST, UIDL. */
+    record Lines(List<String> lines) implements Body {
+        Lines {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /**
+     * A message streamed from the store (RETR, TOP); the stream is closed once written.
+     *
+     * @param maxBodyLines body lines to send after the header (TOP), or -1 for the whole message
+     */
+    record Content(InputStream in, long maxBodyLines) implements Body {}
+
+    Pop3Reply {
+        Objects.requireNonNull(text);
+    }
+
+    static Pop3Reply ok(String text) {
+        return new Pop3Reply(true, text, null, false);
+    }
+
+    static Pop3Reply err(String text) {
+        return new Pop3Reply(false, text, null, false);
+    }
+
+    static Pop3Reply ok(String text, List<String> lines) {
+        return new Pop3Reply(true, text, new Lines(lines), false);
+    }
+
+    static Pop3Reply content(String text, InputStream in, long maxBodyLines) {
+        return new Pop3Reply(true, text, new Content(in, maxBodyLines), false);
+    }
+
+    Pop3Reply thenClose() {
+        return new Pop3Reply(ok, text, body, true);
+    }
+
+    /** The status line as sent, without CR LF: what tests compare against. */
+    String line() {
+        String status = ok ? "+OK" : "-ERR";
+        return text.isEmpty() ? status : status + " " + text;
+    }
+
+    /** Queues the response on the connection (no flush); closes a streamed body's input. */
+    void writeTo(LineConnection c) throws IOException {
+        if (body instanceof Content content) {
+            // The status line goes first even if reading the message fails half way: the session
+            // then ends (IOException), which is all a client can be told at that point.
+            try (InputStream in = content.in()) {
+                c.writeLine(line());
+                DotStuffingWriter w = new DotStuffingWriter(c::writeBytes);
+                w.copy(in, content.maxBodyLines());
+                w.finish();
+            }
+            return;
+        }
+        c.writeLine(line());
+        if (body instanceof Lines lines) {
+            DotStuffingWriter w = new DotStuffingWriter(c::writeBytes);
+            for (String l : lines.lines()) w.line(l);
+            w.finish();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return line();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.portico.pop3;
+
+import dev.portico.testing.TestServices;
+import org.apache.commons.net.pop3.ExtendedPOP3Client;
+import org.apache.commons.net.pop3.POP3Client;
+import org.apache.commons.net.pop3.POP3MessageInfo;
+import org.apache.commons.net.pop3.POP3SClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Apache Commons Net's POP3Client and POP3SClient (STLS and implicit TLS) against the server. */
+@Timeout(10)
+class Pop3CommonsNetTest {
+
+    @TempDir Path dir;
+    Pop3Fixture pop3;
+
+    private void start(UnaryOperator<Pop3Config> tweak) throws IOException {
+        pop3 = Pop3Fixture.start(dir, tweak);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (pop3 != null) pop3.close();
+    }
+
+    private static <C extends POP3Client> C configure(C client) {
+        client.setDefaultTimeout(5000);
+        client.setConnectTimeout(5000);
+        return client;
+    }
+
+    private static String read(Reader r) throws IOException {
+        assertThat(r).isNotNull();
+        StringBuilder b = new StringBuilder();
+        char[] buf = new char[8192];
+        try (r) {
+            for (int n; (n = r.read(buf)) > 0; ) b.append(buf, 0, n);
+        }
+        return b.toString();
+    }
+
+    @Test
+    void retrievesAMultipartMessageByteForByte() throws IOException {
+        start(c -> c);
+        byte[] message = TestMessages.multipart("report", TestMessages.binary(50_000, 7));
+        pop3.deliver("alice", message);
+        pop3.deliver("alice", TestMessages.simple("second", "short\r\n"));
+
+        POP3Client client = configure(new POP3Client());
+        client.connect("127.0.0.1", pop3.port());
+        client.setSoTimeout(5000);
+        try {
+            assertThat(client.login("alice", Pop3Fixture.ALICE)).isTrue();
+            POP3MessageInfo status = client.status();
+            assertThat(status.number).isEqualTo(2);
+            POP3MessageInfo[] list = client.listMessages();
+            assertThat(list).hasSize(2);
+            assertThat(list[0].size).isEqualTo(message.length);
+            assertThat(read(client.retrieveMessage(1))).isEqualTo(TestMessages.ascii(message));
+            assertThat(read(client.retrieveMessageTop(2, 0))).contains("Subject: second").doesNotContain("short");
+            POP3MessageInfo[] uids = client.listUniqueIdentifiers();
+            assertThat(uids).hasSize(2);
+            assertThat(client.listUniqueIdentifier(1).identifier).isEqualTo(uids[0].identifier);
+            assertThat(client.capa()).isTrue();
+            assertThat(client.getReplyStrings()).contains("UIDL", "TOP", "STLS");
+            assertThat(client.logout()).isTrue();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void deleteResetAndQuitThroughTheClient() throws IOException {
+        start(c -> c);
+        for (int i = 0; i < 3; i++) pop3.deliver("alice", TestMessages.simple("m" + i, "body " + i + "\r\n"));
+        POP3Client client = configure(new POP3Client());
+        client.connect("127.0.0.1", pop3.port());
+        try {
+            assertThat(client.login("alice", Pop3Fixture.ALICE)).isTrue();
+            assertThat(client.deleteMessage(1)).isTrue();
+            assertThat(client.deleteMessage(1)).isFalse();
+            assertThat(client.retrieveMessage(1)).isNull();
+            assertThat(client.reset()).isTrue();
+            assertThat(client.deleteMessage(2)).isTrue();
+            assertThat(client.listMessages()).hasSize(2);
+            assertThat(client.logout()).isTrue();
+        } finally {
+            client.disconnect();
+        }
+        pop3.awaitNoSessions();
+        client.connect("127.0.0.1", pop3.port());
+        try {
+            assertThat(client.login("alice", Pop3Fixture.ALICE)).isTrue();
+            assertThat(read(client.retrieveMessage(2))).contains("Subject: m2");
+            assertThat(client.status().number).isEqualTo(2);
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void authPlainThroughTheContinuation() throws Exception {
+        start(c -> c);
+        pop3.deliver("alice", TestMessages.simple("sasl", "via AUTH PLAIN\r\n"));
+        ExtendedPOP3Client client = configure(new ExtendedPOP3Client());
+        client.connect("127.0.0.1", pop3.port());
+        try {
+            assertThat(client.auth(ExtendedPOP3Client.AUTH_METHOD.PLAIN, "alice", "wrong")).isFalse();
+            assertThat(client.getReplyString()).contains("[AUTH]");
+            assertThat(client.auth(ExtendedPOP3Client.AUTH_METHOD.PLAIN, "alice", Pop3Fixture.ALICE)).isTrue();
+            client.setState(POP3Client.TRANSACTION_STATE);   // auth() leaves the client's own state machine behind
+            assertThat(client.status().number).isEqualTo(1);
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void stlsWithExecTls() throws IOException {
+        start(c -> c.withTlsRequired(true));
+        pop3.deliver("alice", TestMessages.simple("secret", "over TLS\r\n"));
+        POP3SClient client = configure(new POP3SClient(false));
+        client.setTrustManager(Pop3Fixture.trustManager());
+        client.connect("127.0.0.1", pop3.port());
+        try {
+            assertThat(client.login("alice", Pop3Fixture.ALICE)).isFalse();   // plain text refused
+            assertThat(client.execTLS()).isTrue();
+            assertThat(client.login("alice", Pop3Fixture.ALICE)).isTrue();
+            assertThat(read(client.retrieveMessage(1))).contains("over TLS");
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void implicitPop3s() throws IOException {
+        start(c -> c.withImplicitPort(0));
+        assertThat(pop3.server.listeners()).containsOnlyKeys("pop3", "pop3s");
+        pop3.deliver("bob", TestMessages.simple("hi bob", "implicit\r\n"));
+        POP3SClient client = configure(new POP3SClient(true));
+        client.setTrustManager(Pop3Fixture.trustManager());
+        client.connect("127.0.0.1", pop3.server.implicitPort());
+        try {
+            assertThat(client.capa()).isTrue();
+            assertThat(client.getReplyStrings()).doesNotContain("STLS");   // the server sees a TLS connection
+            assertThat(client.login("bob", TestServices.BOB_PASSWORD)).isTrue();
+            assertThat(read(client.retrieveMessage(1))).contains("implicit");
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    @Test
+    void onlyTheImplicitListenerCanRun() throws IOException {
+        start(c -> c.withoutPort().withImplicitPort(0)
+                .withLimits(Pop3Config.DEFAULT_LIMITS.withShutdownGrace(Duration.ofMillis(200))));
+        assertThat(pop3.server.port()).isEqualTo(-1);
+        assertThat(pop3.server.listeners()).containsOnlyKeys("pop3s");
+    }
+}
