@@ -1,0 +1,30 @@
+package dev.portico.smtp;
+
+import dev.portico.core.Reply;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Where accepted mail goes. The SMTP session calls {@link #checkRecipient} for each RCPT and
+ * {@link #deliver} once per message, from the session's own thread; implementations shared by
+ * sessions must be thread-safe. {@link LocalDelivery} (the Maildir) is the default;
+ * an embedding test can pass its own to {@link SmtpServer} to capture messages in memory.
+ */
+public interface DeliveryHandler {
+
+    /**
+     * Accepts or refuses one recipient. A reply of 2xx accepts it; anything else is sent to the
+     * client as is. The default accepts every address.
+     */
+    default Reply checkRecipient(SmtpContext ctx, String address) {
+        return SmtpReplies.RECIPIENT_OK;
+    }
+
+    /**
+     * Takes one message. The body holds CR LF lines, the trace header first, dot-stuffing already
+     * removed; it can be read once. Return a 2xx reply only when the message is safe (it is sent
+     * to the client as the answer to DATA or the last BDAT); an IOException becomes 451 4.3.0.
+     */
+    Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException;
+}

@@ -1,0 +1,164 @@
+package dev.portico.smtp;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Receives message text (after dot-unstuffing, or a BDAT chunk) and checks it on the way to the
+ * {@link MessageSpool}: bare CR or LF (refused or normalised to CR LF, RFC 5321 2.3.8), text line
+ * length (RFC 5321 4.5.3.1.6), total size (RFC 1870), and which of the RFC 5322 headers Date,
+ * From and Message-ID the header section holds. Once the message is known to be refused,
+ * the rest is read and dropped without touching the disk.
+ */
+final class MessageSink {
+
+    private static final int HEADER_NAME_MAX = 16;
+
+    private final MessageSpool spool;
+    private final boolean normalize;
+    private final int maxLine;          // octets of text before CR LF
+    private final long maxSize;
+    private final byte[] out = new byte[8192];
+    private int outLen;
+    private boolean pendingCr;
+    private int lineLength;
+    private long size;
+    private boolean bareLineEnding, lineTooLong, tooBig;
+
+    private boolean inHeaders = true;
+    private long headerBytes;
+    private final StringBuilder headerName = new StringBuilder(HEADER_NAME_MAX);
+    private boolean collectingName = true;
+    private boolean hasDate, hasFrom, hasMessageId;
+
+    MessageSink(MessageSpool spool, boolean normalize, int maxTextLine, long maxSize) {
+        this.spool = spool;
+        this.normalize = normalize;
+        this.maxLine = maxTextLine - 2;
+        this.maxSize = maxSize;
+    }
+
+    void write(byte[] b, int off, int len) throws IOException {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            if (inHeaders || pendingCr) {
+                accept(b[i++]);
+                continue;
+            }
+            // Body text: copy the run up to the next CR or LF in one go.
+            int j = i;
+            while (j < end && b[j] != '\r' && b[j] != '\n') j++;
+            if (j > i) {
+                emitRun(b, i, j - i);
+                lineLength += j - i;
+                if (lineLength > maxLine) lineTooLong = true;
+                i = j;
+            }
+            if (i < end) accept(b[i++]);
+        }
+        if (refused()) outLen = 0;
+    }
+
+    private void emitRun(byte[] b, int off, int len) throws IOException {
+        size += len;
+        if (size > maxSize) tooBig = true;
+        if (refused()) return;
+        while (len > 0) {
+            if (outLen == out.length) flushOut();
+            int k = Math.min(len, out.length - outLen);
+            System.arraycopy(b, off, out, outLen, k);
+            outLen += k;
+            off += k;
+            len -= k;
+        }
+    }
+
+    private void accept(byte c) throws IOException {
+        if (pendingCr) {
+            pendingCr = false;
+            if (c == '\n') {
+                endLine();
+                return;
+            }
+            bareCr();                        // a CR not followed by LF
+        }
+        if (c == '\r') {
+            pendingCr = true;
+        } else if (c == '\n') {
+            bareLineEnding |= !normalize;
+            endLine();                       // a bare LF: CR LF when normalising
+        } else {
+            emit(c);
+            if (++lineLength > maxLine) lineTooLong = true;
+            if (inHeaders) header(c);
+        }
+    }
+
+    private void bareCr() throws IOException {
+        bareLineEnding |= !normalize;
+        endLine();
+    }
+
+    private void endLine() throws IOException {
+        emit((byte) '\r');
+        emit((byte) '\n');
+        if (inHeaders) {
+            if (lineLength == 0) inHeaders = false;       // the empty line ends the header section
+            else headerBytes += lineLength + 2;
+        }
+        lineLength = 0;
+        headerName.setLength(0);
+        collectingName = true;
+    }
+
+    private void header(byte c) {
+        if (!collectingName) return;
+        if (c == ':') {
+            String name = headerName.toString().trim().toLowerCase(Locale.ROOT);
+            hasDate |= name.equals("date");
+            hasFrom |= name.equals("from");
+            hasMessageId |= name.equals("message-id");
+            collectingName = false;
+        } else if (headerName.length() >= HEADER_NAME_MAX || c == ' ' && lineLength == 1 || c == '\t') {
+            collectingName = false;               // a continuation line or a long name: not one we look for
+        } else {
+            headerName.append((char) (c & 0xff));
+        }
+    }
+
+    private void emit(byte c) throws IOException {
+        if (++size > maxSize) tooBig = true;
+        if (refused()) return;
+        if (outLen == out.length) flushOut();
+        out[outLen++] = c;
+    }
+
+    private void flushOut() throws IOException {
+        spool.write(out, 0, outLen);
+        outLen = 0;
+    }
+
+    /** Ends the text. A message whose last line lacks CR LF (only possible with BDAT) is left as sent. */
+    void finish() throws IOException {
+        if (pendingCr) {
+            pendingCr = false;
+            bareCr();
+        }
+        if (!refused()) flushOut();
+        spool.finish();
+    }
+
+    boolean refused() {
+        return bareLineEnding || lineTooLong || tooBig;
+    }
+
+    boolean bareLineEnding() { return bareLineEnding; }
+    boolean lineTooLong() { return lineTooLong; }
+    boolean tooBig() { return tooBig; }
+    long size() { return size; }
+    long headerBytes() { return headerBytes; }
+    boolean hasDate() { return hasDate; }
+    boolean hasFrom() { return hasFrom; }
+    boolean hasMessageId() { return hasMessageId; }
+}

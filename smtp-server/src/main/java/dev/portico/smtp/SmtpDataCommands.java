@@ -1,0 +1,148 @@
+package dev.portico.smtp;
+
+import dev.portico.core.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The message text: DATA (RFC 5321 4.1.1.4) and BDAT (RFC 3030), both streamed through a
+ * {@link MessageSink} into a {@link MessageSpool}, checked, given trace headers and handed to
+ * the {@link DeliveryHandler}. The 250 goes out only after the handler returned.
+ */
+final class SmtpDataCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpDataCommands.class);
+    /** Header sections larger than this are not MIME-parsed (Jakarta Mail holds headers in memory). */
+    private static final long MIME_CHECK_MAX_HEADER = 1 << 20;
+
+    private SmtpDataCommands() {}
+
+    /** A BDAT message in progress. */
+    record Chunks(MessageSpool spool, MessageSink sink) {
+        void close() {
+            try {
+                spool.close();
+            } catch (IOException e) {
+                log.warn("cannot remove spool file: {}", e.toString());
+            }
+        }
+    }
+
+    static Reply data(SmtpSession s, String arg) throws IOException {
+        if (!arg.isEmpty()) return SmtpReplies.NO_ARGUMENTS;
+        s.connection.send(SmtpReplies.START_DATA);
+        MessageSpool spool = newSpool(s);
+        try {
+            MessageSink sink = newSink(s, spool);
+            SmtpDataStream in = new SmtpDataStream(s.connection.dataStream());
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) sink.write(buf, 0, n);
+            sink.finish();
+            return complete(s, sink, spool);
+        } finally {
+            spool.close();
+            s.resetTransaction();
+        }
+    }
+
+    /** {@code BDAT size [LAST]}: the chunk is read in every phase, then refused if out of sequence. */
+    static Reply bdat(SmtpSession s, String arg) throws IOException {
+        String[] words = arg.strip().split(" +");
+        if (words.length < 1 || words.length > 2 || !words[0].matches("[0-9]{1,18}")
+                || (words.length == 2 && !words[1].toUpperCase(Locale.ROOT).equals("LAST"))) {
+            return SmtpReplies.BDAT_SYNTAX;     // without a size the chunk's end is unknown: closing is the only safe move
+        }
+        long size = Long.parseLong(words[0]);
+        boolean last = words.length == 2;
+        if (s.phase != SmtpSession.Phase.RCPT && s.phase != SmtpSession.Phase.BDAT) {
+            copy(s, size, null);
+            return switch (s.phase) {
+                case CONNECTED -> SmtpReplies.SEND_HELO_FIRST;
+                case GREETED -> SmtpReplies.NEED_MAIL;
+                case MAIL -> SmtpReplies.NO_VALID_RECIPIENTS;
+                default -> SmtpReplies.BAD_SEQUENCE;
+            };
+        }
+        if (s.chunks == null) {
+            MessageSpool spool = newSpool(s);
+            s.chunks = new Chunks(spool, newSink(s, spool));
+            s.phase = SmtpSession.Phase.BDAT;
+        }
+        MessageSink sink = s.chunks.sink();
+        copy(s, size, sink);
+        if (sink.tooBig()) {
+            log.info("{} BDAT message over {} octets refused", s, s.env.config().maxMessageSize());
+            s.resetTransaction();
+            return SmtpReplies.MESSAGE_TOO_BIG;
+        }
+        if (!last) return SmtpReplies.chunkReceived(size);
+        try {
+            sink.finish();
+            return complete(s, sink, s.chunks.spool());
+        } finally {
+            s.resetTransaction();
+        }
+    }
+
+    /** Reads exactly {@code size} octets of the connection into the sink, or drops them. */
+    private static void copy(SmtpSession s, long size, MessageSink sink) throws IOException {
+        InputStream in = s.connection.dataStream();
+        byte[] buf = new byte[(int) Math.min(8192, Math.max(1, size))];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) throw new EOFException("connection closed inside BDAT");
+            if (sink != null) sink.write(buf, 0, n);
+            left -= n;
+        }
+    }
+
+    private static MessageSpool newSpool(SmtpSession s) {
+        return new MessageSpool(s.env.spoolDir(), s.env.config().spoolMemory());
+    }
+
+    private static MessageSink newSink(SmtpSession s, MessageSpool spool) {
+        SmtpConfig c = s.env.config();
+        return new MessageSink(spool, c.bareLineEndings() == SmtpConfig.BareLineEndings.NORMALIZE, c.maxTextLine(),
+                c.maxMessageSize());
+    }
+
+    /** The end of a message: refuse it, or add trace headers and hand it to the delivery handler. */
+    private static Reply complete(SmtpSession s, MessageSink sink, MessageSpool spool) throws IOException {
+        Reply refusal = sink.tooBig() ? SmtpReplies.MESSAGE_TOO_BIG
+                : sink.bareLineEnding() ? SmtpReplies.BARE_LINE_ENDING_IN_DATA
+                : sink.lineTooLong() ? SmtpReplies.TEXT_LINE_TOO_LONG
+                : s.env.config().requireHeaders() && !(sink.hasDate() && sink.hasFrom()) ? SmtpReplies.MISSING_HEADERS
+                : null;
+        if (refusal != null) {
+            log.info("{} message from <{}> refused ({} octets): {}", s, s.sender, sink.size(), refusal);
+            return refusal;
+        }
+        if (s.env.config().mimeCheck() && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
+            try (InputStream in = spool.open()) {
+                List<String> problems = MimeCheck.problems(in);
+                if (!problems.isEmpty()) log.info("{} message from <{}> has MIME problems, delivered anyway: {}", s, s.sender, problems);
+            }
+        }
+        String id = s.connection.id() + "." + (++s.messages);
+        byte[] prefix = TraceHeaders.prefix(s, id, sink);
+        Envelope envelope = new Envelope(s.sender, s.recipients, s.declaredSize, s.body, s.smtpUtf8);
+        try (InputStream body = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.open())) {
+            Reply reply = s.env.delivery().deliver(s.context(), envelope, body);
+            log.info("{} message {} from <{}> to {} recipient(s), {} octets: {}", s, id, s.sender,
+                    s.recipients.size(), sink.size(), reply);
+            return reply;
+        } catch (IOException | RuntimeException e) {
+            log.warn("{} delivery of message {} failed: {}", s, id, e.toString());
+            return SmtpReplies.LOCAL_ERROR;
+        }
+    }
+}

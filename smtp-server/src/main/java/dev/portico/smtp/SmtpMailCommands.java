@@ -1,0 +1,94 @@
+package dev.portico.smtp;
+
+import dev.portico.core.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/** The envelope: MAIL (RFC 5321 4.1.1.2 with SIZE, BODY, SMTPUTF8, AUTH parameters) and RCPT (4.1.1.3). */
+final class SmtpMailCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpMailCommands.class);
+
+    private SmtpMailCommands() {}
+
+    static Reply mail(SmtpSession s, String arg) {
+        if (s.submission && s.authUser == null) return SmtpReplies.AUTH_REQUIRED;
+        SmtpPath path;
+        try {
+            path = SmtpPath.parse(arg, "FROM:");
+        } catch (SmtpPath.SyntaxException e) {
+            return switch (e.problem) {
+                case PREFIX -> SmtpReplies.MAIL_SYNTAX;
+                case ADDRESS -> SmtpReplies.BAD_SENDER_SYNTAX;
+                case PARAMETER -> SmtpReplies.BAD_PARAMETER;
+            };
+        }
+        if (!path.isNull() && path.address().indexOf('@') < 0) return SmtpReplies.BAD_SENDER_SYNTAX;
+        if (!path.parameters().isEmpty() && !s.esmtp) return SmtpReplies.PARAMETERS_NEED_EHLO;
+        long size = -1;
+        String body = "7BIT";
+        boolean utf8 = false;
+        for (Map.Entry<String, String> p : path.parameters().entrySet()) {
+            String value = p.getValue();
+            switch (p.getKey()) {
+                case "SIZE" -> {             // RFC 1870 6
+                    if (value == null || !value.matches("[0-9]{1,18}")) return SmtpReplies.BAD_PARAMETER;
+                    size = Long.parseLong(value);
+                    if (size > s.env.config().maxMessageSize()) return SmtpReplies.MESSAGE_TOO_BIG;
+                }
+                case "BODY" -> {             // RFC 6152; BINARYMIME (RFC 3030) is not offered
+                    if (value == null) return SmtpReplies.BAD_PARAMETER;
+                    body = value.toUpperCase(java.util.Locale.ROOT);
+                    if (!body.equals("7BIT") && !body.equals("8BITMIME")) return SmtpReplies.UNSUPPORTED_BODY;
+                }
+                case "SMTPUTF8" -> {         // RFC 6531 3.4
+                    if (value != null) return SmtpReplies.BAD_PARAMETER;
+                    utf8 = true;
+                }
+                case "AUTH" -> {
+                    // RFC 4954 5: the AUTH= identity of a relayed message; we do not relay, so it is ignored.
+                }
+                default -> {
+                    return SmtpReplies.UNSUPPORTED_PARAMETER;
+                }
+            }
+        }
+        if (path.nonAscii() && !utf8) return SmtpReplies.UTF8_NEEDS_SMTPUTF8;
+        s.sender = path.address();
+        s.declaredSize = size;
+        s.body = body;
+        s.smtpUtf8 = utf8;
+        s.phase = SmtpSession.Phase.MAIL;
+        return SmtpReplies.SENDER_OK;
+    }
+
+    static Reply rcpt(SmtpSession s, String arg) {
+        SmtpPath path;
+        try {
+            path = SmtpPath.parse(arg, "TO:");
+        } catch (SmtpPath.SyntaxException e) {
+            return switch (e.problem) {
+                case PREFIX -> SmtpReplies.RCPT_SYNTAX;
+                case ADDRESS -> SmtpReplies.BAD_RECIPIENT_SYNTAX;
+                case PARAMETER -> SmtpReplies.BAD_PARAMETER;
+            };
+        }
+        if (path.isNull()) return SmtpReplies.BAD_RECIPIENT_SYNTAX;
+        if (!path.parameters().isEmpty()) return SmtpReplies.UNSUPPORTED_PARAMETER;   // no DSN (RFC 3461) yet
+        if (path.nonAscii() && !s.smtpUtf8) return SmtpReplies.UTF8_NEEDS_SMTPUTF8;
+        if (s.recipients.size() >= s.env.config().maxRecipients()) return SmtpReplies.TOO_MANY_RECIPIENTS;
+        String address = path.address();
+        // RFC 5321 4.1.1.3: "RCPT TO:<Postmaster>" without a domain must be accepted.
+        if (address.indexOf('@') < 0) address = address + "@" + s.env.services().domains().get(0);
+        Reply reply = s.env.delivery().checkRecipient(s.context(), address);
+        if (reply.isPositive()) {
+            s.recipients.add(address);
+            s.phase = SmtpSession.Phase.RCPT;
+        } else {
+            log.info("{} recipient <{}> refused: {}", s, address, reply);
+        }
+        return reply;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.portico.smtp;
+
+import dev.portico.core.BareLineEndingException;
+import dev.portico.core.CommandLine;
+import dev.portico.core.CommandTable;
+import dev.portico.core.LineConnection;
+import dev.portico.core.LineEnding;
+import dev.portico.core.LineTooLongException;
+import dev.portico.core.Reply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One SMTP connection: its phase, the client's name, TLS and AUTH state, and the mail
+ * transaction in progress (RFC 5321 3.3). Belongs to its connection's virtual thread.
+ */
+final class SmtpSession {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
+
+    /** Where the session stands in RFC 5321's sequence of commands. */
+    enum Phase {
+        /** Greeting sent, no EHLO/HELO yet (again after STARTTLS, RFC 3207 4.2). */
+        CONNECTED,
+        /** EHLO/HELO done, no transaction. */
+        GREETED,
+        /** MAIL accepted, no recipient yet. */
+        MAIL,
+        /** At least one recipient accepted. */
+        RCPT,
+        /** A BDAT chunk without LAST was received (RFC 3030): only BDAT continues the message. */
+        BDAT
+    }
+
+    private static final CommandTable.Refusals<Phase, Reply> REFUSALS = new CommandTable.Refusals<>() {
+        @Override
+        public Reply unknown(String verb) {
+            return SmtpReplies.UNKNOWN_COMMAND;
+        }
+
+        @Override
+        public Reply wrongPhase(String verb, Phase phase) {
+            if (phase == Phase.CONNECTED) return SmtpReplies.SEND_HELO_FIRST;
+            return switch (verb) {
+                case "MAIL" -> SmtpReplies.NESTED_MAIL;
+                case "RCPT" -> phase == Phase.GREETED ? SmtpReplies.NEED_MAIL : SmtpReplies.BAD_SEQUENCE;
+                case "DATA" -> switch (phase) {
+                    case GREETED -> SmtpReplies.NEED_MAIL;
+                    case MAIL -> SmtpReplies.NO_VALID_RECIPIENTS;     // RFC 2920 3.1: all RCPTs failed
+                    case BDAT -> SmtpReplies.DATA_AFTER_BDAT;
+                    default -> SmtpReplies.BAD_SEQUENCE;
+                };
+                case "AUTH", "STARTTLS" -> SmtpReplies.NOT_IN_TRANSACTION;
+                default -> SmtpReplies.BAD_SEQUENCE;
+            };
+        }
+    };
+
+    static final CommandTable<SmtpSession, Phase, Reply> TABLE =
+            CommandTable.of(SmtpVerb.class, v -> v.phases, v -> v.handler, REFUSALS);
+
+    final SmtpEnvironment env;
+    final LineConnection connection;
+    final boolean submission;
+
+    Phase phase = Phase.CONNECTED;
+    String heloName;
+    boolean esmtp;
+    String authUser;
+    int badCommands;
+    int authFailures;
+    int messages;
+
+    // The mail transaction: reset by RSET, EHLO/HELO, STARTTLS and the end of each message.
+    String sender;
+    final List<String> recipients = new ArrayList<>();
+    long declaredSize = -1;
+    String body = "7BIT";
+    boolean smtpUtf8;
+    SmtpDataCommands.Chunks chunks;
+
+    SmtpSession(SmtpEnvironment env, LineConnection connection, boolean submission) {
+        this.env = env;
+        this.connection = connection;
+        this.submission = submission;
+    }
+
+    void serve() throws IOException {
+        connection.setLineEnding(LineEnding.STRICT_CRLF);
+        try {
+            connection.send(SmtpReplies.greeting(env.hostname()));
+            while (true) {
+                Reply reply;
+                try {
+                    String line = connection.readLine();
+                    if (line == null) return;
+                    reply = handle(line);
+                } catch (LineTooLongException e) {
+                    reply = badCommand(SmtpReplies.LINE_TOO_LONG);
+                } catch (BareLineEndingException e) {
+                    reply = badCommand(SmtpReplies.BARE_LINE_ENDING);
+                } catch (SocketTimeoutException e) {
+                    log.info("{} idle timeout", connection);
+                    reply = SmtpReplies.idleTimeout(env.hostname());
+                }
+                if (reply == null) continue;             // the handler has answered (STARTTLS)
+                connection.write(reply);
+                if (reply.close()) {
+                    connection.flush();
+                    return;
+                }
+                // RFC 2920 3.2: answers to a pipelined group go out together.
+                if (!connection.hasBufferedInput()) connection.flush();
+            }
+        } finally {
+            resetTransaction();
+        }
+    }
+
+    private Reply handle(String line) throws IOException {
+        CommandLine command = CommandLine.parse(line);
+        if (log.isDebugEnabled()) log.debug("{} <<< {}", connection, command.verb().equals("AUTH") ? "AUTH ..." : line);
+        if (!TABLE.knows(command.verb())) return badCommand(SmtpReplies.UNKNOWN_COMMAND);
+        SmtpVerb verb = SmtpVerb.valueOf(command.verb());
+        if (verb.needsTls && env.config().tlsRequired() && !connection.isSecure()) return SmtpReplies.TLS_REQUIRED;
+        try {
+            return TABLE.dispatch(this, phase, command);
+        } catch (RuntimeException e) {
+            log.warn("{} {} failed", connection, command.verb(), e);
+            resetTransaction();
+            return SmtpReplies.LOCAL_ERROR;
+        }
+    }
+
+    /** Counts unknown verbs, over-long and badly ended lines against the session's budget. */
+    private Reply badCommand(Reply reply) {
+        if (++badCommands > env.config().maxUnknownCommands()) {
+            log.info("{} too many bad commands, closing", connection);
+            return SmtpReplies.tooManyUnknown(env.hostname());
+        }
+        return reply;
+    }
+
+    /** Ends the mail transaction, keeping the EHLO/HELO name (RFC 5321 4.1.1.5). */
+    void resetTransaction() {
+        sender = null;
+        recipients.clear();
+        declaredSize = -1;
+        body = "7BIT";
+        smtpUtf8 = false;
+        if (chunks != null) {
+            chunks.close();
+            chunks = null;
+        }
+        phase = heloName == null ? Phase.CONNECTED : Phase.GREETED;
+    }
+
+    /** RFC 3207 4.2: after the TLS handshake the client starts over with EHLO, knowing nothing. */
+    void forgetAll() {
+        heloName = null;
+        esmtp = false;
+        authUser = null;
+        resetTransaction();
+    }
+
+    SmtpContext context() {
+        return new SmtpContext(connection.id(), connection.remote(), heloName, connection.isSecure(), authUser, submission);
+    }
+
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
+}

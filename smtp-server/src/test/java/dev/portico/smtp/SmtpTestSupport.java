@@ -1,0 +1,86 @@
+package dev.portico.smtp;
+
+import dev.portico.core.Services;
+import dev.portico.core.mail.Mailbox;
+import dev.portico.core.mail.MessageInfo;
+import dev.portico.testing.RawClient;
+import dev.portico.testing.TestServices;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a server on an ephemeral port over {@link TestServices} and reads what it delivered. */
+final class SmtpTestSupport implements AutoCloseable {
+
+    final Services services;
+    final SmtpServer server;
+
+    SmtpTestSupport(Path dir, SmtpConfig config) throws IOException {
+        this(dir, config, null);
+    }
+
+    SmtpTestSupport(Path dir, SmtpConfig config, DeliveryHandler handler) throws IOException {
+        services = TestServices.create(dir);
+        SmtpConfig c = config.withPort(0);
+        server = (handler == null ? new SmtpServer(services, c) : new SmtpServer(services, c, handler)).start();
+    }
+
+    static SmtpConfig config() {
+        return SmtpConfig.defaults().withPort(0);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** A raw client past the greeting and EHLO. */
+    RawClient greeted() throws IOException {
+        RawClient c = new RawClient(port());
+        c.expect("220 localhost");
+        c.send("EHLO client.example");
+        c.expect("250 ");
+        return c;
+    }
+
+    /** Every message in a user's Maildir, oldest first, as stored. */
+    List<byte[]> messages(String user) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        try (Mailbox box = services.mail().open(user, false)) {
+            for (MessageInfo m : box.messages()) {
+                try (InputStream in = box.content(m.uid())) {
+                    out.add(in.readAllBytes());
+                }
+            }
+        }
+        return out;
+    }
+
+    String onlyMessage(String user) throws IOException {
+        List<byte[]> all = messages(user);
+        if (all.size() != 1) throw new AssertionError("expected one message for " + user + ", found " + all.size());
+        return new String(all.get(0), StandardCharsets.UTF_8);
+    }
+
+    /** The stored message without the lines the server put in front (Return-Path, Received, added headers). */
+    static String withoutTrace(String stored) {
+        String s = stored;
+        if (s.startsWith("Return-Path:")) s = s.substring(s.indexOf("\r\n") + 2);
+        if (s.startsWith("Received:")) {
+            int end = s.indexOf("\r\n");
+            while (end >= 0 && end + 2 < s.length() && (s.charAt(end + 2) == '\t' || s.charAt(end + 2) == ' ')) {
+                end = s.indexOf("\r\n", end + 2);
+            }
+            s = s.substring(end + 2);
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
