@@ -1,0 +1,315 @@
+package dev.portico.ftp;
+
+import dev.portico.core.BareLineEndingException;
+import dev.portico.core.CommandLine;
+import dev.portico.core.LineConnection;
+import dev.portico.core.LineEnding;
+import dev.portico.core.LineTooLongException;
+import dev.portico.core.Reply;
+import dev.portico.core.Services;
+import dev.portico.core.auth.User;
+import dev.portico.core.fs.FileStore;
+import dev.portico.core.fs.VirtualPath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One FTP control connection: its phase, the logged-in user and file store, the working
+ * directory, transfer parameters and the pending data connection. Belongs to the connection's
+ * virtual thread; a running {@link Transfer} only reads what it was given.
+ */
+final class FtpSession {
+
+    private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
+    /** Failed PASS commands one connection may make before it is closed. */
+    static final int MAX_LOGIN_FAILURES = 5;
+
+    /** Where the session is in the login sequence (RFC 959 §5.4); RENAMING is "after RNFR". */
+    enum Phase { NOT_LOGGED_IN, NEED_PASSWORD, LOGGED_IN, RENAMING }
+
+    final LineConnection connection;
+    final Services services;
+    final FtpConfig config;
+    final FtpServer server;
+
+    Phase phase = Phase.NOT_LOGGED_IN;
+    String pendingUser;
+    boolean anonymous;
+    int loginFailures;
+    /** Null when anonymous. */
+    User user;
+    String userName;
+    FileStore files;
+    VirtualPath cwd = VirtualPath.ROOT;
+    VirtualPath renameFrom;
+
+    boolean ascii;
+    long restOffset;
+    boolean pbsz;
+    boolean protP;
+    boolean epsvAll;
+    Set<String> mlstFacts = FtpListing.ALL_FACTS;
+    DataChannel dataChannel;
+    Transfer transfer;
+
+    FtpSession(LineConnection connection, Services services, FtpConfig config, FtpServer server) {
+        this.connection = connection;
+        this.services = services;
+        this.config = config;
+        this.server = server;
+    }
+
+    void serve() throws IOException {
+        connection.setTelnetControl(true);              // RFC 959 §4.1.3: the control connection is Telnet
+        connection.setLineEnding(LineEnding.LENIENT);
+        // Lines are read as bytes (ISO-8859-1 keeps every byte) and decoded by decode(): UTF-8
+        // when valid (RFC 2640), else byte for byte, so IAC IAC's literal 0xFF survives.
+        connection.setCharset(StandardCharsets.ISO_8859_1);
+        send(FtpReplies.WELCOME);
+        try {
+            while (true) {
+                String raw;
+                try {
+                    raw = connection.readLine();
+                } catch (LineTooLongException e) {
+                    send(FtpReplies.LINE_TOO_LONG);
+                    continue;
+                } catch (BareLineEndingException e) {
+                    continue;   // not raised under LENIENT
+                } catch (SocketTimeoutException e) {
+                    if (transfer != null) {
+                        // a long transfer is not idleness, a stalled one is
+                        if (transfer.isRunning()) watchTransfer(); else finishTransfer();
+                        continue;
+                    }
+                    send(FtpReplies.IDLE_TIMEOUT);
+                    log.info("{} idle timeout", connection);
+                    return;
+                }
+                if (raw == null) return;
+                Reply reply = execute(command(decode(raw)));
+                if (reply == null) continue;
+                write(reply);
+                if (reply.close()) {
+                    connection.flush();
+                    return;
+                }
+                if (!connection.hasBufferedInput()) connection.flush();
+            }
+        } finally {
+            endTransfer();
+        }
+    }
+
+    /**
+     * Parses a command line. Leading spaces and bytes above 0x7F go: a Telnet Synch (RFC 959
+     * §4.1.3) sent as urgent data leaves a stray DM or IAC in the stream when the urgent byte is
+     * taken out of band. When the IAC was kept and the DM went out of band, the IAC swallows the
+     * next byte, so {@code ABOR} arrives as {@code BOR}. (An option to put the control socket in
+     * SO_OOBINLINE mode in the core would make this unnecessary.)
+     */
+    static CommandLine command(String line) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) > 0x7f)) i++;
+        CommandLine c = CommandLine.parse(line.substring(i));
+        return c.verb().equals("BOR") && c.argument().isEmpty() ? new CommandLine("ABOR", "") : c;
+    }
+
+    private long watchedProgress = -1;
+    private long watchedSince;
+
+    /** Aborts a transfer that has moved no byte for the data timeout (a client that stopped reading). */
+    private void watchTransfer() throws IOException {
+        long now = System.nanoTime(), p = transfer.progress();
+        if (p != watchedProgress) {
+            watchedProgress = p;
+            watchedSince = now;
+            return;
+        }
+        if (now - watchedSince >= config.dataTimeout().toNanos()) {
+            log.info("{} transfer stalled for {}: aborted", connection, config.dataTimeout());
+            transfer.abort();
+        }
+    }
+
+    void startTransfer(Transfer t) throws IOException {
+        transfer = t.start();
+        watchedProgress = -1;
+        // wake up often enough to notice a stalled transfer
+        connection.setIdleTimeout(Math.min(config.dataTimeout().toMillis(), config.limits().idleTimeout().toMillis()));
+    }
+
+    Reply execute(CommandLine cmd) throws IOException {
+        FtpVerb verb = FtpVerb.find(cmd.verb());
+        if (log.isDebugEnabled()) {
+            log.debug("{} <- {}", connection, verb == FtpVerb.PASS ? "PASS ****" : cmd.verb() + " " + cmd.argument());
+        }
+        if (transfer != null && (verb == null || !verb.duringTransfer)) {
+            // RFC 959 §5.3: commands other than ABOR/STAT wait for the transfer's final reply
+            connection.flush();
+            transfer.join();
+        }
+        if (transfer != null && !transfer.isRunning()) finishTransfer();
+        if (phase == Phase.RENAMING && verb != FtpVerb.RNTO) {
+            // RFC 959 §4.1.3: RNTO must come right after RNFR
+            phase = Phase.LOGGED_IN;
+            renameFrom = null;
+        }
+        try {
+            return FtpVerb.TABLE.dispatch(this, phase, cmd);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) return FtpReplies.error(e);
+            log.error("{} {} failed", connection, cmd.verb(), e);
+            return FtpReplies.LOCAL_ERROR;
+        }
+    }
+
+    // ---- replies ------------------------------------------------------------------------------
+
+    /** Writes and flushes a reply; safe from the transfer thread too. */
+    void send(Reply reply) throws IOException {
+        connection.send(encode(reply));
+    }
+
+    private void write(Reply reply) throws IOException {
+        connection.write(encode(reply));
+    }
+
+    /** The connection writes ISO-8859-1; this turns text into its UTF-8 bytes seen as ISO-8859-1. */
+    private static Reply encode(Reply r) {
+        boolean ascii = true;
+        for (String l : r.lines()) {
+            for (int i = 0; i < l.length() && ascii; i++) ascii = l.charAt(i) < 0x80;
+        }
+        if (ascii) return r;
+        List<String> lines = new ArrayList<>(r.lines().size());
+        for (String l : r.lines()) lines.add(new String(l.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+        return new Reply(r.code(), lines, r.close(), r.style());
+    }
+
+    /** A line read as ISO-8859-1: its bytes as UTF-8 when they are valid UTF-8, else as they are. */
+    static String decode(String raw) {
+        boolean ascii = true;
+        for (int i = 0; i < raw.length() && ascii; i++) ascii = raw.charAt(i) < 0x80;
+        if (ascii) return raw;
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException e) {
+            return raw;
+        }
+    }
+
+    // ---- paths and state ------------------------------------------------------------------------
+
+    /**
+     * A client's path resolved against the working directory, inside the user's root.
+     *
+     * @throws java.nio.file.InvalidPathException for a NUL byte (mapped to 553)
+     */
+    VirtualPath resolve(String argument) {
+        return cwd.resolve(argument);
+    }
+
+    void loggedIn(String name, User user, FileStore store) {
+        this.userName = name;
+        this.user = user;
+        this.files = store;
+        this.cwd = VirtualPath.ROOT;
+        this.phase = Phase.LOGGED_IN;
+        connection.user(name);
+    }
+
+    /** Forgets the login (after AUTH TLS, RFC 4217 §4: the client logs in again). */
+    void resetLogin() {
+        phase = Phase.NOT_LOGGED_IN;
+        pendingUser = null;
+        anonymous = false;
+        user = null;
+        userName = null;
+        files = null;
+        cwd = VirtualPath.ROOT;
+        renameFrom = null;
+        closeDataChannel();
+    }
+
+    void replaceDataChannel(DataChannel next) {
+        closeDataChannel();
+        dataChannel = next;
+    }
+
+    void closeDataChannel() {
+        if (dataChannel != null) {
+            dataChannel.close();
+            dataChannel = null;
+        }
+    }
+
+    /** Takes the pending data connection for a transfer, or null when there is none (425). */
+    DataChannel takeDataChannel() {
+        DataChannel d = dataChannel;
+        dataChannel = null;
+        return d;
+    }
+
+    /** REST applies to the next transfer only. */
+    long takeRestOffset() {
+        long r = restOffset;
+        restOffset = 0;
+        return r;
+    }
+
+    /** Counts a finished transfer's bytes into the session. */
+    private void finishTransfer() {
+        Transfer t = transfer;
+        transfer = null;
+        try {
+            connection.setIdleTimeout(config.limits().idleTimeout().toMillis());
+        } catch (IOException e) {
+            // the control connection is gone; the session loop will notice
+        }
+        if (t.isUpload()) connection.countTransfer(t.moved(), 0); else connection.countTransfer(0, t.moved());
+    }
+
+    /** ABOR: 426 from the transfer thread, then true (the caller replies 226); false when none ran. */
+    boolean abortTransfer() {
+        Transfer t = transfer;
+        if (t == null) return false;
+        boolean running = t.isRunning();
+        if (running) t.abort();
+        finishTransfer();
+        return running;
+    }
+
+    /**
+     * The control connection ended (QUIT, EOF, or a server shutdown closing it): a running transfer
+     * still gets the shutdown grace to complete, so a stopping server does not cut uploads short.
+     */
+    private void endTransfer() {
+        if (transfer != null) {
+            transfer.finishWithin(config.limits().shutdownGrace());
+            finishTransfer();
+        }
+        closeDataChannel();
+    }
+
+    String owner() {
+        return userName == null ? "ftp" : userName;
+    }
+
+    @Override
+    public String toString() {
+        return connection + (userName == null ? "" : " " + userName);
+    }
+}

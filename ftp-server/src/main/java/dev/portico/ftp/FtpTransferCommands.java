@@ -1,0 +1,284 @@
+package dev.portico.ftp;
+
+import dev.portico.core.Reply;
+import dev.portico.core.fs.FileEntry;
+import dev.portico.core.fs.VirtualPath;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verbs that move data: RETR, STOR, APPE, STOU, LIST, NLST, MLSD; and MLST and STAT, which answer
+ * on the control connection. Each checks what it can before the data connection (550 comes
+ * first, with no 150), then hands a {@link Transfer} to its own thread and answers nothing itself.
+ */
+final class FtpTransferCommands {
+
+    private FtpTransferCommands() {}
+
+    static Reply retr(FtpSession s, String arg) throws IOException {
+        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        Reply refused = dataRefusal(s);
+        if (refused != null) return refused;
+        VirtualPath p = s.resolve(arg);
+        long offset = s.takeRestOffset();
+        FileChannel file;
+        long size;
+        try {
+            if (s.files.stat(p).directory()) return dropData(s, FtpReplies.NOT_A_FILE);
+            file = s.files.openRead(p);
+            size = file.size();
+        } catch (IOException e) {
+            return dropData(s, FtpReplies.error(e));
+        }
+        if (offset > size) {
+            close(file);
+            return dropData(s, Reply.of(554, "REST offset " + offset + " is beyond the end of the file (" + size + ")"));
+        }
+        return start(s, "RETR " + p, opening(s, p.name() + " (" + (size - offset) + " bytes)"), false,
+                Transfer.sendFile(file, offset, s.ascii), null, () -> close(file));
+    }
+
+    static Reply stor(FtpSession s, String arg) throws IOException {
+        return store(s, arg, false);
+    }
+
+    static Reply appe(FtpSession s, String arg) throws IOException {
+        return store(s, arg, true);
+    }
+
+    /**
+     * STOR writes a new upload to a hidden temporary file and renames it into place only after the
+     * last byte is on disk, so a broken upload never replaces a good file with a truncated one.
+     * With REST (RFC 3659 §5) and APPE the client asked to continue the file itself, in place.
+     */
+    private static Reply store(FtpSession s, String arg, boolean append) throws IOException {
+        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        Reply refused = dataRefusal(s);
+        if (refused != null) return refused;
+        VirtualPath target = s.resolve(arg);
+        if (target.isRoot()) return dropData(s, FtpReplies.BAD_FILE_NAME);
+        long offset = append ? 0 : s.takeRestOffset();
+        FileChannel file;
+        VirtualPath temp = null;
+        try {
+            FileEntry existing = statOrNull(s, target);
+            if (existing != null && existing.directory()) return dropData(s, FtpReplies.NOT_A_FILE);
+            if (offset > 0 && (existing == null || existing.size() < offset)) {
+                return dropData(s, Reply.of(554, "REST offset " + offset + " is beyond the end of the file"));
+            }
+            if (append || offset > 0) {
+                file = s.files.openWrite(target, append, offset);
+            } else {
+                temp = s.files.createUnique(target.parent(), FtpListing.UPLOAD_PREFIX);
+                file = s.files.openWrite(temp, false, 0);
+            }
+        } catch (IOException e) {
+            if (temp != null) deleteQuietly(s, temp);
+            return dropData(s, FtpReplies.error(e));
+        }
+        VirtualPath tmp = temp;
+        Transfer.Finish finish = tmp == null ? null : () -> s.files.rename(tmp, target);
+        Runnable cleanup = () -> {
+            close(file);
+            if (tmp != null) deleteQuietly(s, tmp);
+        };
+        return start(s, (append ? "APPE " : "STOR ") + target, opening(s, target.name()), true,
+                Transfer.receiveFile(file, s.ascii), finish, cleanup);
+    }
+
+    /** RFC 1123 §4.1.2.9: STOU answers {@code 150 FILE: name}. */
+    static Reply stou(FtpSession s, String arg) throws IOException {
+        Reply refused = dataRefusal(s);
+        if (refused != null) return refused;
+        VirtualPath created;
+        FileChannel file;
+        try {
+            created = s.files.createUnique(s.cwd, "ftp");
+            file = s.files.openWrite(created, false, 0);
+        } catch (IOException e) {
+            return dropData(s, FtpReplies.error(e));
+        }
+        s.takeRestOffset();
+        return start(s, "STOU " + created, Reply.of(150, "FILE: " + created.name()), true,
+                Transfer.receiveFile(file, s.ascii), null, () -> {
+                    close(file);
+                    deleteQuietly(s, created);
+                });
+    }
+
+    static Reply list(FtpSession s, String arg) throws IOException {
+        return listing(s, arg, "LIST");
+    }
+
+    static Reply nlst(FtpSession s, String arg) throws IOException {
+        return listing(s, arg, "NLST");
+    }
+
+    static Reply mlsd(FtpSession s, String arg) throws IOException {
+        return listing(s, arg, "MLSD");
+    }
+
+    private static Reply listing(FtpSession s, String arg, String verb) throws IOException {
+        Reply refused = dataRefusal(s);
+        if (refused != null) return refused;
+        String path = verb.equals("MLSD") ? arg : withoutOptions(arg);
+        VirtualPath p = path.isEmpty() ? s.cwd : s.resolve(path);
+        List<String> lines;
+        try {
+            lines = lines(s, p, verb);
+        } catch (IOException e) {
+            return dropData(s, FtpReplies.error(e));
+        }
+        if (lines == null) return dropData(s, Reply.of(501, "MLSD needs a directory; use MLST for a file"));
+        s.takeRestOffset();
+        return start(s, verb + " " + p, Reply.of(150, "Here comes the directory listing"), false,
+                Transfer.sendLines(lines), null, () -> {});
+    }
+
+    /** The lines of a listing; null for MLSD of a file. */
+    private static List<String> lines(FtpSession s, VirtualPath p, String verb) throws IOException {
+        List<FileEntry> entries;
+        if (!verb.equals("MLSD") && isPattern(p.name())) {
+            // ftp(1)'s mget sends NLST *.txt: a wildcard in the last segment filters its directory
+            java.util.regex.Pattern glob = glob(p.name());
+            entries = s.files.list(p.parent()).stream().filter(e -> glob.matcher(e.name()).matches()).toList();
+        } else {
+            FileEntry self = s.files.stat(p);
+            if (!self.directory() && verb.equals("MLSD")) return null;
+            entries = self.directory() ? s.files.list(p) : List.of(self);
+        }
+        List<String> out = new ArrayList<>(entries.size());
+        Instant now = Instant.now();
+        for (FileEntry e : entries) {
+            if (e.name().startsWith(FtpListing.UPLOAD_PREFIX)) continue;
+            out.add(switch (verb) {
+                case "NLST" -> e.name();
+                case "MLSD" -> FtpListing.facts(e, s.mlstFacts, e.name());
+                default -> FtpListing.listLine(e, s.owner(), now);
+            });
+        }
+        return out;
+    }
+
+    private static boolean isPattern(String name) {
+        return name.indexOf('*') >= 0 || name.indexOf('?') >= 0;
+    }
+
+    /** A shell wildcard ({@code *}, {@code ?}) as a regular expression; everything else is literal. */
+    static java.util.regex.Pattern glob(String pattern) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : pattern.toCharArray()) {
+            if (ch == '*') b.append(".*");
+            else if (ch == '?') b.append('.');
+            else b.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+        }
+        return java.util.regex.Pattern.compile(b.toString(), java.util.regex.Pattern.DOTALL);
+    }
+
+    /** Clients send {@code ls} options ({@code LIST -la}); they change nothing here. */
+    static String withoutOptions(String arg) {
+        String a = arg.trim();
+        while (a.startsWith("-")) {
+            int sp = a.indexOf(' ');
+            a = sp < 0 ? "" : a.substring(sp + 1).trim();
+        }
+        return a;
+    }
+
+    /** RFC 3659 §7: one entry's facts over the control connection. */
+    static Reply mlst(FtpSession s, String arg) {
+        VirtualPath p = arg.isEmpty() ? s.cwd : s.resolve(arg);
+        try {
+            FileEntry e = s.files.stat(p);
+            return Reply.verbatim(250, List.of("Listing " + p, " " + FtpListing.facts(e, s.mlstFacts, p.toString()), "End"));
+        } catch (IOException e) {
+            return FtpReplies.error(e);
+        }
+    }
+
+    /**
+     * RFC 959 §4.1.3 STAT: during a transfer its progress; without argument the session status;
+     * with a path, its listing over the control connection (212 for a directory, 213 for a file).
+     */
+    static Reply stat(FtpSession s, String arg) {
+        Transfer t = s.transfer;
+        if (t != null && t.isRunning()) return Reply.of(213, "Status: " + t.status());
+        if (arg.isEmpty()) {
+            return Reply.verbatim(211, List.of("FTP server status:",
+                    "     Connected to " + s.connection.remote().getAddress().getHostAddress(),
+                    "     Logged in as " + s.owner(),
+                    "     TYPE: " + (s.ascii ? "ASCII" : "BINARY") + ", STRUcture: File, MODE: Stream",
+                    "     Control connection " + (s.connection.isSecure() ? "TLS, data PROT " + (s.protP ? "P" : "C") : "plain"),
+                    "     Data connection " + (s.dataChannel == null ? "none" : s.dataChannel.describe()),
+                    "End of status"));
+        }
+        VirtualPath p = s.resolve(withoutOptions(arg));
+        try {
+            boolean directory = s.files.stat(p).directory();
+            List<String> lines = new ArrayList<>();
+            lines.add("Status of " + p + ":");
+            lines.addAll(lines(s, p, "LIST"));
+            lines.add("End of status");
+            return Reply.verbatim(directory ? 212 : 213, lines);   // RFC 959 §4.2.2: directory / file status
+        } catch (IOException e) {
+            return FtpReplies.error(e);
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private static Reply dataRefusal(FtpSession s) {
+        if (s.config.tlsRequired() && !s.protP) return dropData(s, FtpReplies.DATA_TLS_REQUIRED);
+        if (s.dataChannel == null) return FtpReplies.USE_PASV_OR_PORT;
+        return null;
+    }
+
+    private static Reply opening(FtpSession s, String what) {
+        return Reply.of(150, "Opening " + (s.ascii ? "ASCII" : "BINARY") + " mode data connection for " + what);
+    }
+
+    private static Reply start(FtpSession s, String what, Reply opening, boolean upload, Transfer.Body body,
+                               Transfer.Finish finish, Runnable cleanup) throws IOException {
+        Transfer.Protection protection = s.protP
+                ? new Transfer.Protection(s.services.tls(), s.connection.tlsSession(), s.config.tlsResumption())
+                : null;
+        s.startTransfer(new Transfer(s.toString(), what, s.takeDataChannel(), protection, s::send, opening, upload,
+                body, finish, cleanup));
+        return null;
+    }
+
+    /** A command that will not transfer still uses up the PASV/PORT it came with. */
+    private static Reply dropData(FtpSession s, Reply r) {
+        s.closeDataChannel();
+        return r;
+    }
+
+    private static FileEntry statOrNull(FtpSession s, VirtualPath p) throws IOException {
+        try {
+            return s.files.stat(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static void deleteQuietly(FtpSession s, VirtualPath p) {
+        try {
+            s.files.delete(p);
+        } catch (IOException ignored) {
+            // a leftover temporary file is harmless; it is hidden and named as such
+        }
+    }
+
+    /** Closes a file whose transfer failed; what it held is being thrown away or was only read. */
+    private static void close(FileChannel f) {
+        try {
+            f.close();
+        } catch (IOException ignored) {
+            // nothing was promised about this file's content
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.portico.ftp;
+
+import dev.portico.core.Reply;
+import dev.portico.core.tls.Tls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One data transfer on its own virtual thread, so the control connection keeps reading ABOR and
+ * STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
+ * talks back only through {@link Replies} (the connection's locked send) and its own atomic
+ * fields, never through the session's mutable state.
+ */
+final class Transfer {
+
+    private static final Logger log = LoggerFactory.getLogger(Transfer.class);
+    private static final int BUFFER = 64 * 1024;
+    private static final long SLICE = 1 << 20;
+
+    /** Sends a reply on the control connection from the transfer thread. */
+    @FunctionalInterface
+    interface Replies {
+        void send(Reply reply) throws IOException;
+    }
+
+    /** The data streams of an open data connection; {@code channel} is set only without TLS. */
+    record Streams(SocketChannel channel, InputStream in, OutputStream out) {}
+
+    /** What moves over the data connection; returns bytes moved. */
+    @FunctionalInterface
+    interface Body {
+        long run(Streams data, AtomicLong progress) throws IOException;
+    }
+
+    /** Runs after the body, before 226 (the rename of an upload into place). The cleanup passed
+     * with it runs instead when the transfer fails, also before the body started (it closes the file). */
+    @FunctionalInterface
+    interface Finish {
+        void run() throws IOException;
+    }
+
+    /** TLS wrapping of the data connection (PROT P), with the control session for the resumption check. */
+    record Protection(Tls tls, SSLSession control, FtpConfig.TlsResumption policy) {}
+
+    /** A failure on the disk side, as opposed to the data connection: mapped by {@link FtpReplies#error}. */
+    static final class DiskError extends IOException {
+        DiskError(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private final String session;
+    private final String what;
+    private final DataChannel data;
+    private final Protection protection;
+    private final Replies replies;
+    private final Reply opening;
+    private final Body body;
+    private final Finish finish;
+    private final Runnable cleanup;
+    private final boolean upload;
+    private final AtomicLong progress = new AtomicLong();
+    private volatile boolean aborted;
+    private volatile Socket socket;
+    private Thread thread;
+    /** Bytes moved, read by the session after the thread ends for its counters. */
+    private volatile long moved;
+
+    Transfer(String session, String what, DataChannel data, Protection protection, Replies replies, Reply opening,
+             boolean upload, Body body, Finish finish, Runnable cleanup) {
+        this.session = session;
+        this.what = what;
+        this.data = data;
+        this.protection = protection;
+        this.replies = replies;
+        this.opening = opening;
+        this.upload = upload;
+        this.body = body;
+        this.finish = finish;
+        this.cleanup = cleanup;
+    }
+
+    Transfer start() {
+        thread = Thread.ofVirtual().name(session + "-data").start(this::run);
+        return this;
+    }
+
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    boolean isUpload() {
+        return upload;
+    }
+
+    /** Bytes moved so far (what STAT shows and the stall watchdog watches). */
+    long progress() {
+        return progress.get();
+    }
+
+    long moved() {
+        return moved;
+    }
+
+    String status() {
+        return what + ": " + progress.get() + " bytes so far";
+    }
+
+    /** Waits for the transfer to end by itself. */
+    void join() {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lets the transfer finish within {@code grace}, then aborts it (the session is ending). */
+    void finishWithin(java.time.Duration grace) {
+        try {
+            thread.join(grace);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) abort();
+    }
+
+    /** ABOR: closes the data connection and waits (bounded) until the thread has sent its 426. */
+    void abort() {
+        aborted = true;
+        data.close();
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        long started = System.nanoTime();
+        boolean ok = false;
+        SocketChannel ch;
+        try {
+            ch = data.open();
+        } catch (IOException e) {
+            log.info("{} {}: no data connection: {}", session, what, e.getMessage());
+            cleanup.run();
+            reply(aborted ? FtpReplies.TRANSFER_ABORTED : FtpReplies.CANT_OPEN_DATA);
+            return;
+        }
+        socket = ch.socket();
+        try {
+            replies.send(opening);
+            Streams streams = protection == null ? new Streams(ch, ch.socket().getInputStream(), ch.socket().getOutputStream())
+                    : secure(ch);
+            if (streams == null) {
+                socket.close();
+                reply(FtpReplies.TLS_REUSE_REQUIRED);
+                return;
+            }
+            moved = body.run(streams, progress);
+            socket.close();
+            if (finish != null) {
+                try {
+                    finish.run();
+                } catch (IOException e) {
+                    throw new DiskError(e);
+                }
+            }
+            ok = true;
+            log.info("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+            reply(FtpReplies.TRANSFER_COMPLETE);
+        } catch (DiskError e) {
+            log.info("{} {}: failed on disk: {}", session, what, e.getCause().toString());
+            reply(FtpReplies.error((Exception) e.getCause()));
+        } catch (IOException e) {
+            log.info("{} {}: {} after {} bytes: {}", session, what, aborted ? "aborted" : "data connection lost",
+                    progress.get(), e.toString());
+            reply(FtpReplies.TRANSFER_ABORTED);
+        } catch (RuntimeException e) {
+            log.error("{} {}: transfer failed", session, what, e);
+            reply(FtpReplies.LOCAL_ERROR);
+        } finally {
+            data.close();
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing left to do with it
+            }
+            if (!ok) cleanup.run();
+            if (moved == 0) moved = progress.get();
+        }
+    }
+
+    private Streams secure(SocketChannel ch) throws IOException {
+        SSLSocket ssl = protection.tls().wrapServer(ch.socket());
+        ssl.setSoTimeout(ch.socket().getSoTimeout());
+        socket = ssl;
+        long before = System.currentTimeMillis();
+        ssl.startHandshake();
+        if (protection.policy() == FtpConfig.TlsResumption.ENFORCED && !resumes(protection.control(), ssl.getSession(), before)) {
+            log.warn("{} {}: data connection did not resume the control connection's TLS session: refused", session, what);
+            return null;
+        }
+        return new Streams(null, ssl.getInputStream(), ssl.getOutputStream());
+    }
+
+    /**
+     * Whether the data connection's TLS session is a resumption of the control connection's. TLS 1.2
+     * resumption keeps the session ID. The JDK gives a TLS 1.3 resumption (PSK) a new ID but keeps the
+     * original session's creation time, which a fresh handshake, made after the control one, cannot have.
+     */
+    static boolean resumes(SSLSession control, SSLSession data, long handshakeStart) {
+        if (control == null || data == null || !control.getProtocol().equals(data.getProtocol())) return false;
+        if ("TLSv1.3".equals(data.getProtocol())) {
+            return data.getCreationTime() == control.getCreationTime() && data.getCreationTime() < handshakeStart;
+        }
+        return control.getId().length > 0 && Arrays.equals(control.getId(), data.getId());
+    }
+
+    private void reply(Reply r) {
+        try {
+            replies.send(r);
+        } catch (IOException e) {
+            log.debug("{} {}: control connection gone: {}", session, what, e.toString());
+        }
+    }
+
+    // ---- bodies -------------------------------------------------------------------------------
+
+    /** Sends a file from {@code offset}; binary without TLS uses sendfile ({@code transferTo}). */
+    static Body sendFile(FileChannel file, long offset, boolean ascii) {
+        return (d, progress) -> {
+            try (file) {
+                if (!ascii && d.channel() != null) {
+                    long pos = offset, size = file.size();
+                    while (pos < size) {
+                        // in slices, so progress (and the stall watchdog) sees a slow client move
+                        long n = file.transferTo(pos, Math.min(SLICE, size - pos), d.channel());
+                        if (n <= 0) break;   // the file shrank under us
+                        pos += n;
+                        progress.set(pos - offset);
+                    }
+                    return pos - offset;
+                }
+                file.position(offset);
+                byte[] in = new byte[BUFFER];
+                byte[] out = ascii ? new byte[BUFFER * 2] : in;
+                ByteBuffer bb = ByteBuffer.wrap(in);
+                long total = 0;
+                boolean lastCr = false;
+                while (true) {
+                    bb.clear();
+                    int n = file.read(bb);
+                    if (n < 0) break;
+                    int len = n;
+                    if (ascii) {
+                        // RFC 959 §3.1.1.1: NVT-ASCII on the wire, every line ends in CR LF
+                        len = 0;
+                        for (int i = 0; i < n; i++) {
+                            byte b = in[i];
+                            if (b == '\n' && !lastCr) out[len++] = '\r';
+                            out[len++] = b;
+                            lastCr = b == '\r';
+                        }
+                    }
+                    d.out().write(out, 0, len);
+                    total += len;
+                    progress.set(total);
+                }
+                d.out().flush();
+                return total;
+            }
+        };
+    }
+
+    /** Sends listing lines, each ended by CR LF, in UTF-8 (RFC 2640). */
+    static Body sendLines(List<String> lines) {
+        return (d, progress) -> {
+            BufferedOutputStream out = new BufferedOutputStream(d.out(), BUFFER);
+            long total = 0;
+            for (String line : lines) {
+                byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
+                out.write(b);
+                total += b.length;
+            }
+            out.flush();
+            progress.set(total);
+            return total;
+        };
+    }
+
+    /** Receives into {@code file} at its current position; forces it to disk before 226. */
+    static Body receiveFile(FileChannel file, boolean ascii) {
+        return (d, progress) -> {
+            try (file) {
+                byte[] in = new byte[BUFFER];
+                byte[] out = ascii ? new byte[BUFFER + 1] : in;
+                long total = 0;
+                boolean pendingCr = false;
+                int n;
+                while ((n = d.in().read(in)) >= 0) {
+                    total += n;
+                    progress.set(total);
+                    int len = n;
+                    if (ascii) {
+                        // CR LF becomes the local LF; a lone CR stays
+                        len = 0;
+                        for (int i = 0; i < n; i++) {
+                            byte b = in[i];
+                            if (pendingCr) {
+                                if (b != '\n') out[len++] = '\r';
+                                pendingCr = false;
+                            }
+                            if (b == '\r') pendingCr = true; else out[len++] = b;
+                        }
+                    }
+                    writeAll(file, out, len);
+                }
+                if (pendingCr) writeAll(file, new byte[]{'\r'}, 1);
+                try {
+                    file.force(true);   // 226 promises the file is on disk
+                } catch (IOException e) {
+                    throw new DiskError(e);
+                }
+                return total;
+            }
+        };
+    }
+
+    private static void writeAll(FileChannel file, byte[] b, int len) throws DiskError {
+        ByteBuffer bb = ByteBuffer.wrap(b, 0, len);
+        try {
+            while (bb.hasRemaining()) file.write(bb);
+        } catch (IOException e) {
+            throw new DiskError(e);
+        }
+    }
+}
