@@ -1,0 +1,138 @@
+package dev.portico.telnet;
+
+import dev.portico.core.SessionInfo;
+import dev.portico.core.SessionRegistry;
+import dev.portico.core.auth.FileUserDirectory;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.auth.Permission;
+import dev.portico.core.auth.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Console commands over the running suite, for users with {@link Permission#ADMIN}. */
+final class ShellAdminCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(ShellAdminCommands.class);
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final Pattern SECRET = Pattern.compile("^(\\s*users\\s+(?:add|passwd)\\s+\\S+\\s+).*$",
+            Pattern.CASE_INSENSITIVE);
+
+    private ShellAdminCommands() {}
+
+    /** A command line as history keeps it: passwords given to {@code users} are masked. */
+    static String redact(String line) {
+        return SECRET.matcher(line).replaceFirst("$1********");
+    }
+
+    static ShellReply sessions(TelnetSession s, String arg) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format("%6s %-7s %-12s %-40s %8s", "ID", "PROTO", "USER", "ADDRESS", "IDLE"));
+        Instant now = Instant.now();
+        for (SessionInfo i : s.services.sessions().sessions()) {
+            out.add(String.format("%6d %-7s %-12s %-40s %8s", i.id(), i.protocol(), i.user() == null ? "-" : i.user(),
+                    i.remote().getAddress().getHostAddress() + ":" + i.remote().getPort(),
+                    ShellCommands.human(Duration.between(i.lastActivity(), now))));
+        }
+        return ShellReply.of(out);
+    }
+
+    static ShellReply kick(TelnetSession s, String arg) {
+        List<String> a = ShellWords.texts(arg);
+        if (a.size() != 1) return ShellReply.of("usage: kick ID");
+        long id;
+        try {
+            id = Long.parseLong(a.get(0));
+        } catch (NumberFormatException e) {
+            return ShellReply.of("kick: not a session id: " + a.get(0));
+        }
+        if (id == s.connection().id()) return ShellReply.of("kick: that is this session (use logout)");
+        if (!s.services.sessions().close(id)) return ShellReply.of("kick: no session " + id);
+        log.info("{} {} kicked session {}", s.connection(), s.user.name(), id);
+        return ShellReply.of("session " + id + " closed");
+    }
+
+    static ShellReply bans(TelnetSession s, String arg) {
+        List<LoginGuard.Ban> bans = s.services.logins().bans();
+        if (bans.isEmpty()) return ShellReply.of("No banned addresses.");
+        List<String> out = new ArrayList<>();
+        for (LoginGuard.Ban b : bans) {
+            out.add(String.format("%-40s until %s UTC", b.address().getHostAddress(), ShellCommands.TIME.format(b.until())));
+        }
+        return ShellReply.of(out);
+    }
+
+    static ShellReply unban(TelnetSession s, String arg) throws IOException {
+        List<String> a = ShellWords.texts(arg);
+        if (a.size() != 1) return ShellReply.of("usage: unban ADDRESS");
+        // Only literals: a host name here would mean a DNS lookup and an ambiguous answer.
+        if (!ADDRESS_LITERAL.matcher(a.get(0)).matches()) return ShellReply.of("unban: not an IP address: " + a.get(0));
+        InetAddress addr = InetAddress.getByName(a.get(0));
+        boolean was = s.services.logins().unban(addr);
+        log.info("{} {} unbanned {}", s.connection(), s.user.name(), addr.getHostAddress());
+        return ShellReply.of(was ? addr.getHostAddress() + " unbanned" : addr.getHostAddress() + " was not banned");
+    }
+
+    static ShellReply users(TelnetSession s, String arg) throws IOException {
+        List<String> a = ShellWords.texts(arg);
+        String sub = a.isEmpty() ? "list" : a.get(0).toLowerCase(Locale.ROOT);
+        if (sub.equals("list") && a.size() <= 1) {
+            List<String> out = new ArrayList<>();
+            for (User u : s.services.users().list()) {
+                out.add(String.format("%-20s %s", u.name(), String.join(",", u.permissions().stream().sorted()
+                        .map(p -> p.name().toLowerCase(Locale.ROOT)).toList())));
+            }
+            return ShellReply.of(out);
+        }
+        if (!(s.services.users() instanceof FileUserDirectory dir)) {
+            return ShellReply.of("users: this user directory cannot be changed from the shell");
+        }
+        try {
+            switch (sub) {
+                case "add" -> {
+                    if (a.size() != 3) return ShellReply.of("usage: users add NAME PASSWORD");
+                    if (!User.isValidName(a.get(1))) return ShellReply.of("users: invalid name (a-z, 0-9, . _ -)");
+                    dir.add(a.get(1), a.get(2).toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
+                    log.info("{} {} added user {}", s.connection(), s.user.name(), a.get(1));
+                    return ShellReply.of("user " + a.get(1) + " added (read, write)");
+                }
+                case "remove" -> {
+                    if (a.size() != 2) return ShellReply.of("usage: users remove NAME");
+                    if (a.get(1).equalsIgnoreCase(s.user.name())) return ShellReply.of("users: you cannot remove yourself");
+                    dir.remove(a.get(1));
+                    log.info("{} {} removed user {}", s.connection(), s.user.name(), a.get(1));
+                    return ShellReply.of("user " + a.get(1) + " removed");
+                }
+                case "passwd" -> {
+                    if (a.size() != 3) return ShellReply.of("usage: users passwd NAME PASSWORD");
+                    dir.setPassword(a.get(1), a.get(2).toCharArray());
+                    log.info("{} {} changed the password of {}", s.connection(), s.user.name(), a.get(1));
+                    return ShellReply.of("password of " + a.get(1) + " changed");
+                }
+                default -> {
+                    return ShellReply.of("usage: users [list | add NAME PASSWORD | remove NAME | passwd NAME PASSWORD]");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            return ShellReply.of("users: " + e.getMessage());
+        }
+    }
+
+    static ShellReply stats(TelnetSession s, String arg) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format("%-8s %6s %10s %14s %14s", "SERVER", "LIVE", "SESSIONS", "BYTES IN", "BYTES OUT"));
+        for (SessionRegistry.ProtocolStats p : s.services.sessions().stats()) {
+            out.add(String.format("%-8s %6d %10d %14d %14d", p.protocol(), p.live(), p.sessions(), p.bytesIn(), p.bytesOut()));
+        }
+        return ShellReply.of(out);
+    }
+}

@@ -1,0 +1,234 @@
+package dev.portico.telnet;
+
+import dev.portico.core.fs.VirtualPath;
+import dev.portico.core.mail.Mailbox;
+import dev.portico.core.mail.MessageInfo;
+import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.InternetHeaders;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * {@code mail}: the user's Maildir through the shared {@link dev.portico.core.mail.MailStore}
+ * (opened shared, so POP3 can hold it at the same time), MIME decoded by Jakarta Mail.
+ * Messages are numbered 1..n in arrival order, as POP3 numbers them.
+ */
+final class ShellMailCommands {
+
+    /** Larger messages are listed but not parsed here (Jakarta Mail holds a parsed message in memory). */
+    static final long MAX_SHOWN = 32L << 20;
+    private static final Session MIME = Session.getInstance(new Properties());
+
+    private ShellMailCommands() {}
+
+    static ShellReply mail(TelnetSession s, String arg) throws IOException {
+        List<String> a = ShellWords.texts(arg);
+        try (Mailbox box = s.services.mail().open(s.user.name(), false)) {
+            List<MessageInfo> messages = box.messages();
+            if (a.isEmpty()) return list(box, messages);
+            if (a.get(0).equals("save") && a.size() == 4) {
+                return save(s, box, message(messages, a.get(1)), a.get(1), a.get(2), a.get(3));
+            }
+            if (a.size() == 1 && !a.get(0).equals("save")) return show(s, box, message(messages, a.get(0)), a.get(0));
+            return ShellReply.of("usage: mail | mail N | mail save N PART FILE");
+        } catch (MessagingException e) {
+            return ShellReply.of("mail: cannot read that message: " + e.getMessage());
+        }
+    }
+
+    private static MessageInfo message(List<MessageInfo> messages, String number) {
+        int n;
+        try {
+            n = Integer.parseInt(number);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a message number: " + number);
+        }
+        if (n < 1 || n > messages.size()) {
+            throw new IllegalArgumentException("no message " + number + " (you have " + messages.size() + ")");
+        }
+        return messages.get(n - 1);
+    }
+
+    private static ShellReply list(Mailbox box, List<MessageInfo> messages) throws IOException, MessagingException {
+        if (messages.isEmpty()) return ShellReply.of("No mail.");
+        List<String> out = new ArrayList<>();
+        out.add(messages.size() + (messages.size() == 1 ? " message:" : " messages:"));
+        for (int i = 0; i < messages.size(); i++) {
+            MessageInfo m = messages.get(i);
+            InternetHeaders h;
+            try (InputStream in = box.content(m.uid())) {
+                h = new InternetHeaders(in);
+            }
+            out.add(String.format("%3d %s %s  %-24s  %-32s %8d", i + 1, m.seen() ? " " : "N",
+                    ShellCommands.TIME.format(m.received()), cut(header(h, "From"), 24), cut(header(h, "Subject"), 32),
+                    m.size()));
+        }
+        return ShellReply.of(out);
+    }
+
+    private static String header(InternetHeaders h, String name) {
+        String v = h.getHeader(name, ", ");
+        if (v == null) return "";
+        try {
+            return clean(MimeUtility.decodeText(MimeUtility.unfold(v)));
+        } catch (UnsupportedEncodingException e) {
+            return clean(v);
+        }
+    }
+
+    /** Header text made safe for a terminal: no control characters, no escape sequences. */
+    private static String clean(String s) {
+        return s.replaceAll("[\\p{Cntrl}&&[^\t]]", "?");
+    }
+
+    /** Body text for a terminal: line ends and tabs kept, other control characters (ESC) replaced. */
+    private static String cleanText(String s) {
+        return s.replace("\r\n", "\n").replaceAll("[\\p{Cntrl}&&[^\t\n]]", "?");
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "~";
+    }
+
+    private static MimeMessage parse(Mailbox box, MessageInfo m) throws IOException, MessagingException {
+        if (m.size() > MAX_SHOWN) throw new IllegalArgumentException("message too large to show here (" + m.size() + " bytes)");
+        try (InputStream in = box.content(m.uid())) {
+            return new MimeMessage(MIME, in);
+        }
+    }
+
+    private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String number)
+            throws IOException, MessagingException {
+        MimeMessage msg = parse(box, m);
+        TelnetOutput out = s.out();
+        for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
+            String v = msg.getHeader(h, ", ");
+            if (v != null) out.println(h + ": " + clean(decode(v)));
+        }
+        List<Part> parts = new ArrayList<>();
+        leaves(msg, parts, 0);
+        for (int i = 0; i < parts.size() && !s.interrupted(); i++) {
+            Part p = parts.get(i);
+            String type = baseType(p);
+            if (isShownText(p, type)) {
+                out.println("");
+                out.println("--- part " + (i + 1) + ": " + type + " ---");
+                String text = text(p);
+                out.print(text.endsWith("\n") ? text : text + "\n");
+                out.flush();
+            } else {
+                out.println("");
+                out.println("--- part " + (i + 1) + ": attachment " + type + describeName(p) + ", " + decodedSize(p)
+                        + " bytes (save with: mail save " + number + " " + (i + 1) + " FILE) ---");
+            }
+        }
+        return ShellReply.NONE;
+    }
+
+    private static ShellReply save(TelnetSession s, Mailbox box, MessageInfo m, String number, String part, String file)
+            throws IOException, MessagingException {
+        MimeMessage msg = parse(box, m);
+        List<Part> parts = new ArrayList<>();
+        leaves(msg, parts, 0);
+        int k;
+        try {
+            k = Integer.parseInt(part);
+        } catch (NumberFormatException e) {
+            k = -1;
+        }
+        if (k < 1 || k > parts.size()) return ShellReply.of("mail: message " + number + " has no part " + part);
+        VirtualPath target = ShellFileCommands.path(s, file);
+        long written = 0;
+        try (InputStream in = parts.get(k - 1).getInputStream();
+             FileChannel ch = s.files.openWrite(target, false, 0)) {
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) ch.write(bb);
+                written += n;
+            }
+        }
+        return ShellReply.of("saved " + written + " bytes to " + target);
+    }
+
+    /** The leaf parts in order; nested multiparts are walked (at most 20 deep), a message/rfc822 is one part. */
+    private static void leaves(Part p, List<Part> out, int depth) throws IOException, MessagingException {
+        if (p.isMimeType("multipart/*") && depth < 20) {
+            Object content = p.getContent();
+            if (content instanceof Multipart mp) {
+                for (int i = 0; i < mp.getCount(); i++) {
+                    BodyPart b = mp.getBodyPart(i);
+                    leaves(b, out, depth + 1);
+                }
+                return;
+            }
+        }
+        out.add(p);
+    }
+
+    private static String baseType(Part p) throws MessagingException {
+        try {
+            return new ContentType(p.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
+        } catch (MessagingException | RuntimeException e) {
+            return "application/octet-stream";
+        }
+    }
+
+    private static boolean isShownText(Part p, String type) throws MessagingException {
+        return type.startsWith("text/") && !Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition());
+    }
+
+    /** The decoded text (quoted-printable and base64 undone, charset applied by Jakarta Mail). */
+    private static String text(Part p) throws IOException, MessagingException {
+        try {
+            Object c = p.getContent();
+            if (c instanceof String str) return cleanText(str);
+        } catch (UnsupportedEncodingException e) {
+            // unknown charset: fall back to UTF-8 below
+        }
+        try (InputStream in = p.getInputStream()) {
+            return cleanText(new String(in.readNBytes((int) MAX_SHOWN), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String describeName(Part p) {
+        try {
+            String name = p.getFileName();
+            return name == null ? "" : " \"" + clean(decode(name)) + "\"";
+        } catch (MessagingException e) {
+            return "";
+        }
+    }
+
+    private static String decode(String v) {
+        try {
+            return MimeUtility.decodeText(MimeUtility.unfold(v));
+        } catch (UnsupportedEncodingException e) {
+            return v;
+        }
+    }
+
+    private static long decodedSize(Part p) throws IOException, MessagingException {
+        long n = 0;
+        try (InputStream in = p.getInputStream()) {
+            byte[] buf = new byte[8192];
+            for (int k; (k = in.read(buf)) > 0; ) n += k;
+        }
+        return n;
+    }
+}

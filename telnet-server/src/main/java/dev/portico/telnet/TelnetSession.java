@@ -1,0 +1,204 @@
+package dev.portico.telnet;
+
+import dev.portico.core.CommandLine;
+import dev.portico.core.CommandTable;
+import dev.portico.core.LineConnection;
+import dev.portico.core.Services;
+import dev.portico.core.auth.User;
+import dev.portico.core.fs.FileStore;
+import dev.portico.core.fs.VirtualPath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One Telnet connection after the NVT: the greeting, the login, then the shell loop. Runs on the
+ * connection's virtual thread; keys come from its {@link TelnetTerminal}.
+ */
+final class TelnetSession implements LineEditor.Keys {
+
+    private static final Logger log = LoggerFactory.getLogger(TelnetSession.class);
+
+    /** Where the session is; admin users run their shell in {@link #ADMIN}, which unlocks the console verbs. */
+    enum Phase { LOGIN, SHELL, ADMIN }
+
+    static final CommandTable<TelnetSession, Phase, ShellReply> COMMANDS =
+            CommandTable.<TelnetSession, Phase, ShellReply, ShellVerb>of(ShellVerb.class, v -> v.phases, v -> v.handler,
+                    new CommandTable.Refusals<Phase, ShellReply>() {
+                        @Override public ShellReply unknown(String verb) {
+                            return ShellReply.of(verb.toLowerCase(Locale.ROOT) + ": " + TelnetReplies.NOT_FOUND_HINT);
+                        }
+                        @Override public ShellReply wrongPhase(String verb, Phase phase) {
+                            return ShellReply.of(verb.toLowerCase(Locale.ROOT) + ": " + TelnetReplies.ADMIN_ONLY);
+                        }
+                    });
+
+    final Services services;
+    final TelnetConfig config;
+    final Instant serverStarted;
+    private final LineConnection connection;
+    private final TelnetTerminal terminal;
+    private final TelnetOutput out;
+    private final LineEditor editor;
+    private final List<String> history = new ArrayList<>();
+
+    Phase phase = Phase.LOGIN;
+    User user;
+    FileStore files;
+    VirtualPath cwd = VirtualPath.ROOT;
+
+    TelnetSession(Services services, TelnetConfig config, LineConnection connection, Instant serverStarted) {
+        this.services = services;
+        this.config = config;
+        this.serverStarted = serverStarted;
+        this.connection = connection;
+        this.terminal = new TelnetTerminal(connection);
+        this.out = terminal.out();
+        this.editor = new LineEditor(this, out, config.limits().maxLineLength());
+    }
+
+    void run() throws IOException {
+        terminal.start();
+        try {
+            terminal.negotiate(config.negotiationWait());
+            out.println("Portico telnet shell (" + services.domains().get(0) + ")");
+            if (login()) shell();
+        } finally {
+            terminal.finish();
+            out.flush();
+        }
+    }
+
+    private boolean login() throws IOException {
+        for (int failures = 0; failures < config.loginAttempts(); ) {
+            String name = editor.read(TelnetReplies.LOGIN_PROMPT, terminal.characterMode(), false);
+            if (name == null) return endOfInput();
+            name = name.strip();
+            if (name.isEmpty()) continue;
+            // In character mode we simply do not echo the password; in line mode we offer to echo
+            // (so the client stops) and echo nothing. A client that refuses keeps echoing locally.
+            boolean offered = terminal.offerEcho();
+            String password = editor.read(TelnetReplies.PASSWORD_PROMPT, false, false);
+            if (offered) terminal.withdrawEcho();
+            if (password == null) return endOfInput();
+            char[] secret = password.toCharArray();
+            Optional<User> u = services.logins().login("telnet", connection.remote().getAddress(), name, secret);
+            Arrays.fill(secret, '\0');
+            if (u.isPresent()) {
+                startShell(u.get());
+                return true;
+            }
+            failures++;
+            out.println(TelnetReplies.LOGIN_INCORRECT);
+        }
+        out.println(TelnetReplies.TOO_MANY_FAILURES);
+        return false;
+    }
+
+    private void startShell(User u) throws IOException {
+        user = u;
+        files = services.files(u);
+        phase = u.isAdmin() ? Phase.ADMIN : Phase.SHELL;
+        connection.user(u.name());
+        out.println(TelnetReplies.welcome(u.name()));
+    }
+
+    private void shell() throws IOException {
+        while (true) {
+            String line = editor.read(TelnetReplies.prompt(user.name(), cwd.toString()), terminal.characterMode(), true);
+            if (line == null) {
+                endOfInput();
+                return;
+            }
+            line = line.strip();
+            if (line.isEmpty()) continue;
+            remember(line);
+            ShellReply reply = execute(line);
+            for (String l : reply.lines()) out.println(l);
+            if (reply.logout()) {
+                out.println(TelnetReplies.GOODBYE);
+                log.info("{} {} logged out", connection, user.name());
+                return;
+            }
+        }
+    }
+
+    /** Says goodbye for the reason the editor stopped; always false (the session ends). */
+    private boolean endOfInput() throws IOException {
+        switch (editor.end()) {
+            case IDLE -> {
+                out.println("");
+                out.println(TelnetReplies.IDLE_GOODBYE);
+                log.info("{} idle timeout", connection);
+            }
+            case LOGOUT -> out.println(TelnetReplies.GOODBYE);
+            default -> { }
+        }
+        return false;
+    }
+
+    /** Runs one command line; file errors and bad arguments become one line, never a stack trace. */
+    ShellReply execute(String line) throws IOException {
+        List<ShellWords.Word> words;
+        try {
+            words = ShellWords.split(line);
+        } catch (IllegalArgumentException e) {
+            return ShellReply.of("shell: " + e.getMessage());
+        }
+        if (words.isEmpty()) return ShellReply.NONE;
+        String verb = words.get(0).text();
+        String argument = line.substring(words.get(0).end()).strip();
+        terminal.busy(true);
+        log.debug("{} {}", connection, verb);     // never the arguments: users add/passwd carry passwords
+        try {
+            return COMMANDS.dispatch(this, phase, new CommandLine(verb.toUpperCase(Locale.ROOT), argument));
+        } catch (IOException e) {
+            if (connection.isClosed()) throw e;
+            return ShellReply.of(verb + ": " + ShellErrors.describe(e));
+        } catch (IllegalArgumentException e) {
+            return ShellReply.of(verb + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{} command {} failed", connection, verb, e);
+            return ShellReply.of(verb + ": internal error, see the server log");
+        } finally {
+            if (terminal.interrupted() && !connection.isClosed()) out.println(TelnetReplies.INTERRUPTED);
+            terminal.busy(false);
+        }
+    }
+
+    private void remember(String line) {
+        if (config.historySize() == 0) return;
+        String kept = ShellAdminCommands.redact(line);
+        if (!history.isEmpty() && history.get(history.size() - 1).equals(kept)) return;
+        history.add(kept);
+        if (history.size() > config.historySize()) history.remove(0);
+    }
+
+    // ---- LineEditor.Keys ------------------------------------------------------------------------
+
+    @Override public int next() { return terminal.next(); }
+    @Override public boolean goAhead() { return terminal.goAhead(); }
+    @Override public boolean serverEchoes() { return terminal.serverEchoes(); }
+    @Override public List<String> history() { return history; }
+    @Override public LineEditor.Completion complete(String before) { return ShellCompletion.complete(this, before); }
+
+    // ---- what the commands use -------------------------------------------------------------------
+
+    boolean pause(Duration d) { return terminal.pause(d); }
+    boolean interrupted() { return terminal.interrupted(); }
+    boolean isWaitingForInput() { return terminal.isWaitingForInput(); }
+    boolean ansi() { return terminal.ansi(); }
+    int width() { return terminal.width(); }
+    int height() { return terminal.height(); }
+    TelnetOutput out() { return out; }
+    LineConnection connection() { return connection; }
+    List<String> commandHistory() { return history; }
+}

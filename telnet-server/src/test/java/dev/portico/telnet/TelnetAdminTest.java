@@ -1,0 +1,96 @@
+package dev.portico.telnet;
+
+import dev.portico.core.Services;
+import dev.portico.core.Settings;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.testing.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The console commands of admin users. */
+@Timeout(30)
+class TelnetAdminTest {
+
+    @TempDir Path dir;
+    TelnetTestServer portico;
+    ShellClient alice;
+
+    @BeforeEach
+    void start() throws IOException {
+        // A ban after two failures, so a test can ban an address cheaply.
+        Services services = TestServices.create(dir, Settings.empty(), new LoginGuard.Policy(
+                Duration.ofMillis(1), Duration.ofMillis(5), 2, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        portico = TelnetTestServer.start(services, c -> c);
+        alice = new ShellClient(portico.port()).login("alice", TestServices.ALICE_PASSWORD);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        alice.close();
+        portico.close();
+    }
+
+    @Test
+    void sessionsListsEverySessionAndKickClosesOne() throws IOException {
+        try (TelnetPeer bob = portico.loggedIn(TelnetPeer.Policy.TERMINAL, "bob", TestServices.BOB_PASSWORD)) {
+            String sessions = alice.run("sessions");
+            assertThat(sessions).contains("ID", "PROTO", "USER", "ADDRESS", "IDLE", "alice", "bob", "telnet");
+            long bobId = portico.services.sessions().sessions().stream()
+                    .filter(s -> "bob".equals(s.user())).findFirst().orElseThrow().id();
+            assertThat(alice.run("kick " + bobId)).isEqualTo("session " + bobId + " closed\n");
+            bob.expectClosed();
+            assertThat(alice.run("kick 999999")).isEqualTo("kick: no session 999999\n");
+            assertThat(alice.run("kick me")).isEqualTo("kick: not a session id: me\n");
+        }
+        long mine = portico.services.sessions().sessions().get(0).id();
+        assertThat(alice.run("kick " + mine)).contains("this session");
+    }
+
+    @Test
+    void bansAndUnban() throws IOException {
+        assertThat(alice.run("bans")).isEqualTo("No banned addresses.\n");
+        InetAddress bad = InetAddress.getByName("192.0.2.7");
+        portico.services.logins().login("test", bad, "alice", "wrong".toCharArray());
+        portico.services.logins().login("test", bad, "alice", "wrong".toCharArray());
+        assertThat(alice.run("bans")).contains("192.0.2.7", "until");
+        assertThat(alice.run("unban 192.0.2.7")).isEqualTo("192.0.2.7 unbanned\n");
+        assertThat(alice.run("unban 192.0.2.7")).isEqualTo("192.0.2.7 was not banned\n");
+        assertThat(alice.run("unban example.com")).isEqualTo("unban: not an IP address: example.com\n");
+        assertThat(alice.run("bans")).isEqualTo("No banned addresses.\n");
+    }
+
+    @Test
+    void usersAddPasswdRemoveAndList() throws IOException {
+        assertThat(alice.run("users")).containsPattern("alice +read,write,admin\n").containsPattern("bob +read\n");
+        assertThat(alice.run("users add carol first-pw")).isEqualTo("user carol added (read, write)\n");
+        try (ShellClient carol = new ShellClient(portico.port()).login("carol", "first-pw")) {
+            assertThat(carol.run("whoami")).isEqualTo("carol\n");
+        }
+        assertThat(alice.run("users passwd carol second-pw")).isEqualTo("password of carol changed\n");
+        try (ShellClient carol = new ShellClient(portico.port()).login("carol", "second-pw")) {
+            assertThat(carol.run("whoami")).isEqualTo("carol\n");
+        }
+        assertThat(alice.run("users add carol x")).contains("already exists");
+        assertThat(alice.run("users add 'Bad Name' x")).contains("invalid name");
+        assertThat(alice.run("users remove alice")).isEqualTo("users: you cannot remove yourself\n");
+        assertThat(alice.run("users remove carol")).isEqualTo("user carol removed\n");
+        assertThat(alice.run("users remove carol")).contains("no user carol");
+        assertThat(alice.run("users frob")).startsWith("usage: users");
+        assertThat(alice.run("history")).contains("users add carol ********").doesNotContain("first-pw", "second-pw");
+    }
+
+    @Test
+    void statsShowsPerServerTotals() throws IOException {
+        assertThat(alice.run("stats")).contains("SERVER", "telnet").containsPattern("telnet +1 +1 ");
+    }
+}

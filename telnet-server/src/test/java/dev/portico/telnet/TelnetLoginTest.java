@@ -1,0 +1,161 @@
+package dev.portico.telnet;
+
+import dev.portico.testing.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(20)
+class TelnetLoginTest {
+
+    @TempDir Path dir;
+    TelnetTestServer portico;
+
+    @AfterEach
+    void stop() {
+        if (portico != null) portico.close();
+    }
+
+    @Test
+    void goodLoginWithCommonsNetReachesThePromptAndWhoamiAnswers() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        try (ShellClient c = new ShellClient(portico.port())) {
+            c.login("alice", TestServices.ALICE_PASSWORD);
+            assertThat(c.run("whoami")).isEqualTo("alice\n");
+        }
+    }
+
+    @Test
+    void passwordIsNotEchoedInCharacterMode() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        try (ShellClient c = new ShellClient(portico.port())) {
+            c.readUntil(TelnetReplies.LOGIN_PROMPT);
+            c.send("alice\n");
+            assertThat(c.readUntil(TelnetReplies.PASSWORD_PROMPT)).contains("alice");   // the name is echoed
+            c.send(TestServices.ALICE_PASSWORD + "\n");
+            String afterPassword = c.readUntil(TelnetReplies.PROMPT_END);
+            assertThat(afterPassword).doesNotContain(TestServices.ALICE_PASSWORD).contains("Welcome to Portico, alice");
+        }
+    }
+
+    @Test
+    void lineModePasswordPromptOffersServerEcho() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        try (TelnetPeer p = portico.peer(TelnetPeer.Policy.REFUSE_ALL)) {
+            p.readUntil(TelnetReplies.LOGIN_PROMPT);
+            int before = p.commands.size();
+            p.line("alice");
+            p.readUntil(TelnetReplies.PASSWORD_PROMPT);
+            p.drain(100);
+            assertThat(p.commands.subList(before, p.commands.size())).contains("WILL ECHO");
+            p.line(TestServices.ALICE_PASSWORD);
+            assertThat(p.readUntil(TelnetReplies.PROMPT_END)).doesNotContain(TestServices.ALICE_PASSWORD);
+        }
+    }
+
+    @Test
+    void threeBadPasswordsCloseTheConnection() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        try (TelnetPeer p = portico.peer(TelnetPeer.Policy.TERMINAL)) {
+            for (int i = 0; i < 3; i++) {
+                p.readUntil(TelnetReplies.LOGIN_PROMPT);
+                p.line("alice");
+                p.readUntil(TelnetReplies.PASSWORD_PROMPT);
+                p.line("wrong" + i);
+                p.readUntil(TelnetReplies.LOGIN_INCORRECT);
+            }
+            p.readUntil(TelnetReplies.TOO_MANY_FAILURES);
+            p.expectClosed();
+        }
+    }
+
+    @Test
+    void unknownUserIsRefusedLikeABadPassword() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        try (TelnetPeer p = portico.peer(TelnetPeer.Policy.TERMINAL)) {
+            p.readUntil(TelnetReplies.LOGIN_PROMPT);
+            p.line("mallory");
+            p.readUntil(TelnetReplies.PASSWORD_PROMPT);
+            p.line("x");
+            p.readUntil(TelnetReplies.LOGIN_INCORRECT);
+            p.readUntil(TelnetReplies.LOGIN_PROMPT);
+            p.line("bob");
+            p.readUntil(TelnetReplies.PASSWORD_PROMPT);
+            p.line(TestServices.BOB_PASSWORD);
+            assertThat(p.readUntil(TelnetReplies.PROMPT_END)).contains("bob:/$ ");
+        }
+    }
+
+    @Test
+    void idleSessionGetsAGoodbyeLineAndIsClosed() throws IOException {
+        portico = TelnetTestServer.start(dir, c -> c.withIdleTimeout(Duration.ofMillis(700)));
+        try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
+            p.readUntil(TelnetReplies.IDLE_GOODBYE);
+            p.expectClosed();
+        }
+    }
+
+    @Test
+    void logoutExitAndCtrlDEndTheSession() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        for (String way : new String[]{"logout\r\n", "exit\r\n", "\u0004"}) {
+            try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
+                p.send(way);
+                p.readUntil(TelnetReplies.GOODBYE);
+                p.expectClosed();
+            }
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitGetTheRefusalLine() throws IOException {
+        portico = TelnetTestServer.start(dir, c -> c.withLimits(c.limits().withMaxSessions(1)));
+        try (TelnetPeer first = portico.peer(TelnetPeer.Policy.TERMINAL)) {
+            first.readUntil(TelnetReplies.LOGIN_PROMPT);
+            try (TelnetPeer second = portico.peer(TelnetPeer.Policy.TERMINAL)) {
+                second.readUntil(TelnetReplies.TOO_MANY);
+                second.expectClosed();
+            }
+        }
+    }
+
+    @Test
+    void shutdownTellsSessionsAtThePrompt() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
+            long t0 = System.nanoTime();
+            portico.close();
+            p.readUntil(TelnetReplies.SHUTDOWN);
+            p.expectClosed();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    @Test
+    void aCommandRunningLongerThanTheIdleTimeoutIsNotCutOff() throws IOException {
+        portico = TelnetTestServer.start(dir, c -> c.withIdleTimeout(Duration.ofMillis(600)));
+        try (TelnetPeer p = portico.alice(TelnetPeer.Policy.REFUSE_ALL)) {
+            p.line("sleep 1.2");
+            p.readUntil(TelnetReplies.PROMPT_END, 5000);     // the sleep ended normally
+            p.readUntil(TelnetReplies.IDLE_GOODBYE);          // then idleness at the prompt counts
+            p.expectClosed();
+        }
+    }
+
+    @Test
+    void idleAtTheLoginPromptAlsoEndsTheSession() throws IOException {
+        portico = TelnetTestServer.start(dir, c -> c.withIdleTimeout(Duration.ofMillis(500)));
+        try (TelnetPeer p = portico.peer(TelnetPeer.Policy.TERMINAL)) {
+            p.readUntil(TelnetReplies.LOGIN_PROMPT);
+            p.readUntil(TelnetReplies.IDLE_GOODBYE);
+            p.expectClosed();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.portico.telnet;
+
+import dev.portico.testing.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every file and general shell command, through Commons Net TelnetClient in character mode. */
+@Timeout(30)
+class TelnetShellTest {
+
+    @TempDir Path dir;
+    TelnetTestServer portico;
+    Path home;
+    ShellClient alice;
+
+    @BeforeEach
+    void start() throws IOException {
+        portico = TelnetTestServer.start(dir);
+        home = Files.createDirectories(portico.home("alice"));
+        Files.createDirectories(home.resolve("docs"));
+        Files.writeString(home.resolve("docs/readme.txt"), "line 1\nline 2\nline 3\nline 4\nline 5\n");
+        Files.writeString(home.resolve("a.txt"), "alpha\n");
+        Files.writeString(dir.resolve("secret.txt"), "outside\n");
+        alice = new ShellClient(portico.port()).login("alice", TestServices.ALICE_PASSWORD);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        alice.close();
+        portico.close();
+    }
+
+    @Test
+    void helpListsCommandsAndAdminCommandsForAnAdmin() throws IOException {
+        assertThat(alice.run("help")).contains("ls [-l] [PATH]", "mail [N | save N PART FILE]", "sessions", "kick ID");
+    }
+
+    @Test
+    void pwdCdAndLs() throws IOException {
+        assertThat(alice.run("pwd")).isEqualTo("/\n");
+        assertThat(alice.run("ls")).contains("a.txt", "docs/");
+        assertThat(alice.run("cd docs")).isEmpty();
+        assertThat(alice.run("pwd")).isEqualTo("/docs\n");
+        assertThat(alice.run("ls -l")).matches("(?s)-rw +35 \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d readme.txt\n");
+        assertThat(alice.run("cd ..")).isEmpty();
+        assertThat(alice.run("cd a.txt")).isEqualTo("cd: /a.txt: not a directory\n");
+        assertThat(alice.run("cd nowhere")).contains("no such file or directory");
+        alice.run("cd docs");
+        assertThat(alice.run("cd")).isEmpty();
+        assertThat(alice.run("pwd")).isEqualTo("/\n");
+    }
+
+    @Test
+    void catHeadTailAndStat() throws IOException {
+        assertThat(alice.run("cat a.txt docs/readme.txt")).isEqualTo("alpha\nline 1\nline 2\nline 3\nline 4\nline 5\n");
+        assertThat(alice.run("head -n 2 docs/readme.txt")).isEqualTo("line 1\nline 2\n");
+        assertThat(alice.run("tail -n 2 docs/readme.txt")).isEqualTo("line 4\nline 5\n");
+        assertThat(alice.run("tail -1 docs/readme.txt")).isEqualTo("line 5\n");
+        assertThat(alice.run("head -n x a.txt")).contains("line count must be");
+        assertThat(alice.run("stat a.txt")).contains("Type: file", "Size: 6 bytes", "read-write");
+        assertThat(alice.run("cat docs")).contains("is a directory");
+    }
+
+    @Test
+    void mkdirMvCpRmAndDu() throws IOException {
+        assertThat(alice.run("mkdir new")).isEmpty();
+        assertThat(alice.run("cp a.txt new/b.txt")).isEmpty();
+        assertThat(alice.run("mv new/b.txt new/c.txt")).isEmpty();
+        assertThat(alice.run("mv a.txt new")).isEmpty();
+        assertThat(home.resolve("new/c.txt")).hasContent("alpha");
+        assertThat(home.resolve("new/a.txt")).hasContent("alpha");
+        assertThat(alice.run("rm new")).contains("directory not empty");
+        assertThat(alice.run("du")).contains("47 bytes in 3 files, 3 directories: /");
+        assertThat(alice.run("rm new/a.txt new/c.txt")).isEmpty();
+        assertThat(alice.run("rm new")).isEmpty();
+        assertThat(home.resolve("new")).doesNotExist();
+        assertThat(alice.run("mkdir docs")).contains("already exists");
+        assertThat(alice.run("mv")).isEqualTo("usage: mv FROM TO\n");
+    }
+
+    @Test
+    void pathsLeavingTheHomeDirectoryAreRefused() throws IOException {
+        for (String cmd : new String[]{"cd ..", "cat ../secret.txt", "cat ../../../../etc/passwd", "ls ..",
+                "cd docs/../..", "cp a.txt ../x", "mv a.txt '..\\x'", "mkdir ../evil", "stat /.."}) {
+            assertThat(alice.run(cmd)).as(cmd).contains(TelnetReplies.OUTSIDE_HOME);
+        }
+        // "/" is the home directory itself, as in FTP: an absolute host path is just a missing file.
+        assertThat(alice.run("cat /etc/passwd")).contains("no such file or directory");
+        assertThat(dir.resolve("x")).doesNotExist();
+        assertThat(dir.resolve("evil")).doesNotExist();
+    }
+
+    @Test
+    void readOnlyUsersCannotChangeFiles() throws IOException {
+        Files.createDirectories(portico.home("bob"));
+        Files.writeString(portico.home("bob").resolve("b.txt"), "bob\n");
+        try (ShellClient bob = new ShellClient(portico.port()).login("bob", TestServices.BOB_PASSWORD)) {
+            assertThat(bob.run("cat b.txt")).isEqualTo("bob\n");
+            assertThat(bob.run("mkdir x")).contains("read-only");
+            assertThat(bob.run("rm b.txt")).contains("read-only");
+            assertThat(bob.run("sessions")).isEqualTo("sessions: " + TelnetReplies.ADMIN_ONLY + "\n");
+            assertThat(bob.run("help")).doesNotContain("kick");
+        }
+    }
+
+    @Test
+    void echoQuotesLikeAShell() throws IOException {
+        assertThat(alice.run("echo 'single  quoted' \"double \\\"quoted\\\"\" back\\ slash")).isEqualTo(
+                "single  quoted double \"quoted\" back slash\n");
+        assertThat(alice.run("echo 'unterminated")).isEqualTo("shell: unterminated single quote\n");
+    }
+
+    @Test
+    void unknownCommandsAndBadArgumentsGetOneClearLine() throws IOException {
+        assertThat(alice.run("frobnicate now")).isEqualTo("frobnicate: " + TelnetReplies.NOT_FOUND_HINT + "\n");
+        assertThat(alice.run("sleep forever")).isEqualTo("sleep: not a number: forever\n");
+        assertThat(alice.run("sleep 99999")).startsWith("sleep: at most");
+        assertThat(alice.run("ls -z")).isEqualTo("ls: unknown option -z (only -l)\n");
+        assertThat(alice.run("cat")).isEqualTo("usage: cat FILE...\n");
+        assertThat(alice.run("cat a\u0000b")).doesNotContain("Exception");
+    }
+
+    @Test
+    void dateUptimeWhoamiWhoAndResolve() throws IOException {
+        assertThat(alice.run("date")).containsPattern("\\d{4} \\d\\d:\\d\\d:\\d\\d GMT");
+        assertThat(alice.run("uptime")).startsWith("up ").contains("live sessions");
+        assertThat(alice.run("whoami")).isEqualTo("alice\n");
+        try (ShellClient bob = new ShellClient(portico.port()).login("bob", TestServices.BOB_PASSWORD)) {
+            assertThat(alice.run("who")).contains("alice", "bob", "telnet", "127.0.0.1");
+            bob.run("pwd");
+        }
+        assertThat(alice.run("resolve localhost")).containsPattern("IPv[46] +(127\\.0\\.0\\.1|::1|0:0:0:0:0:0:0:1)");
+        assertThat(alice.run("resolve no.such.host.invalid")).contains("unknown host");
+        assertThat(alice.run("resolve 'bad host'")).contains("not a host name");
+    }
+
+    @Test
+    void sleepWaitsAndReturns() throws IOException {
+        long t0 = System.nanoTime();
+        assertThat(alice.run("sleep 0.3")).isEmpty();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(290);
+    }
+
+    @Test
+    void catOfAHugeFileStreamsAndCtrlCInterruptsIt() throws IOException {
+        byte[] line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n".getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream o = Files.newOutputStream(home.resolve("huge.txt"))) {
+            for (int i = 0; i < 400_000; i++) o.write(line);      // ~29 MB
+        }
+        alice.send("cat huge.txt\n");
+        alice.readUntil("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n0123");
+        alice.send("\u0003");
+        // The rest of what was in flight, then the interrupt mark and a prompt: bounded by the deadline.
+        alice.readUntil(TelnetReplies.INTERRUPTED);
+        alice.readUntil(TelnetReplies.PROMPT_END);
+        assertThat(alice.run("echo ok")).isEqualTo("ok\n");
+    }
+
+    @Test
+    void binaryFilesAreNotDumpedOnTheTerminal() throws IOException {
+        Files.write(home.resolve("bin.dat"), new byte[]{1, 2, 0, 3});
+        assertThat(alice.run("cat bin.dat")).isEqualTo("bin.dat: binary file, 4 bytes (not shown)\n");
+    }
+
+    @Test
+    void theWindowWidthCommonsNetReportsSizesLsColumns() throws IOException {
+        for (int i = 0; i < 12; i++) Files.writeString(home.resolve(String.format("file-%02d.txt", i)), "x");
+        try (ShellClient narrow = new ShellClient(portico.port(), true, 40).login("alice", TestServices.ALICE_PASSWORD);
+             ShellClient wide = new ShellClient(portico.port(), true, 250).login("alice", TestServices.ALICE_PASSWORD)) {
+            assertThat(narrow.run("ls").lines().count()).isEqualTo(5);   // 14 names, 13 wide: 3 columns
+            assertThat(wide.run("ls").lines().count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutOptionHandlersCommonsNetGetsALineModeSession() throws IOException {
+        try (ShellClient plain = new ShellClient(portico.port(), false, 80)) {
+            plain.login("alice", TestServices.ALICE_PASSWORD);
+            assertThat(plain.run("echo line mode")).isEqualTo("line mode\n");
+        }
+    }
+}
