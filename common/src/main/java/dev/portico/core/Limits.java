@@ -30,11 +30,12 @@ public record Limits(int maxLineLength, Duration idleTimeout, int maxSessions, i
     /**
      * Reads {@code PREFIX.max-line}, {@code PREFIX.idle-timeout}, {@code PREFIX.max-sessions},
      * {@code PREFIX.max-sessions-per-address} and {@code PREFIX.shutdown-grace}, falling back to
-     * the unprefixed keys and then to {@code defaults}.
+     * the unprefixed keys and then to {@code defaults}. The line length has no shared key: each
+     * protocol's RFC sets its own (SMTP 512, POP3 255), and one setting must not move them all.
      */
     public static Limits from(Settings s, String prefix, Limits defaults) {
         return new Limits(
-                s.integer(prefix + ".max-line", s.integer("max-line", defaults.maxLineLength())),
+                s.integer(prefix + ".max-line", defaults.maxLineLength()),
                 s.duration(prefix + ".idle-timeout", s.duration("idle-timeout", defaults.idleTimeout())),
                 s.integer(prefix + ".max-sessions", s.integer("max-sessions", defaults.maxSessions())),
                 s.integer(prefix + ".max-sessions-per-address", s.integer("max-sessions-per-address", defaults.maxSessionsPerAddress())),

@@ -1,0 +1,266 @@
+package dev.portico.app;
+
+import dev.portico.core.ConfigException;
+import dev.portico.core.Services;
+import dev.portico.core.Settings;
+import dev.portico.core.auth.FileUserDirectory;
+import dev.portico.core.auth.Permission;
+import dev.portico.core.auth.User;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code portico} command: {@code serve} (the default), {@code user}, {@code version}. */
+@Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Telnet, FTP, SMTP and POP3 servers in one process.",
+        subcommands = {Main.Serve.class, Main.UserCommand.class, Main.VersionCommand.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof IOException) {
+                cmd.getErr().println("portico: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
+                ? prepend("serve", args) : args;
+        int code = cli.execute(effective);
+        if (code != 0 || !"serve".equals(effective[0])) System.exit(code);
+    }
+
+    private static boolean isHelpOrVersion(String a) {
+        return a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version");
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] out = new String[rest.length + 1];
+        out[0] = first;
+        System.arraycopy(rest, 0, out, 1, rest.length);
+        return out;
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    /** Version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"portico " + (v == null ? "(development build)" : v)
+                    + " on Java " + Runtime.version()};
+        }
+    }
+
+    @Command(name = "version", description = "Print the version.")
+    static final class VersionCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            System.out.println(new Version().getVersion()[0]);
+            return 0;
+        }
+    }
+
+    /** Options shared by commands that touch the data folder. */
+    static class DataOptions {
+        @Option(names = "--config", paramLabel = "FILE", description = "Properties file with any configuration key.")
+        Path config;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Data folder (default: ./data).")
+        Path data;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key (repeatable).")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        /** File values first, then flags: a flag always wins. */
+        Settings settings(Map<String, String> flags) throws IOException {
+            Settings s = config == null ? Settings.empty() : Settings.load(config);
+            Map<String, String> over = new LinkedHashMap<>(set);
+            flags.forEach((k, v) -> { if (v != null) over.put(k, v); });
+            if (data != null) over.put("data", data.toString());
+            return s.with(Settings.of(over));
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Start every server (the default command). Each port takes a number, 0 for any free port, or 'off'.")
+    static final class Serve extends DataOptions implements Callable<Integer> {
+        @Option(names = "--bind", paramLabel = "ADDR", description = "Listen address (default: 127.0.0.1).")
+        String bind;
+        @Option(names = "--domain", paramLabel = "NAME", description = "Mail domain served here (repeatable; default: localhost).")
+        List<String> domains;
+        @Option(names = "--telnet-port", paramLabel = "PORT", description = "Telnet shell port (default: 2323).")
+        String telnetPort;
+        @Option(names = "--ftp-port", paramLabel = "PORT", description = "FTP port (default: 2121; active data from port − 1).")
+        String ftpPort;
+        @Option(names = "--smtp-port", paramLabel = "PORT", description = "SMTP port (default: 2525).")
+        String smtpPort;
+        @Option(names = "--pop3-port", paramLabel = "PORT", description = "POP3 port (default: 2110).")
+        String pop3Port;
+        @Option(names = "--echo-port", paramLabel = "PORT", description = "Echo (RFC 862, TCP and UDP) port (default: off).")
+        String echoPort;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> flags = new LinkedHashMap<>();
+            flags.put("bind", bind);
+            flags.put("domain", domains == null ? null : String.join(",", domains));
+            flags.put("telnet.port", telnetPort);
+            flags.put("ftp.port", ftpPort);
+            flags.put("smtp.port", smtpPort);
+            flags.put("pop3.port", pop3Port);
+            flags.put("echo.port", echoPort);
+            Settings settings = settings(flags);
+            Portico portico = Portico.start(settings);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("portico: stopping");
+                portico.close();
+                System.out.println("portico: stopped");
+                System.out.flush();
+                stopped.countDown();
+                // SIGTERM and SIGINT are the normal way to stop a server, so they end with 0.
+                Runtime.getRuntime().halt(0);
+            }, "portico-shutdown"));
+            for (Map.Entry<String, InetSocketAddress> e : portico.listeners().entrySet()) {
+                System.out.println("portico: " + e.getKey() + " listening on " + format(e.getValue()));
+            }
+            System.out.println("portico: ready");
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+
+        private static String format(InetSocketAddress a) {
+            String host = a.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+    }
+
+    @Command(name = "user", mixinStandardHelpOptions = true, description = "Manage users.",
+            subcommands = {UserAdd.class, UserRemove.class, UserList.class, UserPasswd.class})
+    static final class UserCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(System.out);
+            return 0;
+        }
+    }
+
+    static FileUserDirectory directory(DataOptions o) throws IOException {
+        Settings s = o.settings(Map.of());
+        return new FileUserDirectory(Services.usersFile(Path.of(s.string("data", "data"))));
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a user. The password is read from standard input when it is not a terminal, prompted otherwise.")
+    static final class UserAdd extends DataOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME") String name;
+        @Option(names = "--read-only", description = "May read files and mail, not change files.") boolean readOnly;
+        @Option(names = "--admin", description = "May use the shell's console commands.") boolean admin;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!User.isValidName(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("user names are 1-64 of a-z 0-9 . _ - and start with a letter or digit");
+            }
+            char[] password = readPassword();
+            Set<Permission> perms = EnumSet.of(Permission.READ);
+            if (!readOnly) perms.add(Permission.WRITE);
+            if (admin) perms.add(Permission.ADMIN);
+            FileUserDirectory users = directory(this);
+            User u = users.add(name, password, perms);
+            Arrays.fill(password, '\0');
+            System.out.println("portico: added user " + u.name() + " (" + describe(u) + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password (read like add).")
+    static final class UserPasswd extends DataOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME") String name;
+
+        @Override
+        public Integer call() throws IOException {
+            FileUserDirectory users = directory(this);
+            if (users.find(name).isEmpty()) throw new IllegalArgumentException("no user " + name);
+            char[] password = readPassword();
+            users.setPassword(name, password);
+            Arrays.fill(password, '\0');
+            System.out.println("portico: changed the password of " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user (their files and mail stay).")
+    static final class UserRemove extends DataOptions implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME") String name;
+
+        @Override
+        public Integer call() throws IOException {
+            directory(this).remove(name);
+            System.out.println("portico: removed user " + name.toLowerCase(Locale.ROOT));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users.")
+    static final class UserList extends DataOptions implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            for (User u : directory(this).list()) System.out.println(u.name() + "\t" + describe(u));
+            return 0;
+        }
+    }
+
+    private static String describe(User u) {
+        return String.join(",", u.permissions().stream().sorted().map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    private static char[] readPassword() throws IOException {
+        Console console = System.console();
+        if (console != null && isInteractive(console)) {
+            char[] a = console.readPassword("Password: ");
+            char[] b = console.readPassword("Again: ");
+            if (a == null || b == null || !Arrays.equals(a, b)) throw new IllegalArgumentException("passwords differ");
+            if (a.length == 0) throw new IllegalArgumentException("empty password");
+            return a;
+        }
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isEmpty()) throw new IllegalArgumentException("no password on standard input");
+        return line.toCharArray();
+    }
+
+    /** Java 22+ returns a console even when stdin is a pipe; only a real terminal gets a prompt. */
+    private static boolean isInteractive(Console console) {
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;   // Java 21: System.console() is null unless stdin and stdout are terminals
+        }
+    }
+}
