@@ -28,8 +28,12 @@ import javax.net.ssl.SSLSocket;
 public final class LineConnection implements Closeable {
 
     private static final int IAC = 255, SB = 250, SE = 240, WILL = 251, DONT = 254;
-    private static final int IN_BUFFER = 8192;
-    private static final int OUT_BUFFER = 8192;
+    /**
+     * Idle connections dominate a busy server's memory, so a connection starts with a small read
+     * buffer, enough for command lines, and takes a large one only when it reads bulk data.
+     */
+    private static final int SMALL_IN_BUFFER = 2048;
+    private static final int LARGE_IN_BUFFER = 16384;
 
     private final long id;
     private final String protocol;
@@ -40,7 +44,7 @@ public final class LineConnection implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
-    private final byte[] buffer = new byte[IN_BUFFER];
+    private byte[] buffer = new byte[SMALL_IN_BUFFER];
     private int pos, limit;
     private byte[] line = new byte[128];
 
@@ -70,7 +74,9 @@ public final class LineConnection implements Closeable {
         s.setTcpNoDelay(true);   // replies are flushed whole; Nagle would only add latency
         this.socket = s;
         this.in = s.getInputStream();
-        this.out = new BufferedOutputStream(s.getOutputStream(), OUT_BUFFER);
+        // Made on the session's virtual thread, a default-sized BufferedOutputStream starts at
+        // 512 bytes and grows to 8 KiB only when a reply needs it.
+        this.out = new BufferedOutputStream(s.getOutputStream());
     }
 
     // ---- identity and bookkeeping -------------------------------------------------------------
@@ -199,6 +205,13 @@ public final class LineConnection implements Closeable {
      * two. Closing it does nothing.
      */
     public InputStream dataStream() {
+        if (buffer.length < LARGE_IN_BUFFER) {
+            byte[] large = new byte[LARGE_IN_BUFFER];
+            System.arraycopy(buffer, pos, large, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+            buffer = large;
+        }
         return new InputStream() {
             @Override public int read() throws IOException {
                 if (pos == limit && !fill()) return -1;
