@@ -59,6 +59,7 @@ public final class LineConnection implements Closeable {
     private volatile long lastActivity = System.currentTimeMillis();
     private volatile String user;
     private volatile boolean closed;
+    private volatile long writingSince;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
         this.id = id;
@@ -243,55 +244,65 @@ public final class LineConnection implements Closeable {
 
     private void writeText(String text) throws IOException {
         byte[] bytes = text.getBytes(charset);
-        writeLock.lock();
-        try {
+        locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     /** Writes raw bytes without flushing (Telnet output, POP3 message bodies). */
     public void writeBytes(byte[] b, int off, int len) throws IOException {
-        writeLock.lock();
-        try {
+        locked(() -> {
             out.write(b, off, len);
             bytesOut.addAndGet(len);
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     public void flush() throws IOException {
-        writeLock.lock();
-        try {
-            out.flush();
-        } finally {
-            writeLock.unlock();
-        }
+        locked(out::flush);
     }
 
     /** Writes and flushes a reply. */
     public void send(Reply reply) throws IOException {
-        writeLock.lock();
-        try {
-            write(reply);
+        byte[] bytes = reply.format().getBytes(charset);
+        locked(() -> {
+            out.write(bytes);
+            bytesOut.addAndGet(bytes.length);
             out.flush();
-        } finally {
-            writeLock.unlock();
-        }
+        });
     }
 
     /** Writes and flushes one line, CR LF added. */
     public void sendLine(String text) throws IOException {
+        byte[] bytes = (text + "\r\n").getBytes(charset);
+        locked(() -> {
+            out.write(bytes);
+            bytesOut.addAndGet(bytes.length);
+            out.flush();
+        });
+    }
+
+    private interface Write { void run() throws IOException; }
+
+    /**
+     * Every write happens here, under the lock and stamped, so the server can close a session
+     * whose client stopped reading: a blocked socket write has no timeout of its own.
+     */
+    private void locked(Write w) throws IOException {
         writeLock.lock();
         try {
-            writeLine(text);
-            out.flush();
+            writingSince = System.currentTimeMillis();
+            w.run();
         } finally {
+            writingSince = 0;
             writeLock.unlock();
         }
+    }
+
+    /** How long the write under way has been blocked, in milliseconds; 0 when none is. */
+    long writeStalledFor(long now) {
+        long since = writingSince;
+        return since == 0 ? 0 : now - since;
     }
 
     /** Sends a last line and closes, ignoring errors: for refusals, shutdown and kicks. */

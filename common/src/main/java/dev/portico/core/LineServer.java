@@ -72,6 +72,7 @@ public final class LineServer implements Closeable {
         ss.bind(options.address(), 1024);
         serverSocket = ss;
         acceptor = Thread.ofPlatform().name(options.protocol() + "-accept").daemon(true).start(this::acceptLoop);
+        Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
         return this;
     }
 
@@ -117,6 +118,30 @@ public final class LineServer implements Closeable {
             }
             long id = registry.nextId();
             Thread.ofVirtual().name(options.protocol() + "-" + id).start(() -> run(id, s));
+        }
+    }
+
+    /**
+     * A client that stops reading blocks our writes forever (sockets have no write timeout) and
+     * would keep its session, and things like a POP3 mailbox lock, for good. Such sessions are
+     * closed once a write has been stuck for the idle timeout.
+     */
+    private void closeStalledWriters() {
+        long limit = options.limits().idleTimeout().toMillis();
+        long period = Math.max(50, Math.min(1000, limit / 4));
+        while (!serverSocket.isClosed() || !live.isEmpty()) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            for (LineConnection c : live) {
+                if (limit > 0 && c.writeStalledFor(now) > limit) {
+                    log.info("{} closed: the client stopped reading for {} ms", c, limit);
+                    c.close();
+                }
+            }
         }
     }
 

@@ -82,6 +82,17 @@ class LineServerTest {
     }
 
     @Test
+    void sessionWhoseClientStopsReadingIsClosed() throws IOException {
+        start(Limits.DEFAULT.withIdleTimeout(Duration.ofMillis(300)), LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("FLOOD");
+            assertEventually(() -> server.liveCount() == 1);
+            assertEventually(() -> server.liveCount() == 0);
+        }
+    }
+
+    @Test
     void sessionsPerAddressAreLimited() throws IOException {
         start(Limits.DEFAULT.withMaxSessionsPerAddress(2), LineEnding.LENIENT);
         try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port())) {

@@ -8,7 +8,8 @@ import java.net.SocketTimeoutException;
 
 /**
  * The smallest line protocol on the core, for testing it: {@code ECHO text}, {@code STARTTLS},
- * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests).
+ * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests), {@code FLOOD} (256 MiB
+ * of output, for clients that stop reading).
  */
 final class ToyProtocol implements ConnectionHandler {
 
@@ -60,6 +61,11 @@ final class ToyProtocol implements ConnectionHandler {
                         return;
                     }
                     c.send(Reply.of(250, "done"));
+                }
+                case "FLOOD" -> {
+                    byte[] chunk = new byte[65536];
+                    for (int i = 0; i < 4096; i++) c.writeBytes(chunk, 0, chunk.length);
+                    c.flush();
                 }
                 case "QUIT" -> {
                     c.send(Reply.of(221, "bye"));
