@@ -182,7 +182,7 @@ final class Transfer {
                 return;
             }
             moved = body.run(streams, progress);
-            socket.close();
+            closeCleanly(socket);
             if (finish != null) {
                 try {
                     finish.run();
@@ -213,6 +213,16 @@ final class Transfer {
             if (!ok) cleanup.run();
             if (moved == 0) moved = progress.get();
         }
+    }
+
+    /**
+     * Ends a finished data connection. A plain close of a TLS 1.3 socket makes the JDK send a
+     * user_canceled alert before close_notify, which GnuTLS clients (lftp) report as a fatal
+     * error; closing the output first sends close_notify alone (RFC 8446 §6.1).
+     */
+    private static void closeCleanly(Socket socket) throws IOException {
+        if (socket instanceof SSLSocket ssl) ssl.shutdownOutput();
+        socket.close();
     }
 
     private Streams secure(SocketChannel ch) throws IOException {
