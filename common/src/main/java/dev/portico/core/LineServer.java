@@ -69,7 +69,14 @@ public final class LineServer implements Closeable {
     public LineServer start() throws IOException {
         ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
-        ss.bind(options.address(), 1024);
+        try {
+            ss.bind(options.address(), 1024);
+        } catch (java.net.BindException e) {
+            ss.close();
+            InetSocketAddress a = options.address();
+            throw new java.net.BindException(options.protocol() + ": cannot listen on "
+                    + a.getAddress().getHostAddress() + ":" + a.getPort() + ": " + e.getMessage());
+        }
         serverSocket = ss;
         acceptor = Thread.ofPlatform().name(options.protocol() + "-accept").daemon(true).start(this::acceptLoop);
         Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
