@@ -1,0 +1,91 @@
+package dev.portico.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * SMTP load: {@code --sessions N} concurrent sessions (virtual threads), each sending {@code --messages M}
+ * messages of {@code --size S} bytes over one connection (MAIL, RCPT, DATA per message, no pipelining),
+ * within the time bound. Messages/s, p50/p99 per message, failures, server CPU per message.
+ */
+final class SmtpLoad {
+    private SmtpLoad() {
+    }
+
+    static void run(Args a) throws Exception {
+        String host = a.string("host", "127.0.0.1");
+        int port = a.integer("port", 25);
+        int sessions = a.integer("sessions", 20);
+        int messages = a.integer("messages", 100);
+        int size = (int) a.size("size", 10 * 1024);
+        double limit = a.seconds("time-limit", 60);
+        String from = a.string("from", "bench@bench.localhost");
+        String to = a.string("to", "bench@localhost");
+        long pid = a.pid();
+        byte[] body = SmtpConn.message(from, to, size);
+
+        // warm-up: a few sessions of a few messages, not counted
+        drive(host, port, from, to, body, Math.min(sessions, 20), 20, limit / 4, new double[0]);
+        ERRORS.clear();
+        double cpu0 = ProcStat.cpuMs(pid);
+        double[] lat = new double[sessions * messages];
+        long t0 = System.nanoTime();
+        int[] r = drive(host, port, from, to, body, sessions, messages, limit, lat);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = ProcStat.cpuMs(pid) - cpu0;
+        double[] ok = java.util.Arrays.stream(lat).filter(d -> d > 0).toArray();
+        String workload = "smtp-s" + sessions + "-" + (size >= 1024 ? size / 1024 + "k" : size + "b");
+        Result res = new Result(workload, r[0] / seconds, "msg/s", a.tags())
+                .with("p50_ms", Stats.percentile(ok, 50))
+                .with("p99_ms", Stats.percentile(ok, 99))
+                .with("failures", r[1])
+                .with("done", r[0])
+                .with("of", sessions * messages)
+                .with("server_cpu_ms", r[0] > 0 ? cpu / r[0] : Double.NaN);
+        if (!ERRORS.isEmpty()) {
+            res.with("error", String.join("|", ERRORS.keySet()));
+        }
+        res.print();
+    }
+
+    private static final ConcurrentHashMap<String, Boolean> ERRORS = new ConcurrentHashMap<>();
+
+    /** Returns {messages delivered, failures}; failures count failed messages and failed sessions. */
+    static int[] drive(String host, int port, String from, String to, byte[] body, int sessions, int messages,
+                       double limitSeconds, double[] lat) throws InterruptedException {
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger slot = new AtomicInteger();
+        long deadline = System.nanoTime() + (long) (limitSeconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                int sent = 0;
+                try (SmtpConn c = SmtpConn.open(host, port, 30_000)) {
+                    for (; sent < messages && System.nanoTime() < deadline; sent++) {
+                        long t = System.nanoTime();
+                        c.send(from, to, body);
+                        int i = slot.getAndIncrement();
+                        if (i < lat.length) {
+                            lat[i] = (System.nanoTime() - t) / 1e6;
+                        }
+                        ok.incrementAndGet();
+                    }
+                    c.quit();
+                } catch (IOException | RuntimeException e) {
+                    failed.incrementAndGet();
+                    if (ERRORS.size() < 3) {
+                        ERRORS.putIfAbsent(e.getClass().getSimpleName() + ":" + e.getMessage(), true);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new int[] {ok.get(), failed.get()};
+    }
+}
