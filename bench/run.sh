@@ -51,7 +51,8 @@ SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
 SMTP_DIR=${SMTP_DIR:-$BENCH_DIR/srv}
 PORTICO_JAR=${PORTICO_JAR:-$ROOT/app/target/portico.jar}
-PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:-}
+# As ./portico starts it: with an automatically kept class-data-sharing archive.
+PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:--XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$BENCH_DIR/portico.jsa}
 PORTICO_ARGS=${PORTICO_ARGS:-}
 PORTICO_USER_ADD_ARGS=${PORTICO_USER_ADD_ARGS:-}
 INSTALL=${INSTALL:-1}

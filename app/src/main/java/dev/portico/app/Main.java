@@ -142,6 +142,9 @@ public final class Main implements Callable<Integer> {
                 portico.close();
                 System.out.println("portico: stopped");
                 System.out.flush();
+                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+                    logs.stop();   // drains the asynchronous appender before the halt below
+                }
                 stopped.countDown();
                 // SIGTERM and SIGINT are the normal way to stop a server, so they end with 0.
                 Runtime.getRuntime().halt(0);

@@ -187,7 +187,7 @@ public final class LineServer implements Closeable {
                 c.closeWith(options.shutdownLine());
                 return;
             }
-            log.info("{} connected to {}", c, options.protocol());
+            log.debug("{} connected", c);
             handler.serve(c);
         } catch (SocketTimeoutException e) {
             log.info("{}-{} idle timeout", options.protocol(), id);
@@ -202,7 +202,8 @@ public final class LineServer implements Closeable {
                 c.close();
                 live.remove(c);
                 registry.remove(c);
-                log.info("{} disconnected (in {} bytes, out {} bytes)", c, c.bytesIn(), c.bytesOut());
+                log.info("{} {} closed after {} ms (in {} bytes, out {} bytes)", c, c.user() == null ? "(no login)" : c.user(),
+                        java.time.Duration.between(c.started(), java.time.Instant.now()).toMillis(), c.bytesIn(), c.bytesOut());
             } else {
                 try { s.close(); } catch (IOException ignored) { /* already gone */ }
             }

@@ -182,6 +182,9 @@ final class Transfer {
                 return;
             }
             moved = body.run(streams, progress);
+            // ABOR shuts the data socket down, which a reader may see as a normal end of data:
+            // an aborted upload must never be taken for a complete one.
+            if (aborted) throw new IOException("aborted by the client");
             closeCleanly(socket);
             if (finish != null) {
                 try {
@@ -191,7 +194,11 @@ final class Transfer {
                 }
             }
             ok = true;
-            log.info("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+            if (isListing()) {
+                log.debug("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+            } else {
+                log.info("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+            }
             reply(FtpReplies.TRANSFER_COMPLETE);
         } catch (DiskError e) {
             log.info("{} {}: failed on disk: {}", session, what, e.getCause().toString());
@@ -223,6 +230,11 @@ final class Transfer {
     private static void closeCleanly(Socket socket) throws IOException {
         if (socket instanceof SSLSocket ssl) ssl.shutdownOutput();
         socket.close();
+    }
+
+    /** Directory listings are routine; only file transfers are session events worth an INFO line. */
+    private boolean isListing() {
+        return what.startsWith("LIST") || what.startsWith("NLST") || what.startsWith("MLSD");
     }
 
     private Streams secure(SocketChannel ch) throws IOException {
@@ -326,6 +338,7 @@ final class Transfer {
     /** Receives into {@code file} at its current position; forces it to disk before 226. */
     static Body receiveFile(FileChannel file, boolean ascii) {
         return (d, progress) -> {
+            if (!ascii && d.channel() != null) return receiveDirect(file, d.channel(), progress);
             try (file) {
                 byte[] in = new byte[BUFFER];
                 byte[] out = ascii ? new byte[BUFFER + 1] : in;
@@ -359,6 +372,31 @@ final class Transfer {
                 return total;
             }
         };
+    }
+
+    /** Binary without TLS: socket to file through one direct buffer, no copy into the heap and back. */
+    private static long receiveDirect(FileChannel file, SocketChannel channel, AtomicLong progress) throws IOException {
+        try (file) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER * 4);
+            long total = 0;
+            while (channel.read(buf) >= 0) {
+                buf.flip();
+                total += buf.remaining();
+                progress.set(total);
+                try {
+                    while (buf.hasRemaining()) file.write(buf);
+                } catch (IOException e) {
+                    throw new DiskError(e);
+                }
+                buf.clear();
+            }
+            try {
+                file.force(true);   // 226 promises the file is on disk
+            } catch (IOException e) {
+                throw new DiskError(e);
+            }
+            return total;
+        }
     }
 
     private static void writeAll(FileChannel file, byte[] b, int len) throws DiskError {

@@ -126,7 +126,9 @@ final class SmtpDataCommands {
             log.info("{} message from <{}> refused ({} octets): {}", s, s.sender, sink.size(), refusal);
             return refusal;
         }
-        if (s.env.config().mimeCheck() && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
+        // The check only informs the log about what gets stored; a discarding handler stores nothing.
+        if (s.env.config().mimeCheck() && s.env.config().delivery() != SmtpConfig.Delivery.DISCARD
+                && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
             try (InputStream in = spool.open()) {
                 List<String> problems = MimeCheck.problems(in);
                 if (!problems.isEmpty()) log.info("{} message from <{}> has MIME problems, delivered anyway: {}", s, s.sender, problems);

@@ -14,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.Mac;
@@ -46,6 +48,7 @@ public final class FileUserDirectory implements UserDirectory {
     private final ReentrantLock lock = new ReentrantLock();
     private final SecretKeySpec cacheKey;
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
     private volatile Map<String, Entry> entries = Map.of();
     private volatile FileTime loadedStamp;
     private volatile long loadedSize = -1;
@@ -87,9 +90,23 @@ public final class FileUserDirectory implements UserDirectory {
         byte[] mac = mac(e.hash(), password);
         byte[] known = verified.get(key);
         if (known != null && MessageDigest.isEqual(known, mac)) return Optional.of(e.user());
-        if (!PasswordHash.verify(password, e.hash())) return Optional.empty();
-        verified.put(key, mac);
-        return Optional.of(e.user());
+        // Fifty clients logging in at once after a start would each run the slow hash: logins with
+        // the same credentials share one check. Different passwords never wait for each other.
+        String flight = key + "\0" + Base64.getEncoder().encodeToString(mac);
+        CompletableFuture<Boolean> mine = new CompletableFuture<>();
+        CompletableFuture<Boolean> running = inFlight.putIfAbsent(flight, mine);
+        if (running != null) return running.join() ? Optional.of(e.user()) : Optional.empty();
+        try {
+            boolean ok = PasswordHash.verify(password, e.hash());
+            if (ok) verified.put(key, mac);
+            mine.complete(ok);
+            return ok ? Optional.of(e.user()) : Optional.empty();
+        } catch (RuntimeException ex) {
+            mine.completeExceptionally(ex);
+            throw ex;
+        } finally {
+            inFlight.remove(flight, mine);
+        }
     }
 
     @Override

@@ -43,6 +43,26 @@ class FileUserDirectoryTest {
     }
 
     @Test
+    void concurrentLoginsWithRightAndWrongPasswordsEachGetTheirOwnAnswer() throws Exception {
+        FileUserDirectory users = directory();
+        users.add("alice", "wonderland".toCharArray(), EnumSet.of(Permission.READ));
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger right = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger wrongAccepted = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 32; i++) {
+            boolean good = i % 2 == 0;
+            threads.add(Thread.ofVirtual().start(() -> {
+                boolean in = users.authenticate("alice", (good ? "wonderland" : "wrong").toCharArray()).isPresent();
+                if (good && in) right.incrementAndGet();
+                if (!good && in) wrongAccepted.incrementAndGet();
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertThat(right.get()).isEqualTo(16);
+        assertThat(wrongAccepted.get()).isZero();
+    }
+
+    @Test
     void changesRewriteTheFileAtomicallyAndOtherInstancesSeeThem() throws IOException {
         FileUserDirectory writer = directory();
         FileUserDirectory reader = directory();
