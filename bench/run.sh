@@ -51,8 +51,10 @@ SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
 SMTP_DIR=${SMTP_DIR:-$BENCH_DIR/srv}
 PORTICO_JAR=${PORTICO_JAR:-$ROOT/app/target/portico.jar}
-# As ./portico starts it: with an automatically kept class-data-sharing archive.
+# As ./portico starts it: with an automatically kept class-data-sharing archive (dropped when older
+# than the jar, which it would no longer match).
 PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:--XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$BENCH_DIR/portico.jsa}
+[[ -f $BENCH_DIR/portico.jsa && $BENCH_DIR/portico.jsa -ot ${PORTICO_JAR:-$ROOT/app/target/portico.jar} ]] && rm -f "$BENCH_DIR/portico.jsa"
 PORTICO_ARGS=${PORTICO_ARGS:-}
 PORTICO_USER_ADD_ARGS=${PORTICO_USER_ADD_ARGS:-}
 INSTALL=${INSTALL:-1}
@@ -423,8 +425,9 @@ main() {
     echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
   } >> "$RESULTS"
   if has ftp-bulk || has ftp-sessions || has ftp-files; then ftp_phase; fi
-  has ftp-capacity && capacity_phase ftp "$FTP_SERVERS"
   has smtp && smtp_phase
+  # Capacity last: holding 10,000 sessions of a forking server is the slowest part of a run.
+  has ftp-capacity && capacity_phase ftp "$FTP_SERVERS"
   if has smtp-capacity; then
     local list=() s
     for s in $SMTP_SERVERS; do [[ $s == portico-discard ]] || list+=("$s"); done

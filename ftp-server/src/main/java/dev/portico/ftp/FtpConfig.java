@@ -60,7 +60,14 @@ public record FtpConfig(InetAddress bind, int port, int implicitPort, Limits lim
         localNetworks.forEach(Cidr::parse);
     }
 
-    /** Defaults of the operating contract with the given control port (0 in tests). */
+    /**
+     * Passive ports when none are configured: a fixed range below the kernel's ephemeral ports,
+     * because with OS-chosen ports the TIME_WAITs of a busy server exhaust the ephemeral range
+     * (MINA answers 425 that way under session load). {@code ftp.passive.ports=0} lets the OS choose.
+     */
+    public static final String DEFAULT_PASSIVE_PORTS = "21000-21999";
+
+    /** Defaults of the operating contract with the given control port (0 in tests), passive ports from the OS. */
     public static FtpConfig defaults(int port) {
         return new FtpConfig(null, port, -1, DEFAULT_LIMITS, 0, 0, null, DEFAULT_LOCAL_NETWORKS,
                 Duration.ofSeconds(30), true, false, null, TlsResumption.ENABLED, false);
@@ -77,7 +84,7 @@ public record FtpConfig(InetAddress bind, int port, int implicitPort, Limits lim
                 throw new ConfigException("ftp.bind", "unknown address: " + b);
             }
         }
-        int[] range = parseRange(s.string("ftp.passive.ports", null));
+        int[] range = parseRange(s.string("ftp.passive.ports", DEFAULT_PASSIVE_PORTS));
         String resumption = s.string("ftp.tls.resumption", "enabled").toUpperCase(Locale.ROOT);
         TlsResumption policy;
         try {

@@ -21,7 +21,9 @@ class FtpConfigTest {
         assertThat(c.port()).isEqualTo(2121);
         assertThat(c.implicitPort()).isEqualTo(-1);
         assertThat(c.bind()).isNull();
-        assertThat(c.passiveMin()).isZero();
+        assertThat(c.passiveMin()).isEqualTo(21000);
+        assertThat(c.passiveMax()).isEqualTo(21999);
+        assertThat(FtpConfig.from(Settings.of(Map.of("ftp.passive.ports", "0"))).passiveMin()).isZero();
         assertThat(c.passiveAddress()).isNull();
         assertThat(c.anonymous()).isFalse();
         assertThat(c.checkDataAddress()).isTrue();
