@@ -3,7 +3,6 @@ package dev.portico.bench;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -114,21 +113,7 @@ final class FtpConn implements Closeable {
     }
 
     private String readLine() throws IOException {
-        line.setLength(0);
-        while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("connection closed by server");
-            }
-            if (b == '\n') {
-                int n = line.length();
-                if (n > 0 && line.charAt(n - 1) == '\r') {
-                    line.setLength(n - 1);
-                }
-                return line.toString();
-            }
-            line.append((char) b);
-        }
+        return WireLines.read(in, line);
     }
 
     /** PASV, then connects the data channel. */
