@@ -13,8 +13,4 @@ public record CommandLine(String verb, String argument) {
         if (sp < 0) return new CommandLine(line.toUpperCase(Locale.ROOT), "");
         return new CommandLine(line.substring(0, sp).toUpperCase(Locale.ROOT), line.substring(sp + 1));
     }
-
-    public boolean hasArgument() {
-        return !argument.isEmpty();
-    }
 }

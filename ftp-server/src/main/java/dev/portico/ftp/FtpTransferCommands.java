@@ -247,7 +247,7 @@ final class FtpTransferCommands {
                 ? new Transfer.Protection(s.services.tls(), s.connection.tlsSession(), s.config.tlsResumption())
                 : null;
         s.startTransfer(new Transfer(s.toString(), what, s.takeDataChannel(), protection, s::send, opening, upload,
-                body, finish, cleanup));
+                body, finish, cleanup, n -> s.connection.countTransfer(upload ? n : 0, upload ? 0 : n)));
         return null;
     }
 

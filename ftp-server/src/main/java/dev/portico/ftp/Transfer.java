@@ -74,6 +74,8 @@ final class Transfer {
     private final Finish finish;
     private final Runnable cleanup;
     private final boolean upload;
+    /** Reports the bytes moved to the session's traffic counters (the registry's bytes in/out). */
+    private final java.util.function.LongConsumer counted;
     private final AtomicLong progress = new AtomicLong();
     private volatile boolean aborted;
     private volatile Socket socket;
@@ -82,7 +84,8 @@ final class Transfer {
     private volatile long moved;
 
     Transfer(String session, String what, DataChannel data, Protection protection, Replies replies, Reply opening,
-             boolean upload, Body body, Finish finish, Runnable cleanup) {
+             boolean upload, Body body, Finish finish, Runnable cleanup, java.util.function.LongConsumer counted) {
+        this.counted = counted;
         this.session = session;
         this.what = what;
         this.data = data;
@@ -219,6 +222,7 @@ final class Transfer {
             }
             if (!ok) cleanup.run();
             if (moved == 0) moved = progress.get();
+            counted.accept(moved);
         }
     }
 

@@ -60,6 +60,19 @@ class FtpTransferTest {
         return b;
     }
 
+    @Test
+    void dataConnectionTrafficCountsTowardsTheSession() throws Exception {
+        alice(false);
+        byte[] data = random(200_000, 3);
+        assertThat(c.storeFile("up.dat", new ByteArrayInputStream(data))).isTrue();
+        assertThat(c.retrieveFile("up.dat", new ByteArrayOutputStream())).isTrue();
+        assertThat(ftp.services.sessions().sessions()).singleElement().satisfies(session -> {
+            assertThat(session.user()).isEqualTo("alice");
+            assertThat(session.bytesIn()).isGreaterThanOrEqualTo(200_000);
+            assertThat(session.bytesOut()).isGreaterThanOrEqualTo(200_000);
+        });
+    }
+
     @ParameterizedTest(name = "active={0}")
     @ValueSource(booleans = {false, true})
     void storeAndRetrieveBinaryExactly(boolean active) throws Exception {
