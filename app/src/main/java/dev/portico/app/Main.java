@@ -124,8 +124,8 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--echo-port", paramLabel = "PORT", description = "Echo (RFC 862, TCP and UDP) port (default: off).")
         String echoPort;
 
-        @Override
-        public Integer call() throws Exception {
+        /** The config file, then {@code --set}, then the named flags: the most specific wins. */
+        Settings resolved() throws IOException {
             Map<String, String> flags = new LinkedHashMap<>();
             flags.put("bind", bind);
             flags.put("domain", domains == null ? null : String.join(",", domains));
@@ -134,7 +134,12 @@ public final class Main implements Callable<Integer> {
             flags.put("smtp.port", smtpPort);
             flags.put("pop3.port", pop3Port);
             flags.put("echo.port", echoPort);
-            Settings settings = settings(flags);
+            return settings(flags);
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings = resolved();
             Portico portico = Portico.start(settings);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -54,10 +54,6 @@ public final class CommandTable<S, P extends Enum<P>, R> {
         return rows.containsKey(verb);
     }
 
-    public Set<String> verbs() {
-        return rows.keySet();
-    }
-
     /** Runs the verb's handler if the verb exists and is allowed in {@code phase}. */
     public R dispatch(S session, P phase, CommandLine line) throws IOException {
         Row<S, P, R> row = rows.get(line.verb());

@@ -3,7 +3,6 @@ package dev.portico.core;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,10 +48,6 @@ public final class SessionRegistry {
                         c.lastActivity(), c.bytesIn(), c.bytesOut()))
                 .sorted(Comparator.comparingLong(SessionInfo::id))
                 .toList();
-    }
-
-    public Optional<SessionInfo> find(long id) {
-        return sessions().stream().filter(s -> s.id() == id).findFirst();
     }
 
     /** Closes a session; its protocol sees a closed socket. Returns false when no such session lives. */

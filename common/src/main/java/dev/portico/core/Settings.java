@@ -60,10 +60,6 @@ public final class Settings {
         return new Settings(m);
     }
 
-    public Map<String, String> asMap() {
-        return values;
-    }
-
     public boolean has(String key) {
         return values.containsKey(key);
     }

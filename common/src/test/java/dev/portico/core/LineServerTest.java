@@ -256,13 +256,26 @@ class LineServerTest {
     }
 
     @Test
-    void tlsBelowVersionOnePointTwoIsRefused() throws Exception {
+    void tlsIsOfferedInVersionsOnePointTwoAndThreeOnly() throws Exception {
         server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
                 "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, null).start();
         try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
+            s.setEnabledProtocols(new String[]{"TLSv1.2"});
+            s.startHandshake();
+            assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
+        }
+        try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
             s.setEnabledProtocols(new String[]{"TLSv1.1"});
             org.assertj.core.api.Assertions.assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+        }
+        // A JDK client cannot offer TLS 1.1 any more (disabled JDK-wide), so the floor is checked
+        // on the server's own socket: nothing older than 1.2 is enabled there.
+        try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             var client = new Socket("127.0.0.1", listener.getLocalPort());
+             var accepted = TestTls.SERVER.wrapServer(listener.accept())) {
+            assertThat(accepted.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
         }
     }
 

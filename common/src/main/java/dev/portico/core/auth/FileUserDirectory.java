@@ -66,10 +66,6 @@ public final class FileUserDirectory implements UserDirectory {
         this(file, new PasswordHash());
     }
 
-    public Path file() {
-        return file;
-    }
-
     @Override
     public Optional<User> find(String name) {
         if (name == null) return Optional.empty();
@@ -135,14 +131,6 @@ public final class FileUserDirectory implements UserDirectory {
             Entry e = m.get(name.toLowerCase(Locale.ROOT));
             if (e == null) throw new IllegalArgumentException("no user " + name);
             m.put(e.user().name(), new Entry(e.user(), hasher.hash(password)));
-        });
-    }
-
-    public void setPermissions(String name, Set<Permission> permissions) throws IOException {
-        update(m -> {
-            Entry e = m.get(name.toLowerCase(Locale.ROOT));
-            if (e == null) throw new IllegalArgumentException("no user " + name);
-            m.put(e.user().name(), new Entry(new User(e.user().name(), permissions), e.hash()));
         });
     }
 

@@ -62,10 +62,6 @@ public final class LoginGuard {
         this.policy = policy;
     }
 
-    public UserDirectory users() {
-        return users;
-    }
-
     /**
      * Checks a login. On failure sleeps the current penalty before returning (sessions run on
      * virtual threads, so the pause costs nothing but the attacker's time). A banned address
