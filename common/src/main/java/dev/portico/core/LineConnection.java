@@ -107,9 +107,16 @@ public final class LineConnection implements Closeable {
     /**
      * Makes {@link #readLine()} consume Telnet commands (RFC 854) as the FTP control connection
      * requires (RFC 959 §4.1.3): IAC IAC is a literal 0xFF, every other IAC sequence, option
-     * negotiation and subnegotiation included, is dropped.
+     * negotiation and subnegotiation included, is dropped. Urgent data is read in line, so the
+     * Synch that clients send before ABOR is dropped whole too.
      */
-    public void setTelnetControl(boolean on) { this.telnetControl = on; }
+    public void setTelnetControl(boolean on) throws IOException {
+        this.telnetControl = on;
+        // The Telnet Synch (IAC DM) comes as TCP urgent data. Taken out of band, the DM would
+        // vanish and leave a lone IAC that swallows the next command's first byte; kept in line,
+        // the IAC state machine above drops the whole sequence.
+        if (!(socket instanceof SSLSocket)) socket.setOOBInline(on);
+    }
 
     public void setIdleTimeout(long millis) throws IOException {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(0, millis)));
