@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Settings of the SMTP server, read from the {@code smtp.*} keys. Tests start from
@@ -125,22 +126,72 @@ public record SmtpConfig(int port, int submissionPort, InetAddress bind, String 
         }
     }
 
-    public SmtpConfig withPort(int v) { return new SmtpConfig(v, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withSubmissionPort(int v) { return new SmtpConfig(port, v, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withBind(InetAddress v) { return new SmtpConfig(port, submissionPort, v, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withHostname(String v) { return new SmtpConfig(port, submissionPort, bind, v, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withLimits(Limits v) { return new SmtpConfig(port, submissionPort, bind, hostname, v, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withMaxMessageSize(long v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, v, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withMaxRecipients(int v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, v, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withVrfy(boolean v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, v, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withTlsRequired(boolean v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, v, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withAuthPlaintext(boolean v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, v, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withBareLineEndings(BareLineEndings v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, v, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withDelivery(Delivery v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, v, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withRequireHeaders(boolean v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, v, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withAddMissingHeaders(boolean v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, v, mimeCheck, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withMimeCheck(boolean v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, v, maxUnknownCommands, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withMaxUnknownCommands(int v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, v, maxAuthFailures, spoolMemory); }
-    public SmtpConfig withMaxAuthFailures(int v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, v, spoolMemory); }
-    public SmtpConfig withSpoolMemory(int v) { return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine, vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck, maxUnknownCommands, maxAuthFailures, v); }
+    public SmtpConfig withPort(int v) { return edit(e -> e.port = v); }
+    public SmtpConfig withSubmissionPort(int v) { return edit(e -> e.submissionPort = v); }
+    public SmtpConfig withBind(InetAddress v) { return edit(e -> e.bind = v); }
+    public SmtpConfig withHostname(String v) { return edit(e -> e.hostname = v); }
+    public SmtpConfig withLimits(Limits v) { return edit(e -> e.limits = v); }
+    public SmtpConfig withMaxMessageSize(long v) { return edit(e -> e.maxMessageSize = v); }
+    public SmtpConfig withMaxRecipients(int v) { return edit(e -> e.maxRecipients = v); }
+    public SmtpConfig withVrfy(boolean v) { return edit(e -> e.vrfy = v); }
+    public SmtpConfig withTlsRequired(boolean v) { return edit(e -> e.tlsRequired = v); }
+    public SmtpConfig withAuthPlaintext(boolean v) { return edit(e -> e.authPlaintext = v); }
+    public SmtpConfig withBareLineEndings(BareLineEndings v) { return edit(e -> e.bareLineEndings = v); }
+    public SmtpConfig withDelivery(Delivery v) { return edit(e -> e.delivery = v); }
+    public SmtpConfig withRequireHeaders(boolean v) { return edit(e -> e.requireHeaders = v); }
+    public SmtpConfig withAddMissingHeaders(boolean v) { return edit(e -> e.addMissingHeaders = v); }
+    public SmtpConfig withMimeCheck(boolean v) { return edit(e -> e.mimeCheck = v); }
+    public SmtpConfig withMaxUnknownCommands(int v) { return edit(e -> e.maxUnknownCommands = v); }
+    public SmtpConfig withMaxAuthFailures(int v) { return edit(e -> e.maxAuthFailures = v); }
+    public SmtpConfig withSpoolMemory(int v) { return edit(e -> e.spoolMemory = v); }
+
+    /** A mutable copy of every component, so that each with-er names only the one it changes. */
+    private static final class Edit {
+        int port;
+        int submissionPort;
+        InetAddress bind;
+        String hostname;
+        Limits limits;
+        long maxMessageSize;
+        int maxRecipients;
+        int maxTextLine;
+        boolean vrfy;
+        boolean tlsRequired;
+        boolean authPlaintext;
+        BareLineEndings bareLineEndings;
+        Delivery delivery;
+        boolean requireHeaders;
+        boolean addMissingHeaders;
+        boolean mimeCheck;
+        int maxUnknownCommands;
+        int maxAuthFailures;
+        int spoolMemory;
+    }
+
+    private SmtpConfig edit(Consumer<Edit> change) {
+        Edit e = new Edit();
+        e.port = port;
+        e.submissionPort = submissionPort;
+        e.bind = bind;
+        e.hostname = hostname;
+        e.limits = limits;
+        e.maxMessageSize = maxMessageSize;
+        e.maxRecipients = maxRecipients;
+        e.maxTextLine = maxTextLine;
+        e.vrfy = vrfy;
+        e.tlsRequired = tlsRequired;
+        e.authPlaintext = authPlaintext;
+        e.bareLineEndings = bareLineEndings;
+        e.delivery = delivery;
+        e.requireHeaders = requireHeaders;
+        e.addMissingHeaders = addMissingHeaders;
+        e.mimeCheck = mimeCheck;
+        e.maxUnknownCommands = maxUnknownCommands;
+        e.maxAuthFailures = maxAuthFailures;
+        e.spoolMemory = spoolMemory;
+        change.accept(e);
+        return new SmtpConfig(e.port, e.submissionPort, e.bind, e.hostname, e.limits, e.maxMessageSize, e.maxRecipients,
+                e.maxTextLine, e.vrfy, e.tlsRequired, e.authPlaintext, e.bareLineEndings, e.delivery, e.requireHeaders,
+                e.addMissingHeaders, e.mimeCheck, e.maxUnknownCommands, e.maxAuthFailures, e.spoolMemory);
+    }
 }

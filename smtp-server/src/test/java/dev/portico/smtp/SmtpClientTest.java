@@ -16,9 +16,9 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -44,12 +44,8 @@ class SmtpClientTest {
 
     @TempDir
     Path dir;
-    private SmtpTestSupport smtp;
-
-    @AfterEach
-    void stop() {
-        if (smtp != null) smtp.close();
-    }
+    @RegisterExtension
+    final SmtpTestSupport smtp = new SmtpTestSupport();
 
     private Session mailSession(boolean startTls) {
         Properties p = new Properties();
@@ -71,7 +67,7 @@ class SmtpClientTest {
 
     @Test
     void jakartaMailPlainSend() throws Exception {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         MimeMessage m = new MimeMessage(mailSession(false));
         m.setFrom(new InternetAddress("someone@example.org"));
         m.setRecipients(Message.RecipientType.TO, "alice@localhost");
@@ -84,7 +80,7 @@ class SmtpClientTest {
 
     @Test
     void jakartaMailStarttlsAuthMultipartWithBinaryAttachmentIsByteExact() throws Exception {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
         Session session = mailSession(true);
         byte[] attachment = new byte[200_000];
         new Random(42).nextBytes(attachment);
@@ -123,7 +119,7 @@ class SmtpClientTest {
 
     @Test
     void jakartaMailWithWrongPasswordIsRefused() throws Exception {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
         try (Transport t = mailSession(true).getTransport("smtp")) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.connect("alice", "wrong"))
                     .isInstanceOf(jakarta.mail.AuthenticationFailedException.class)
@@ -133,7 +129,7 @@ class SmtpClientTest {
 
     @Test
     void commonsNetSmtpClientPlain() throws IOException {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(5000);
         client.connect("127.0.0.1", smtp.port());
@@ -166,7 +162,7 @@ class SmtpClientTest {
     @Test
     void embeddingTestCapturesMailInMemory() throws Exception {
         Capture capture = new Capture();
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config(), capture);
+        smtp.start(dir, SmtpTestSupport.config(), capture);
         MimeMessage m = new MimeMessage(mailSession(false));
         m.setFrom(new InternetAddress("app@example.org"));
         m.setRecipients(Message.RecipientType.TO, "anyone@anywhere.example, other@else.example");
@@ -188,7 +184,7 @@ class SmtpClientTest {
 
     @Test
     void failingDeliveryGives451AndTheSessionGoesOn() throws IOException {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config(), (ctx, env, body) -> {
+        smtp.start(dir, SmtpTestSupport.config(), (ctx, env, body) -> {
             throw new IOException("disk full");
         });
         try (RawClient c = smtp.greeted()) {
@@ -207,7 +203,7 @@ class SmtpClientTest {
 
     @Test
     void discardDeliveryAcceptsAndStoresNothing() throws IOException {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config().withDelivery(SmtpConfig.Delivery.DISCARD));
+        smtp.start(dir, SmtpTestSupport.config().withDelivery(SmtpConfig.Delivery.DISCARD));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -225,7 +221,7 @@ class SmtpClientTest {
 
     @Test
     void thousandRecipientTransaction() throws IOException {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config().withMaxRecipients(1000));
+        smtp.start(dir, SmtpTestSupport.config().withMaxRecipients(1000));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -246,7 +242,7 @@ class SmtpClientTest {
 
     @Test
     void hundredConcurrentSessions() throws Exception {
-        smtp = new SmtpTestSupport(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         List<Future<Boolean>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 100; i++) {

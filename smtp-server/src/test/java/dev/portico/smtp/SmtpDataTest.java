@@ -1,9 +1,9 @@
 package dev.portico.smtp;
 
 import dev.portico.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,17 +23,8 @@ class SmtpDataTest {
 
     @TempDir
     Path dir;
-    private SmtpTestSupport smtp;
-
-    @AfterEach
-    void stop() {
-        if (smtp != null) smtp.close();
-    }
-
-    private SmtpTestSupport start(SmtpConfig config) throws IOException {
-        smtp = new SmtpTestSupport(dir, config);
-        return smtp;
-    }
+    @RegisterExtension
+    final SmtpTestSupport smtp = new SmtpTestSupport();
 
     private static void envelope(RawClient c, String... rcpts) throws IOException {
         c.send("MAIL FROM:<sender@example.org>");
@@ -46,7 +37,7 @@ class SmtpDataTest {
 
     @Test
     void messageIsStoredByteExactWithDotsUnstuffedAndTraceHeadersInFront() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         String body = HEADERS + "line one\r\n.\r\n..two dots\r\n.leading\r\n\r\n. \r\nend\r\n";
         String stuffed = HEADERS + "line one\r\n..\r\n...two dots\r\n..leading\r\n\r\n.. \r\nend\r\n";
         try (RawClient c = smtp.greeted()) {
@@ -65,7 +56,7 @@ class SmtpDataTest {
 
     @Test
     void oneCopyPerRecipientAndTwoMessagesInOneSession() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             for (int i = 0; i < 2; i++) {
                 envelope(c, "alice@localhost", "bob@localhost", "alice@localhost");
@@ -82,7 +73,7 @@ class SmtpDataTest {
 
     @Test
     void pipelinedTransactionInOnePacket() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("MAIL FROM:<sender@example.org>\r\nRCPT TO:<alice@localhost>\r\nRCPT TO:<nobody@localhost>\r\n"
                     + "RCPT TO:<bob@localhost>\r\nDATA\r\n");
@@ -103,7 +94,7 @@ class SmtpDataTest {
 
     @Test
     void smugglingSequencesAreRefusedAfterTheRealEndAndNeverStartASecondMessage() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         for (String smuggle : new String[]{"\n.\r\n", "\n.\n", "\r.\r", "\r\n.\n", "\r.\r\n"}) {
             try (RawClient c = smtp.greeted()) {
                 envelope(c, "alice@localhost");
@@ -122,7 +113,7 @@ class SmtpDataTest {
 
     @Test
     void normalizeModeStoresCrLfAndStillNeverEndsEarly() throws IOException {
-        start(SmtpTestSupport.config().withBareLineEndings(SmtpConfig.BareLineEndings.NORMALIZE));
+        smtp.start(dir, SmtpTestSupport.config().withBareLineEndings(SmtpConfig.BareLineEndings.NORMALIZE));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -138,7 +129,7 @@ class SmtpDataTest {
 
     @Test
     void textLineOverLimitIsRefusedAfterTheEnd() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -158,7 +149,7 @@ class SmtpDataTest {
 
     @Test
     void sizeIsCheckedAtMailAndEnforcedWhileReceiving() throws IOException {
-        start(SmtpTestSupport.config().withMaxMessageSize(100_000).withSpoolMemory(1024));
+        smtp.start(dir, SmtpTestSupport.config().withMaxMessageSize(100_000).withSpoolMemory(1024));
         try (RawClient c = smtp.greeted()) {
             c.send("EHLO x");
             assertThat(c.readReply()).isEqualTo("250 HELP");
@@ -186,7 +177,7 @@ class SmtpDataTest {
 
     @Test
     void largeMessageSpillsToDiskAndArrivesWhole() throws IOException {
-        start(SmtpTestSupport.config().withSpoolMemory(4096));
+        smtp.start(dir, SmtpTestSupport.config().withSpoolMemory(4096));
         StringBuilder body = new StringBuilder(HEADERS);
         for (int i = 0; i < 5000; i++) body.append("line ").append(i).append(" ").append("z".repeat(80)).append("\r\n");
         try (RawClient c = smtp.greeted()) {
@@ -204,7 +195,7 @@ class SmtpDataTest {
 
     @Test
     void missingDateAndMessageIdAreAddedAndRequiredHeadersCanBeEnforced() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -216,7 +207,7 @@ class SmtpDataTest {
         assertThat(stored).matches("(?s)Date: [A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n"
                 + "Message-ID: <[0-9a-f-]+@localhost>\r\nSubject: bare\r\n\r\nhi\r\n");
         smtp.close();
-        smtp = new SmtpTestSupport(dir.resolve("strict"), SmtpTestSupport.config().withRequireHeaders(true));
+        smtp.start(dir.resolve("strict"), SmtpTestSupport.config().withRequireHeaders(true));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -233,7 +224,7 @@ class SmtpDataTest {
 
     @Test
     void brokenMimeIsStillDelivered() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         String broken = HEADERS.replace("Subject: test\r\n", "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n")
                 + "--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-weird\r\n\r\nno closing boundary\r\n";
         try (RawClient c = smtp.greeted()) {
@@ -250,7 +241,7 @@ class SmtpDataTest {
 
     @Test
     void bdatChunksMakeOneMessage() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         String part1 = HEADERS + "chunk one\r\n.\r\n";        // no transparency in BDAT: the dot line is text
         String part2 = "chunk two\r\n";
         try (RawClient c = smtp.greeted()) {
@@ -270,7 +261,7 @@ class SmtpDataTest {
 
     @Test
     void bdatOutOfSequenceIsReadAndRefusedAndDataCannotFollowBdat() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("BDAT 10 LAST\r\nNOOP\r\nXXXXNOOP\r\n");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.NEED_MAIL.toString());
@@ -293,7 +284,7 @@ class SmtpDataTest {
 
     @Test
     void bdatOverSizeIsRefusedAtTheChunk() throws IOException {
-        start(SmtpTestSupport.config().withMaxMessageSize(1000));
+        smtp.start(dir, SmtpTestSupport.config().withMaxMessageSize(1000));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             String chunk = "x".repeat(600) + "\r\n";
@@ -308,7 +299,7 @@ class SmtpDataTest {
 
     @Test
     void connectionLostInsideDataDeliversNothing() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -325,7 +316,7 @@ class SmtpDataTest {
 
     @Test
     void postmasterQuotedLocalPartAndSmtputf8AreDelivered() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<>");
             c.expect("250");
@@ -352,7 +343,7 @@ class SmtpDataTest {
 
     @Test
     void idleTimeoutInsideDataGives421() throws IOException {
-        start(SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withIdleTimeout(java.time.Duration.ofMillis(300))));
+        smtp.start(dir, SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withIdleTimeout(java.time.Duration.ofMillis(300))));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");

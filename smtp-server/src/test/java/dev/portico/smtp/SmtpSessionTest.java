@@ -1,9 +1,9 @@
 package dev.portico.smtp;
 
 import dev.portico.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,17 +20,8 @@ class SmtpSessionTest {
 
     @TempDir
     Path dir;
-    private SmtpTestSupport smtp;
-
-    @AfterEach
-    void stop() {
-        if (smtp != null) smtp.close();
-    }
-
-    private SmtpTestSupport start(SmtpConfig config) throws IOException {
-        smtp = new SmtpTestSupport(dir, config);
-        return smtp;
-    }
+    @RegisterExtension
+    final SmtpTestSupport smtp = new SmtpTestSupport();
 
     /** Reads a multi-line reply whole. */
     private static List<String> replyLines(RawClient c) throws IOException {
@@ -45,7 +36,7 @@ class SmtpSessionTest {
 
     @Test
     void greetingNamesThePrimaryDomainAndEhloListsTheExtensions() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = new RawClient(smtp.port())) {
             assertThat(c.readLine()).isEqualTo("220 localhost ESMTP Portico");
             c.send("EHLO client.example");
@@ -64,7 +55,7 @@ class SmtpSessionTest {
 
     @Test
     void commandsOutOfSequenceGet503() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = new RawClient(smtp.port())) {
             c.expect("220");
             c.send("MAIL FROM:<a@example.org>");
@@ -90,7 +81,7 @@ class SmtpSessionTest {
 
     @Test
     void informationalCommands() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("NOOP");
             c.expect("250 2.0.0");
@@ -113,7 +104,7 @@ class SmtpSessionTest {
 
     @Test
     void vrfyCanBeTruthful() throws IOException {
-        start(SmtpTestSupport.config().withVrfy(true));
+        smtp.start(dir, SmtpTestSupport.config().withVrfy(true));
         try (RawClient c = smtp.greeted()) {
             c.send("VRFY alice");
             assertThat(c.readLine()).isEqualTo("250 2.1.5 <alice@localhost>");
@@ -126,7 +117,7 @@ class SmtpSessionTest {
 
     @Test
     void addressSyntaxErrorsAndAcceptedForms() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:alice@localhost");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_SENDER_SYNTAX.toString());
@@ -161,7 +152,7 @@ class SmtpSessionTest {
 
     @Test
     void unknownUsersAndForeignDomainsAreRefused() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -176,7 +167,7 @@ class SmtpSessionTest {
 
     @Test
     void nonAsciiAddressesNeedSmtputf8() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<jösé@example.org>");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UTF8_NEEDS_SMTPUTF8.toString());
@@ -195,7 +186,7 @@ class SmtpSessionTest {
 
     @Test
     void parametersNeedEhlo() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = new RawClient(smtp.port())) {
             c.expect("220");
             c.send("HELO x");
@@ -209,7 +200,7 @@ class SmtpSessionTest {
 
     @Test
     void recipientLimitGives452() throws IOException {
-        start(SmtpTestSupport.config().withMaxRecipients(3));
+        smtp.start(dir, SmtpTestSupport.config().withMaxRecipients(3));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -224,7 +215,7 @@ class SmtpSessionTest {
 
     @Test
     void overLongCommandLineGets500AndTheSessionGoesOn() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("NOOP " + "x".repeat(505));     // 510 octets + CRLF: exactly the limit
             c.expect("250");
@@ -238,7 +229,7 @@ class SmtpSessionTest {
 
     @Test
     void bareLineEndingsInCommandsAreErrors() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("NOOP\n");
             c.sendRaw("NOOP\r\n");
@@ -253,7 +244,7 @@ class SmtpSessionTest {
 
     @Test
     void unknownCommandBudgetEndsWith421() throws IOException {
-        start(SmtpTestSupport.config().withMaxUnknownCommands(3));
+        smtp.start(dir, SmtpTestSupport.config().withMaxUnknownCommands(3));
         try (RawClient c = smtp.greeted()) {
             for (int i = 0; i < 3; i++) {
                 c.send("WHAT " + i);
@@ -267,7 +258,7 @@ class SmtpSessionTest {
 
     @Test
     void idleSessionGets421() throws IOException {
-        start(SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withIdleTimeout(Duration.ofMillis(300))));
+        smtp.start(dir, SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withIdleTimeout(Duration.ofMillis(300))));
         try (RawClient c = smtp.greeted()) {
             assertThat(c.readLine()).isEqualTo("421 4.4.2 localhost Idle timeout, closing connection");
             c.expectClosed();
@@ -276,7 +267,7 @@ class SmtpSessionTest {
 
     @Test
     void shutdownSends421ToIdleSessions() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             smtp.close();
             assertThat(c.readLine()).isEqualTo(SmtpReplies.shutdownLine("localhost"));
@@ -286,7 +277,7 @@ class SmtpSessionTest {
 
     @Test
     void sessionsPerAddressAreLimited() throws IOException {
-        start(SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withMaxSessionsPerAddress(1)));
+        smtp.start(dir, SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withMaxSessionsPerAddress(1)));
         try (RawClient first = smtp.greeted(); RawClient second = new RawClient(smtp.port())) {
             assertThat(second.readLine()).isEqualTo(SmtpReplies.refusalLine("localhost"));
             second.expectClosed();
@@ -297,7 +288,7 @@ class SmtpSessionTest {
 
     @Test
     void nulInvalidUtf8AndEarlyCommandsAreHandled() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = new RawClient(smtp.port())) {
             c.sendRaw("EHLO early.example\r\n");            // before the greeting was read: answered after it
             assertThat(c.readLine()).isEqualTo("220 localhost ESMTP Portico");

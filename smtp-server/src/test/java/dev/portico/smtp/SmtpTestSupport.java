@@ -5,6 +5,8 @@ import dev.portico.core.mail.Mailbox;
 import dev.portico.core.mail.MessageInfo;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,20 +15,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts a server on an ephemeral port over {@link TestServices} and reads what it delivered. */
-final class SmtpTestSupport implements AutoCloseable {
+/**
+ * Starts a server on an ephemeral port over {@link TestServices} and reads what it delivered.
+ * Register it with {@code @RegisterExtension}; the server started by {@link #start} is closed after each test.
+ */
+final class SmtpTestSupport implements AfterEachCallback, AutoCloseable {
 
-    final Services services;
-    final SmtpServer server;
+    Services services;
+    SmtpServer server;
 
-    SmtpTestSupport(Path dir, SmtpConfig config) throws IOException {
-        this(dir, config, null);
+    SmtpTestSupport start(Path dir, SmtpConfig config) throws IOException {
+        return start(dir, config, null);
     }
 
-    SmtpTestSupport(Path dir, SmtpConfig config, DeliveryHandler handler) throws IOException {
+    /** Starts a server (closing one this test started before) with the given handler, or the configured one if null. */
+    SmtpTestSupport start(Path dir, SmtpConfig config, DeliveryHandler handler) throws IOException {
+        close();
         services = TestServices.create(dir);
         SmtpConfig c = config.withPort(0);
         server = (handler == null ? new SmtpServer(services, c) : new SmtpServer(services, c, handler)).start();
+        return this;
     }
 
     static SmtpConfig config() {
@@ -80,7 +88,12 @@ final class SmtpTestSupport implements AutoCloseable {
     }
 
     @Override
+    public void afterEach(ExtensionContext context) {
+        close();
+    }
+
+    @Override
     public void close() {
-        server.close();
+        if (server != null) server.close();
     }
 }

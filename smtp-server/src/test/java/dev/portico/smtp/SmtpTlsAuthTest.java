@@ -5,9 +5,9 @@ import dev.portico.testing.TestServices;
 import dev.portico.testing.TestTls;
 import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,17 +29,8 @@ class SmtpTlsAuthTest {
 
     @TempDir
     Path dir;
-    private SmtpTestSupport smtp;
-
-    @AfterEach
-    void stop() {
-        if (smtp != null) smtp.close();
-    }
-
-    private SmtpTestSupport start(SmtpConfig config) throws IOException {
-        smtp = new SmtpTestSupport(dir, config);
-        return smtp;
-    }
+    @RegisterExtension
+    final SmtpTestSupport smtp = new SmtpTestSupport();
 
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
@@ -70,7 +61,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void commandsPipelinedAfterStarttlsAreDiscarded() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("STARTTLS\r\nNOOP\r\nMAIL FROM:<evil@example.org>\r\n");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.READY_FOR_TLS.toString());
@@ -85,7 +76,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void afterStarttlsTheClientStartsOverAndAuthIsOffered() throws IOException {
-        start(SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.config());
         try (RawClient c = smtp.greeted()) {
             c.send("AUTH PLAIN " + plain("alice", TestServices.ALICE_PASSWORD));
             assertThat(c.readLine()).isEqualTo(SmtpReplies.ENCRYPTION_REQUIRED.toString());
@@ -109,7 +100,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void authPlainAndLoginOverTls() throws IOException {
-        start(SmtpTestSupport.config().withMaxAuthFailures(5));
+        smtp.start(dir, SmtpTestSupport.config().withMaxAuthFailures(5));
         try (RawClient c = tlsGreeted()) {
             ehlo(c);
             c.send("AUTH CRAM-MD5");
@@ -151,7 +142,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void repeatedAuthFailuresCloseTheSession() throws IOException {
-        start(SmtpTestSupport.config().withMaxAuthFailures(2));
+        smtp.start(dir, SmtpTestSupport.config().withMaxAuthFailures(2));
         try (RawClient c = tlsGreeted()) {
             ehlo(c);
             c.send("AUTH PLAIN " + plain("alice", "x"));
@@ -164,7 +155,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void plaintextAuthCanBeAllowed() throws IOException {
-        start(SmtpTestSupport.config().withAuthPlaintext(true));
+        smtp.start(dir, SmtpTestSupport.config().withAuthPlaintext(true));
         try (RawClient c = new RawClient(smtp.port())) {
             c.expect("220");
             assertThat(ehlo(c)).contains("250-AUTH PLAIN LOGIN", "250-STARTTLS");
@@ -184,7 +175,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void tlsRequiredRefusesMailAndAuthBeforeStarttls() throws IOException {
-        start(SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.TLS_REQUIRED.toString());
@@ -200,7 +191,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void submissionListenerRequiresAuthAndStillDoesNotRelay() throws IOException {
-        start(SmtpTestSupport.config().withSubmissionPort(0));
+        smtp.start(dir, SmtpTestSupport.config().withSubmissionPort(0));
         assertThat(smtp.server.listeners()).containsOnlyKeys("smtp", "submission");
         assertThat(smtp.server.submissionPort()).isPositive().isNotEqualTo(smtp.port());
         try (RawClient c = new RawClient(smtp.server.submissionPort())) {
@@ -233,7 +224,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void commonsNetClientSendsOverStarttlsWithAuth() throws Exception {
-        start(SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
         AuthenticatingSMTPClient client = new AuthenticatingSMTPClient("TLS", false);
         client.setTrustManager(trustingTestCertificate());
         client.setDefaultTimeout(5000);
