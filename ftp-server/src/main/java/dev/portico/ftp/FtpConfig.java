@@ -125,11 +125,6 @@ public record FtpConfig(InetAddress bind, int port, int implicitPort, Limits lim
         }
     }
 
-    public FtpConfig withPort(int v) {
-        return new FtpConfig(bind, v, implicitPort, limits, passiveMin, passiveMax, passiveAddress, localNetworks,
-                dataTimeout, checkDataAddress, anonymous, anonymousRoot, tlsResumption, tlsRequired);
-    }
-
     public FtpConfig withImplicitPort(int v) {
         return new FtpConfig(bind, port, v, limits, passiveMin, passiveMax, passiveAddress, localNetworks,
                 dataTimeout, checkDataAddress, anonymous, anonymousRoot, tlsResumption, tlsRequired);
@@ -148,11 +143,6 @@ public record FtpConfig(InetAddress bind, int port, int implicitPort, Limits lim
     public FtpConfig withDataTimeout(Duration v) {
         return new FtpConfig(bind, port, implicitPort, limits, passiveMin, passiveMax, passiveAddress, localNetworks,
                 v, checkDataAddress, anonymous, anonymousRoot, tlsResumption, tlsRequired);
-    }
-
-    public FtpConfig withCheckDataAddress(boolean v) {
-        return new FtpConfig(bind, port, implicitPort, limits, passiveMin, passiveMax, passiveAddress, localNetworks,
-                dataTimeout, v, anonymous, anonymousRoot, tlsResumption, tlsRequired);
     }
 
     public FtpConfig withAnonymous(boolean on, Path root) {

@@ -368,11 +368,7 @@ final class Transfer {
                     writeAll(file, out, len);
                 }
                 if (pendingCr) writeAll(file, new byte[]{'\r'}, 1);
-                try {
-                    file.force(true);   // 226 promises the file is on disk
-                } catch (IOException e) {
-                    throw new DiskError(e);
-                }
+                force(file);
                 return total;
             }
         };
@@ -394,12 +390,17 @@ final class Transfer {
                 }
                 buf.clear();
             }
-            try {
-                file.force(true);   // 226 promises the file is on disk
-            } catch (IOException e) {
-                throw new DiskError(e);
-            }
+            force(file);
             return total;
+        }
+    }
+
+    /** 226 promises the file is on disk. */
+    private static void force(FileChannel file) throws DiskError {
+        try {
+            file.force(true);
+        } catch (IOException e) {
+            throw new DiskError(e);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.portico.ftp;
 
 import dev.portico.testing.RawClient;
-import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class FtpAbortTest {
 
     @Test
     void aborDuringLargeRetrGives426Then226AndControlStaysUsable() throws Exception {
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             raw.send("TYPE I").expect("200");
             int port = RawFtp.pasv(raw);
             try (Socket data = RawFtp.connect(port)) {
@@ -76,7 +75,7 @@ class FtpAbortTest {
 
     @Test
     void abortedUploadNeverReplacesTheExistingFile() throws Exception {
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             int port = RawFtp.pasv(raw);
             try (Socket data = RawFtp.connect(port)) {
                 raw.send("STOR keep.txt").expect("150");
@@ -99,7 +98,7 @@ class FtpAbortTest {
 
     @Test
     void clientClosingTheDataConnectionEarlyGives426() throws Exception {
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             int port = RawFtp.pasv(raw);
             try (Socket data = RawFtp.connect(port)) {
                 raw.send("RETR big.dat").expect("150");
@@ -113,7 +112,7 @@ class FtpAbortTest {
 
     @Test
     void aborWithoutTransferIs226() throws Exception {
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             raw.send("ABOR").expect("226");
             RawFtp.pasv(raw);
             raw.send("ABOR").expect("226");
@@ -123,7 +122,7 @@ class FtpAbortTest {
 
     @Test
     void quitDuringTransferWaitsForTheTransfer() throws Exception {
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             int port = RawFtp.pasv(raw);
             try (Socket data = RawFtp.connect(port)) {
                 raw.send("RETR big.dat").expect("150");
@@ -139,7 +138,7 @@ class FtpAbortTest {
     @Test
     void serverShutdownLetsARunningUploadFinish() throws Exception {
         byte[] chunk = FtpTransferTest.random(50_000, 9);
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             int port = RawFtp.pasv(raw);
             Thread closer;
             try (Socket data = RawFtp.connect(port)) {
@@ -162,7 +161,7 @@ class FtpAbortTest {
     void aClientThatStopsReadingIsCutOffAfterTheDataTimeout(@TempDir Path other) throws Exception {
         try (FtpTestServer quick = new FtpTestServer(other, c -> c.withDataTimeout(java.time.Duration.ofMillis(500)))) {
             Files.copy(ftp.home("alice").resolve("big.dat"), quick.home("alice").resolve("big.dat"));
-            try (RawClient raw = RawFtp.login(quick.port(), "alice", TestServices.ALICE_PASSWORD)) {
+            try (RawClient raw = RawFtp.alice(quick.port())) {
                 int port = RawFtp.pasv(raw);
                 try (Socket data = RawFtp.connect(port)) {
                     data.setReceiveBufferSize(4096);

@@ -1,7 +1,6 @@
 package dev.portico.ftp;
 
 import dev.portico.testing.RawClient;
-import dev.portico.testing.TestServices;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +31,6 @@ class FtpCommandsTest {
 
     @AfterEach
     void stop() {
-        FtpTestServer.quietly(c);
         ftp.close();
     }
 
@@ -177,8 +175,7 @@ class FtpCommandsTest {
             String line;
             int n = 0;
             while (!(line = raw.readLine()).startsWith("211 ") && n++ < 50) assertThat(line).startsWith(" ");
-            raw.send("USER alice").expect("331");
-            raw.send("PASS " + TestServices.ALICE_PASSWORD).expect("230");
+            RawFtp.alice(raw);
             // pipelined commands are all answered, in order
             raw.sendRaw("NOOP\r\nPWD\r\nSYST\r\n");
             raw.expect("200");

@@ -1,7 +1,6 @@
 package dev.portico.ftp;
 
 import dev.portico.testing.RawClient;
-import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,7 +59,7 @@ class FtpDataConnectionTest {
     void activeModeConnectsFromControlPortMinusOne() throws Exception {
         ftp = new FtpTestServer(dir);
         ftp.write("alice", "f.txt", "data");
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             boolean wasFree = free(ftp.port() - 1);
             int from = activeRetrFromPort(raw);
             if (wasFree) assertThat(from).isEqualTo(ftp.port() - 1);
@@ -83,7 +82,7 @@ class FtpDataConnectionTest {
                 taken = true;   // someone else holds it: just as good for this test
             }
             assertThat(taken).isTrue();
-            try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+            try (RawClient raw = RawFtp.alice(ftp.port())) {
                 assertThat(activeRetrFromPort(raw)).isNotEqualTo(ftp.port() - 1);
             }
         }
@@ -92,7 +91,7 @@ class FtpDataConnectionTest {
     @Test
     void passivePortsComeFromTheConfiguredRange() throws Exception {
         ftp = new FtpTestServer(dir, c -> c.withPassive(41_000, 41_019, null, FtpConfig.DEFAULT_LOCAL_NETWORKS));
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             for (int i = 0; i < 5; i++) assertThat(RawFtp.pasv(raw)).isBetween(41_000, 41_019);
             String epsv = raw.send("EPSV").expect("229");
             int port = Integer.parseInt(epsv.replaceAll(".*\\|\\|\\|(\\d+)\\|.*", "$1"));
@@ -103,11 +102,11 @@ class FtpDataConnectionTest {
     @Test
     void advertisedAddressIsShownOnlyToClientsOutsideLocalNetworks(@TempDir Path other) throws Exception {
         ftp = new FtpTestServer(dir, c -> c.withPassive(0, 0, "10.9.8.7", List.of("192.168.0.0/16")));
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             assertThat(raw.send("PASV").expect("227")).contains("(10,9,8,7,");
         }
         try (FtpTestServer local = new FtpTestServer(other, c -> c.withPassive(0, 0, "10.9.8.7", List.of("127.0.0.0/8")));
-             RawClient raw = RawFtp.login(local.port(), "alice", TestServices.ALICE_PASSWORD)) {
+             RawClient raw = RawFtp.alice(local.port())) {
             assertThat(raw.send("PASV").expect("227")).contains("(127,0,0,1,");
         }
     }
@@ -116,7 +115,7 @@ class FtpDataConnectionTest {
     void eprtOverIpv4ConnectsBack() throws Exception {
         ftp = new FtpTestServer(dir);
         ftp.write("alice", "f.txt", "data");
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD);
+        try (RawClient raw = RawFtp.alice(ftp.port());
              ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setSoTimeout(5000);
             raw.send("EPRT |1|127.0.0.1|" + listener.getLocalPort() + "|").expect("200");
@@ -137,7 +136,7 @@ class FtpDataConnectionTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        try (RawClient raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD)) {
+        try (RawClient raw = RawFtp.alice(ftp.port())) {
             raw.send("PORT " + portArgument(closedPort)).expect("200");
             raw.send("RETR f.txt").expect("425");
             raw.send("NOOP").expect("200");

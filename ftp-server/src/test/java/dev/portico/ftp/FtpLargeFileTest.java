@@ -37,7 +37,6 @@ class FtpLargeFileTest {
 
     @AfterEach
     void stop() {
-        FtpTestServer.quietly(c);
         ftp.close();
     }
 

@@ -32,7 +32,6 @@ class FtpLoginTest {
 
     @AfterEach
     void stop() {
-        FtpTestServer.quietly(client);
         ftp.close();
     }
 
@@ -61,11 +60,9 @@ class FtpLoginTest {
         try (RawClient raw = new RawClient(ftp.port())) {
             raw.expect("220");
             for (int i = 1; i < FtpSession.MAX_LOGIN_FAILURES; i++) {
-                raw.send("USER alice").expect("331");
-                raw.send("PASS nope").expect("530");
+                RawFtp.userPass(raw, "alice", "nope", "530");
             }
-            raw.send("USER alice").expect("331");
-            raw.send("PASS nope").expect("421");
+            RawFtp.userPass(raw, "alice", "nope", "421");
             raw.expectClosed();
         }
     }
@@ -134,12 +131,8 @@ class FtpLoginTest {
     void anonymousIsOffByDefault(@TempDir Path other) throws Exception {
         try (FtpTestServer plain = new FtpTestServer(other)) {
             FTPClient c = plain.client();
-            try {
-                assertThat(c.login("anonymous", "guest@example.org")).isFalse();
-                assertThat(c.getReplyCode()).isEqualTo(530);
-            } finally {
-                FtpTestServer.quietly(c);
-            }
+            assertThat(c.login("anonymous", "guest@example.org")).isFalse();
+            assertThat(c.getReplyCode()).isEqualTo(530);
         }
     }
 
@@ -150,8 +143,7 @@ class FtpLoginTest {
             raw.send("XYZZY").expect("500");
             raw.send("").expect("500");
             raw.send("REIN").expect("502");
-            raw.send("USER alice").expect("331");
-            raw.send("PASS " + TestServices.ALICE_PASSWORD).expect("230");
+            RawFtp.alice(raw);
             raw.send("SMNT /x").expect("502");
             raw.send("NOOP").expect("200");
         }

@@ -34,7 +34,7 @@ class FtpRawSecurityTest {
         Files.writeString(dir.resolve("outside.txt"), "secret");
         ftp.write("bob", "bobs.txt", "bob's");
         ftp.write("alice", "mine.txt", "alice's");
-        raw = RawFtp.login(ftp.port(), "alice", TestServices.ALICE_PASSWORD);
+        raw = RawFtp.alice(ftp.port());
     }
 
     @AfterEach
@@ -176,7 +176,7 @@ class FtpRawSecurityTest {
     @Test
     void passiveListenerTimesOutWith425(@TempDir Path other) throws Exception {
         try (FtpTestServer quick = new FtpTestServer(other, c -> c.withDataTimeout(Duration.ofMillis(300)));
-             RawClient r = RawFtp.login(quick.port(), "alice", TestServices.ALICE_PASSWORD)) {
+             RawClient r = RawFtp.alice(quick.port())) {
             quick.write("alice", "f", "x");
             RawFtp.pasv(r);
             r.send("RETR f").expect("425");

@@ -11,16 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A real FtpServer on 127.0.0.1, an ephemeral port, test users alice (read-write) and bob (read-only). */
+/**
+ * A real FtpServer on 127.0.0.1, an ephemeral port, test users alice (read-write) and bob (read-only).
+ * Closing it disconnects every client it connected, then stops the server.
+ */
 final class FtpTestServer implements Closeable {
 
     final Services services;
     final FtpServer server;
     final Path dir;
+    private final List<FTPClient> clients = new CopyOnWriteArrayList<>();
 
     FtpTestServer(Path dir) throws IOException {
         this(dir, c -> c);
@@ -48,17 +54,22 @@ final class FtpTestServer implements Closeable {
     }
 
     FTPClient client() throws IOException {
-        FTPClient c = new FTPClient();
-        configure(c);
-        c.connect("127.0.0.1", port());
-        return c;
+        return connect(new FTPClient(), port());
     }
 
-    static void configure(FTPClient c) {
+    <C extends FTPClient> C connect(C c, int port) throws IOException {
+        return connect(c, "127.0.0.1", port);
+    }
+
+    /** Sets test timeouts and UTF-8 on {@code c}, connects it, and disconnects it on {@link #close()}. */
+    <C extends FTPClient> C connect(C c, String host, int port) throws IOException {
         c.setDefaultTimeout(10_000);
         c.setConnectTimeout(5_000);
         c.setDataTimeout(Duration.ofSeconds(10));
         c.setControlEncoding("UTF-8");
+        clients.add(c);
+        c.connect(host, port);
+        return c;
     }
 
     FTPClient alice() throws IOException {
@@ -88,6 +99,7 @@ final class FtpTestServer implements Closeable {
 
     @Override
     public void close() {
+        clients.forEach(FtpTestServer::quietly);
         server.close();
     }
 }

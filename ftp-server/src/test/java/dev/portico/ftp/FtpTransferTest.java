@@ -44,7 +44,6 @@ class FtpTransferTest {
 
     @AfterEach
     void stop() {
-        FtpTestServer.quietly(c);
         ftp.close();
     }
 
@@ -122,7 +121,7 @@ class FtpTransferTest {
         alice(false);
         ftp.write("alice", "unix.txt", "one\ntwo\r\nthree\n");
         // the wire form, read through a raw data connection: LF became CR LF, CR LF stayed
-        try (var raw = RawFtp.login(ftp.port(), "alice", dev.portico.testing.TestServices.ALICE_PASSWORD)) {
+        try (var raw = RawFtp.alice(ftp.port())) {
             raw.send("TYPE A").expect("200");
             int port = RawFtp.pasv(raw);
             try (var data = RawFtp.connect(port)) {
@@ -227,25 +226,19 @@ class FtpTransferTest {
     void ipv6WithEpsvAndEprt(@TempDir Path other) throws Exception {
         InetAddress v6 = InetAddress.getByName("::1");
         try (FtpTestServer six = new FtpTestServer(other, cfg -> cfg.withBind(v6))) {
-            FTPClient client = new FTPClient();
-            FtpTestServer.configure(client);
-            try {
-                client.connect("::1", six.port());
-                assertThat(client.login("alice", dev.portico.testing.TestServices.ALICE_PASSWORD)).isTrue();
-                client.setFileType(FTP.BINARY_FILE_TYPE);
-                client.enterLocalPassiveMode();   // IPv6: Commons Net sends EPSV
-                byte[] data = random(50_000, 3);
-                assertThat(client.storeFile("six.dat", new ByteArrayInputStream(data))).isTrue();
-                assertThat(client.sendCommand("PASV")).isEqualTo(425);
-                client.enterLocalActiveMode();    // IPv6: EPRT |2|::1|port|
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                assertThat(client.retrieveFile("six.dat", out)).isTrue();
-                assertThat(out.toByteArray()).isEqualTo(data);
-                assertThat(client.sendCommand("EPSV", "1")).isEqualTo(522);
-                assertThat(client.sendCommand("EPRT", "|3|x|5000|")).isEqualTo(522);
-            } finally {
-                FtpTestServer.quietly(client);
-            }
+            FTPClient client = six.connect(new FTPClient(), "::1", six.port());
+            assertThat(client.login("alice", dev.portico.testing.TestServices.ALICE_PASSWORD)).isTrue();
+            client.setFileType(FTP.BINARY_FILE_TYPE);
+            client.enterLocalPassiveMode();   // IPv6: Commons Net sends EPSV
+            byte[] data = random(50_000, 3);
+            assertThat(client.storeFile("six.dat", new ByteArrayInputStream(data))).isTrue();
+            assertThat(client.sendCommand("PASV")).isEqualTo(425);
+            client.enterLocalActiveMode();    // IPv6: EPRT |2|::1|port|
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(client.retrieveFile("six.dat", out)).isTrue();
+            assertThat(out.toByteArray()).isEqualTo(data);
+            assertThat(client.sendCommand("EPSV", "1")).isEqualTo(522);
+            assertThat(client.sendCommand("EPRT", "|3|x|5000|")).isEqualTo(522);
         }
     }
 

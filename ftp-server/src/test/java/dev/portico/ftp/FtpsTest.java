@@ -24,8 +24,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -42,15 +40,11 @@ class FtpsTest {
 
     @AfterEach
     void stop() {
-        FtpTestServer.quietly(c);
         if (ftp != null) ftp.close();
     }
 
     private FTPSClient explicit(int port) throws IOException {
-        FTPSClient client = new FTPSClient(false, TestTls.CLIENT);
-        FtpTestServer.configure(client);
-        client.connect("127.0.0.1", port);
-        return client;
+        return ftp.connect(new FTPSClient(false, TestTls.CLIENT), port);
     }
 
     private void loginProtected(FTPSClient client) throws IOException {
@@ -87,9 +81,7 @@ class FtpsTest {
     void implicitTlsListener() throws Exception {
         ftp = new FtpTestServer(dir, cfg -> cfg.withImplicitPort(0));
         assertThat(ftp.server.listeners()).containsKeys("ftp", "ftps");
-        c = new FTPSClient(true, TestTls.CLIENT);
-        FtpTestServer.configure(c);
-        c.connect("127.0.0.1", ftp.server.implicitPort());
+        c = ftp.connect(new FTPSClient(true, TestTls.CLIENT), ftp.server.implicitPort());
         loginProtected(c);
         ftp.write("alice", "i.txt", "implicit");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -115,8 +107,7 @@ class FtpsTest {
             raw.send("PROT X").expect("504");
             raw.send("PROT P").expect("200");
             raw.send("PASS " + TestServices.ALICE_PASSWORD).expect("503");   // AUTH reset the login
-            raw.send("USER alice").expect("331");
-            raw.send("PASS " + TestServices.ALICE_PASSWORD).expect("230");
+            RawFtp.alice(raw);
             raw.send("AUTH TLS").expect("503");
             raw.send("NOOP").expect("200");
         }
@@ -129,8 +120,7 @@ class FtpsTest {
             raw.expect("220");
             raw.send("AUTH SSL").expect("234");
             raw.startTls();
-            raw.send("USER alice").expect("331");
-            raw.send("PASS " + TestServices.ALICE_PASSWORD).expect("230");
+            RawFtp.alice(raw);
             raw.send("STAT").expect("211");
         }
     }
@@ -183,7 +173,6 @@ class FtpsTest {
      * so the data socket reports the control port to it.
      */
     static final class ResumingClient implements AutoCloseable {
-        private static final Pattern PASV = Pattern.compile("\\((\\d+),(\\d+),(\\d+),(\\d+),(\\d+),(\\d+)\\)");
         private final SSLContext context = TestTls.SERVER.clientContext();
         private final int port;
         private final String protocol;
@@ -194,9 +183,7 @@ class FtpsTest {
         ResumingClient(int port, String protocol) throws IOException {
             this.port = port;
             this.protocol = protocol;
-            Socket plain = new Socket();
-            plain.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            plain.setSoTimeout(10_000);
+            Socket plain = RawFtp.connect(port);
             BufferedReader plainIn = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.UTF_8));
             expect(plainIn, "220");
             plain.getOutputStream().write("AUTH TLS\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -220,9 +207,7 @@ class FtpsTest {
         }
 
         String retrieve(String name) throws IOException {
-            Matcher m = PASV.matcher(command("PASV", "227"));
-            assertThat(m.find()).isTrue();
-            int dataPort = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
+            int dataPort = RawFtp.pasvPort(command("PASV", "227"));
             int controlPort = port;
             Socket plain = new Socket() {
                 @Override
@@ -264,7 +249,8 @@ class FtpsTest {
     }
 
     @Test
-    void dataTimeoutIsShortInTests() {
-        assertThat(FtpConfig.defaults(0).withDataTimeout(Duration.ofSeconds(5)).dataTimeout()).isEqualTo(Duration.ofSeconds(5));
+    void dataTimeoutIsShortInTests() throws Exception {
+        ftp = new FtpTestServer(dir);
+        assertThat(ftp.server.config().dataTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 }
