@@ -112,11 +112,11 @@ final class FtpSession {
     }
 
     /**
-     * Parses a command line. Leading spaces and bytes above 0x7F go: a Telnet Synch (RFC 959
-     * §4.1.3) sent as urgent data leaves a stray DM or IAC in the stream when the urgent byte is
-     * taken out of band. When the IAC was kept and the DM went out of band, the IAC swallows the
-     * next byte, so {@code ABOR} arrives as {@code BOR}. (An option to put the control socket in
-     * SO_OOBINLINE mode in the core would make this unnecessary.)
+     * Parses a command line. Leading spaces and bytes above 0x7F go. The core now reads urgent
+     * data in line on the control connection, so a Telnet Synch (RFC 959 §4.1.3) is dropped whole
+     * and the abort tests pass without the rest of this method; mapping {@code BOR} back to
+     * {@code ABOR} (what a lone IAC left by an out-of-band DM used to make of it) is kept only as
+     * a fallback for sockets that cannot read urgent data in line.
      */
     static CommandLine command(String line) {
         int i = 0;
