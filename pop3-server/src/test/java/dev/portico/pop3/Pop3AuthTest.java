@@ -2,35 +2,18 @@ package dev.portico.pop3;
 
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** AUTHORIZATION state: USER/PASS, AUTH PLAIN, APOP, CAPA, STLS and the TLS requirement, over a raw socket. */
 @Timeout(10)
-class Pop3AuthTest {
-
-    @TempDir Path dir;
-    Pop3Fixture pop3;
-
-    private Pop3Fixture start(UnaryOperator<Pop3Config> tweak) throws IOException {
-        pop3 = Pop3Fixture.start(dir, tweak);
-        return pop3;
-    }
-
-    @AfterEach
-    void stop() {
-        if (pop3 != null) pop3.close();
-    }
+class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     private static String plain(String authz, String user, String password) {
         return Base64.getEncoder().encodeToString((authz + "\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));

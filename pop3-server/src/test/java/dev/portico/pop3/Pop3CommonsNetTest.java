@@ -5,34 +5,18 @@ import org.apache.commons.net.pop3.ExtendedPOP3Client;
 import org.apache.commons.net.pop3.POP3Client;
 import org.apache.commons.net.pop3.POP3MessageInfo;
 import org.apache.commons.net.pop3.POP3SClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Apache Commons Net's POP3Client and POP3SClient (STLS and implicit TLS) against the server. */
 @Timeout(10)
-class Pop3CommonsNetTest {
-
-    @TempDir Path dir;
-    Pop3Fixture pop3;
-
-    private void start(UnaryOperator<Pop3Config> tweak) throws IOException {
-        pop3 = Pop3Fixture.start(dir, tweak);
-    }
-
-    @AfterEach
-    void stop() throws IOException {
-        if (pop3 != null) pop3.close();
-    }
+class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     private static <C extends POP3Client> C configure(C client) {
         client.setDefaultTimeout(5000);

@@ -5,6 +5,8 @@ import dev.portico.core.mail.MaildirMailStore;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import dev.portico.testing.TestTls;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,16 +29,29 @@ final class Pop3Fixture implements AutoCloseable {
 
     static final String ALICE = TestServices.ALICE_PASSWORD;
 
+    /** Base of a test class that starts one server per test in a temporary folder and closes it after. */
+    abstract static class PerTest {
+
+        @TempDir Path dir;
+        Pop3Fixture pop3;
+
+        Pop3Fixture start(UnaryOperator<Pop3Config> tweak) throws IOException {
+            pop3 = Pop3Fixture.start(dir, tweak);
+            return pop3;
+        }
+
+        @AfterEach
+        void stop() {
+            if (pop3 != null) pop3.close();
+        }
+    }
+
     final Services services;
     final Pop3Server server;
 
     private Pop3Fixture(Services services, Pop3Server server) {
         this.services = services;
         this.server = server;
-    }
-
-    static Pop3Fixture start(Path dir) throws IOException {
-        return start(dir, c -> c);
     }
 
     static Pop3Fixture start(Path dir, UnaryOperator<Pop3Config> tweak) throws IOException {

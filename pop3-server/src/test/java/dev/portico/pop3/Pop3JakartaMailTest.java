@@ -9,35 +9,19 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import org.eclipse.angus.mail.pop3.POP3Folder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Jakarta Mail's (Angus) POP3 store, plain and with STLS required, reading what was delivered. */
 @Timeout(10)
-class Pop3JakartaMailTest {
-
-    @TempDir Path dir;
-    Pop3Fixture pop3;
-
-    private void start(UnaryOperator<Pop3Config> tweak) throws IOException {
-        pop3 = Pop3Fixture.start(dir, tweak);
-    }
-
-    @AfterEach
-    void stop() {
-        if (pop3 != null) pop3.close();
-    }
+class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
 
     private Store connect(boolean stls) throws MessagingException {
         return connect(stls, new Properties());

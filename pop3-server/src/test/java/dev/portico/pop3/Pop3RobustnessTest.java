@@ -2,36 +2,20 @@ package dev.portico.pop3;
 
 import dev.portico.core.Limits;
 import dev.portico.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input, limits, timeouts, refusal and shutdown, over a raw socket. */
 @Timeout(10)
-class Pop3RobustnessTest {
-
-    @TempDir Path dir;
-    Pop3Fixture pop3;
-
-    private Pop3Fixture start(UnaryOperator<Pop3Config> tweak) throws IOException {
-        pop3 = Pop3Fixture.start(dir, tweak);
-        return pop3;
-    }
-
-    @AfterEach
-    void stop() {
-        if (pop3 != null) pop3.close();
-    }
+class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void unknownCommandsGetErrAndTheSessionGoesOn() throws IOException {

@@ -1,11 +1,9 @@
 package dev.portico.pop3;
 
 import dev.portico.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,26 +15,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** RFC 1939 TRANSACTION and UPDATE states over a raw socket, against the real Maildir. */
 @Timeout(10)
-class Pop3TransactionTest {
-
-    @TempDir Path dir;
-    Pop3Fixture pop3;
+class Pop3TransactionTest extends Pop3Fixture.PerTest {
 
     static final String FIRST = TestMessages.simple("one", "first body\r\n");
     static final String SECOND = TestMessages.simple("two", "line 1\r\n.line 2\r\nline 3\r\nline 4\r\n");
     static final String THIRD = TestMessages.simple("three", "third\r\n");
 
     @BeforeEach
-    void start() throws IOException {
-        pop3 = Pop3Fixture.start(dir);
+    void startWithThreeMessages() throws IOException {
+        start(c -> c);
         pop3.deliver("alice", FIRST);
         pop3.deliver("alice", SECOND);
         pop3.deliver("alice", THIRD);
-    }
-
-    @AfterEach
-    void stop() {
-        pop3.close();
     }
 
     @Test

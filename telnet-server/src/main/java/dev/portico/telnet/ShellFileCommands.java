@@ -236,18 +236,22 @@ final class ShellFileCommands {
     }
 
     static ShellReply mv(TelnetSession s, String arg) throws IOException {
-        List<String> a = ShellWords.texts(arg);
-        if (a.size() != 2) return ShellReply.of("usage: mv FROM TO");
-        VirtualPath from = path(s, a.get(0)), to = intoDirectory(s, from, path(s, a.get(1)));
-        s.files.rename(from, to);
-        return ShellReply.NONE;
+        return fromTo(s, arg, "mv", s.files::rename);
     }
 
     static ShellReply cp(TelnetSession s, String arg) throws IOException {
+        return fromTo(s, arg, "cp", s.files::copy);
+    }
+
+    private interface FromTo {
+        void apply(VirtualPath from, VirtualPath to) throws IOException;
+    }
+
+    private static ShellReply fromTo(TelnetSession s, String arg, String verb, FromTo op) throws IOException {
         List<String> a = ShellWords.texts(arg);
-        if (a.size() != 2) return ShellReply.of("usage: cp FROM TO");
+        if (a.size() != 2) return ShellReply.of("usage: " + verb + " FROM TO");
         VirtualPath from = path(s, a.get(0)), to = intoDirectory(s, from, path(s, a.get(1)));
-        s.files.copy(from, to);
+        op.apply(from, to);
         return ShellReply.NONE;
     }
 

@@ -8,21 +8,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console commands of admin users. */
 @Timeout(30)
-class TelnetAdminTest {
+class TelnetAdminTest extends TelnetTestServer.PerTest {
 
-    @TempDir Path dir;
-    TelnetTestServer portico;
     ShellClient alice;
 
     @BeforeEach
@@ -35,9 +31,8 @@ class TelnetAdminTest {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void closeClient() throws IOException {
         alice.close();
-        portico.close();
     }
 
     @Test

@@ -1,12 +1,9 @@
 package dev.portico.telnet;
 
 import dev.portico.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,15 +15,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
-class TelnetConcurrencyTest {
-
-    @TempDir Path dir;
-    TelnetTestServer portico;
-
-    @AfterEach
-    void stop() {
-        portico.close();
-    }
+class TelnetConcurrencyTest extends TelnetTestServer.PerTest {
 
     @Test
     void hundredConcurrentSessionsEachGetTheirOwnShell() throws Exception {

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,12 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Line editing in character mode (server echo + SGA), through a raw peer that types keys. */
 @Timeout(30)
-class TelnetEditingTest {
+class TelnetEditingTest extends TelnetTestServer.PerTest {
 
     static final String LEFT = "\u001b[D", RIGHT = "\u001b[C", UP = "\u001b[A", DOWN = "\u001b[B";
 
-    @TempDir Path dir;
-    TelnetTestServer portico;
     TelnetPeer p;
 
     @BeforeEach
@@ -34,9 +31,8 @@ class TelnetEditingTest {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void closeClient() throws IOException {
         p.close();
-        portico.close();
     }
 
     /** Types keys and Enter, returns everything up to the next prompt. */

@@ -1,27 +1,16 @@
 package dev.portico.telnet;
 
 import dev.portico.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(20)
-class TelnetLoginTest {
-
-    @TempDir Path dir;
-    TelnetTestServer portico;
-
-    @AfterEach
-    void stop() {
-        if (portico != null) portico.close();
-    }
+class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void goodLoginWithCommonsNetReachesThePromptAndWhoamiAnswers() throws IOException {

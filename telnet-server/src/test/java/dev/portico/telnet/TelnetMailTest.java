@@ -10,12 +10,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
@@ -23,10 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code mail}: a MIME message built with Jakarta Mail, delivered to the Maildir, read and saved in the shell. */
 @Timeout(30)
-class TelnetMailTest {
+class TelnetMailTest extends TelnetTestServer.PerTest {
 
-    @TempDir Path dir;
-    TelnetTestServer portico;
     ShellClient alice;
     byte[] attachment;
 
@@ -42,9 +38,8 @@ class TelnetMailTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void closeClient() throws Exception {
         alice.close();
-        portico.close();
     }
 
     private byte[] message() throws Exception {

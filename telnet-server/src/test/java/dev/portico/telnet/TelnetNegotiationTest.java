@@ -1,10 +1,8 @@
 package dev.portico.telnet;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,19 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Raw-socket transcripts of negotiation and NVT data. */
 @Timeout(30)
-class TelnetNegotiationTest {
-
-    @TempDir Path dir;
-    TelnetTestServer portico;
+class TelnetNegotiationTest extends TelnetTestServer.PerTest {
 
     @BeforeEach
     void start() throws IOException {
         portico = TelnetTestServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        portico.close();
     }
 
     /** Sends a command line and returns its output (echo and next prompt removed). */

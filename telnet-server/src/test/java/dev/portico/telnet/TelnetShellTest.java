@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,10 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every file and general shell command, through Commons Net TelnetClient in character mode. */
 @Timeout(30)
-class TelnetShellTest {
+class TelnetShellTest extends TelnetTestServer.PerTest {
 
-    @TempDir Path dir;
-    TelnetTestServer portico;
     Path home;
     ShellClient alice;
 
@@ -36,9 +33,8 @@ class TelnetShellTest {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void closeClient() throws IOException {
         alice.close();
-        portico.close();
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.portico.telnet;
 
 import dev.portico.core.Services;
 import dev.portico.testing.TestServices;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +12,18 @@ import java.util.function.UnaryOperator;
 
 /** A Telnet server on 127.0.0.1, port 0, over {@link TestServices}, for one test. */
 final class TelnetTestServer implements AutoCloseable {
+
+    /** Base of a test class with a temporary folder and (when a test starts one) a server closed after each test. */
+    abstract static class PerTest {
+
+        @TempDir Path dir;
+        TelnetTestServer portico;
+
+        @AfterEach
+        void stopServer() {
+            if (portico != null) portico.close();
+        }
+    }
 
     final Services services;
     final TelnetServer server;
