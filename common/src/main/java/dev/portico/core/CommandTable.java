@@ -1,22 +1,31 @@
 package dev.portico.core;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
- * One protocol's verbs, the session phases each is allowed in, and their handlers. The single
- * place that answers unknown verbs and verbs used in the wrong phase ("not logged in", "bad
- * sequence"), so no handler has to.
+ * One protocol's verbs and the single place that decides whether a command line may run. For each
+ * line it looks the verb up once, then applies, in this order: the wait for a running transfer
+ * (unless the verb may run during one), unknown verbs (which spend the session's
+ * {@link CommandBudget}), the {@link Verb.Gate#TLS} gate, the phase, the {@link Verb.Gate#LOGIN}
+ * gate, and finally runs the handler. It also turns what a handler throws into a reply: a
+ * {@link Refusal} into its reply, any other runtime exception (a bug) into a logged stack trace
+ * and the protocol's local-error reply. The protocol supplies the wording through
+ * {@link Refusals}; handlers never re-check any of this.
  *
  * @param <S> the protocol's session type
  * @param <P> the protocol's phase enum
  * @param <R> the protocol's reply type
  */
-public final class CommandTable<S, P extends Enum<P>, R> {
+public final class CommandTable<S extends CommandTable.SessionState<P>, P extends Enum<P>, R> {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandTable.class);
 
     /** A verb's handler: gets the session and the argument text (empty when none). */
     @FunctionalInterface
@@ -24,41 +33,109 @@ public final class CommandTable<S, P extends Enum<P>, R> {
         R handle(S session, String argument) throws IOException;
     }
 
-    /** One verb. Aliases (FTP's {@code XPWD}) are rows of their own. */
-    public record Row<S, P, R>(String verb, Set<P> phases, Handler<S, R> handler) {}
+    /** What the table asks of a session to apply the gates. */
+    public interface SessionState<P> {
+        P phase();
 
-    /** The protocol's answers for what the table refuses. */
-    public interface Refusals<P, R> {
-        R unknown(String verb);
-        R wrongPhase(String verb, P phase);
+        /**
+         * Whether the session's policy requires TLS for this verb and it is not there yet: a plain
+         * control connection, or for FTP's data verbs, data connections without PROT P.
+         */
+        default boolean tlsMissing(String verb) {
+            return false;
+        }
+
+        /** Whether the session's policy requires a login and the client has not logged in. */
+        default boolean loginMissing() {
+            return false;
+        }
+
+        /** The bad-line budget of this session; unlimited unless the protocol sets one. */
+        default CommandBudget badCommands() {
+            return CommandBudget.UNLIMITED;
+        }
+
+        /**
+         * Runs before every command line. {@code waitForTransfer} is false only for verbs with
+         * {@link Verb.Gate#DURING_TRANSFER}: the others wait here until a running transfer has
+         * sent its final reply (RFC 959 §5.3). Protocols without transfers do nothing.
+         */
+        default void settle(boolean waitForTransfer) throws IOException {
+        }
     }
 
-    private final Map<String, Row<S, P, R>> rows = new HashMap<>();
-    private final Refusals<P, R> refusals;
+    /** The protocol's replies for what the table refuses. */
+    public interface Refusals<S, P, R> {
+        R unknown(S session, String verb);
 
-    public CommandTable(Collection<Row<S, P, R>> rows, Refusals<P, R> refusals) {
-        for (Row<S, P, R> r : rows) {
-            if (this.rows.put(r.verb(), r) != null) throw new IllegalArgumentException("duplicate verb " + r.verb());
+        /** A known verb outside its phases; may read what the command carries (SMTP BDAT's chunk). */
+        R wrongPhase(S session, CommandLine line, P phase) throws IOException;
+
+        default R tlsRequired(S session, String verb) {
+            throw new IllegalStateException(verb + " has the TLS gate but the protocol has no reply for it");
         }
+
+        default R loginRequired(S session, String verb) {
+            throw new IllegalStateException(verb + " has the LOGIN gate but the protocol has no reply for it");
+        }
+
+        /** The session spent its bad-line budget: a reply that closes it. */
+        default R tooManyBadCommands(S session) {
+            throw new IllegalStateException("the protocol set a bad-command budget but has no reply for it");
+        }
+
+        /** A handler failed unexpectedly (FTP 451, SMTP 451 4.3.0, POP3 -ERR); the session goes on. */
+        R localError(S session);
+    }
+
+    private final Map<String, Verb<S, P, R>> rows = new HashMap<>();
+    private final Class<R> replyType;
+    private final Refusals<S, P, R> refusals;
+
+    public CommandTable(Collection<? extends Verb<S, P, R>> verbs, Class<R> replyType, Refusals<S, P, R> refusals) {
+        for (Verb<S, P, R> v : verbs) {
+            if (rows.put(v.name(), v) != null) throw new IllegalArgumentException("duplicate verb " + v.name());
+        }
+        this.replyType = replyType;
         this.refusals = refusals;
     }
 
-    /** Builds the table from a verb enum, whose constant names are the verbs. */
-    public static <S, P extends Enum<P>, R, V extends Enum<V>> CommandTable<S, P, R> of(
-            Class<V> verbs, Function<V, Set<P>> phases, Function<V, Handler<S, R>> handler, Refusals<P, R> refusals) {
-        return new CommandTable<>(java.util.Arrays.stream(verbs.getEnumConstants())
-                .map(v -> new Row<>(v.name(), phases.apply(v), handler.apply(v))).toList(), refusals);
+    /** The table of a verb enum. */
+    public static <S extends SessionState<P>, P extends Enum<P>, R, V extends Enum<V> & Verb<S, P, R>> CommandTable<S, P, R> of(
+            Class<V> verbs, Class<R> replyType, Refusals<S, P, R> refusals) {
+        return new CommandTable<>(Arrays.asList(verbs.getEnumConstants()), replyType, refusals);
     }
 
     public boolean knows(String verb) {
         return rows.containsKey(verb);
     }
 
-    /** Runs the verb's handler if the verb exists and is allowed in {@code phase}. */
-    public R dispatch(S session, P phase, CommandLine line) throws IOException {
-        Row<S, P, R> row = rows.get(line.verb());
-        if (row == null) return refusals.unknown(line.verb());
-        if (!row.phases().contains(phase)) return refusals.wrongPhase(line.verb(), phase);
-        return row.handler().handle(session, line.argument());
+    /** Applies every gate to one command line and runs its handler when all pass. */
+    public R dispatch(S session, CommandLine line) throws IOException {
+        Verb<S, P, R> row = rows.get(line.verb());
+        session.settle(row == null || !row.gates().contains(Verb.Gate.DURING_TRANSFER));
+        if (row == null) return badInput(session, refusals.unknown(session, line.verb()));
+        try {
+            P phase = session.phase();
+            if (!row.phases().contains(phase)) return refusals.wrongPhase(session, line, phase);
+            if (row.gates().contains(Verb.Gate.TLS) && session.tlsMissing(row.name())) return refusals.tlsRequired(session, row.name());
+            if (row.gates().contains(Verb.Gate.LOGIN) && session.loginMissing()) return refusals.loginRequired(session, row.name());
+            return row.handler().handle(session, line.argument());
+        } catch (Refusal r) {
+            if (replyType.isInstance(r.reply())) return replyType.cast(r.reply());
+            log.error("{} {} refused with a reply of another protocol", session, row.name(), r);
+            return refusals.localError(session);
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", session, row.name(), e);
+            return refusals.localError(session);
+        }
+    }
+
+    /**
+     * Answers a line that was not a command at all (too long, badly ended), spending the session's
+     * budget: {@code reply} while some is left, the protocol's closing reply after.
+     */
+    public R badInput(S session, R reply) {
+        return session.badCommands().spend() ? reply : refusals.tooManyBadCommands(session);
     }
 }

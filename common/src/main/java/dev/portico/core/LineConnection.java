@@ -1,6 +1,8 @@
 package dev.portico.core;
 
 import dev.portico.core.tls.Tls;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -26,6 +28,8 @@ import javax.net.ssl.SSLSocket;
  * transfer thread and the shutdown path may write too.
  */
 public final class LineConnection implements Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(LineConnection.class);
 
     private static final int IAC = 255, SB = 250, SE = 240, WILL = 251, DONT = 254;
     /**
@@ -338,6 +342,7 @@ public final class LineConnection implements Closeable {
      * Upgrades this connection to TLS as the server side, in place. Call it after sending the
      * "go ahead" reply. Bytes the client pipelined after the command are thrown away, never read
      * as if they had come through TLS (RFC 3207 §4.2, the STARTTLS command-injection attacks).
+     * Logs the discarded bytes and the negotiated protocol, for every protocol alike.
      *
      * @return how many plaintext bytes were discarded
      */
@@ -351,6 +356,8 @@ public final class LineConnection implements Closeable {
         ssl.setSoTimeout(timeout);
         ssl.startHandshake();
         bind(ssl);
+        if (discarded > 0) log.warn("{} discarded {} bytes pipelined before the TLS handshake", this, discarded);
+        log.info("{} TLS started ({}, {})", this, ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
         return discarded;
     }
 

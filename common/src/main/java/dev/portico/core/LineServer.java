@@ -1,6 +1,5 @@
 package dev.portico.core;
 
-import dev.portico.core.auth.LoginGuard;
 import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,19 +49,19 @@ public final class LineServer implements Closeable {
     private final Options options;
     private final ConnectionHandler handler;
     private final SessionRegistry registry;
-    private final LoginGuard guard;
+    private final ConnectionFilter filter;
     private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
 
-    /** @param guard shared ban list checked at accept; may be null */
-    public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, LoginGuard guard) {
+    /** @param filter checked at accept for every connection (the shared ban list) */
+    public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, ConnectionFilter filter) {
         this.options = options;
         this.handler = handler;
         this.registry = registry;
-        this.guard = guard;
+        this.filter = filter;
     }
 
     /** Binds and starts accepting; returns once the socket is bound, so {@link #port()} is valid. */
@@ -111,8 +110,8 @@ public final class LineServer implements Closeable {
                 continue;
             }
             InetAddress from = s.getInetAddress();
-            if (guard != null && guard.isBanned(from)) {
-                log.info("{}: refused {}: address banned", options.protocol(), from.getHostAddress());
+            if (!filter.admits(from)) {
+                log.info("{}: refused {}: address not admitted", options.protocol(), from.getHostAddress());
                 Thread.ofVirtual().start(() -> refuse(s));
                 continue;
             }

@@ -215,7 +215,7 @@ class LineServerTest {
     @Test
     void bindsIpv6Loopback() throws IOException {
         server = new LineServer(new LineServer.Options("toy", new InetSocketAddress("::1", 0), Limits.DEFAULT,
-                "421 busy", "421 bye", null), new ToyProtocol(TestTls.SERVER), registry, null).start();
+                "421 busy", "421 bye", null), new ToyProtocol(TestTls.SERVER), registry, ConnectionFilter.ADMIT_ALL).start();
         try (RawClient c = new RawClient("::1", server.port())) {
             c.expect("220");
         }
@@ -244,7 +244,7 @@ class LineServerTest {
     @Test
     void implicitTlsHandshakesBeforeTheGreeting() throws IOException {
         server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
-                "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, null).start();
+                "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, ConnectionFilter.ADMIT_ALL).start();
         try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             s.startHandshake();
@@ -258,7 +258,7 @@ class LineServerTest {
     @Test
     void tlsIsOfferedInVersionsOnePointTwoAndThreeOnly() throws Exception {
         server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
-                "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, null).start();
+                "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, ConnectionFilter.ADMIT_ALL).start();
         try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             s.setEnabledProtocols(new String[]{"TLSv1.2"});

@@ -25,7 +25,7 @@ final class ToyProtocol implements ConnectionHandler {
                 "421 busy", "421 shutting down", null), c -> {
             c.setLineEnding(ending);
             toy.serve(c);
-        }, registry, null);
+        }, registry, ConnectionFilter.ADMIT_ALL);
     }
 
     @Override

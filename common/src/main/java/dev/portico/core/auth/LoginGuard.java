@@ -1,5 +1,6 @@
 package dev.portico.core.auth;
 
+import dev.portico.core.ConnectionFilter;
 import dev.portico.core.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every login of every protocol goes through here: failures are slowed down per remote address
  * and per user name, and an address that keeps failing is banned for a while from every server
- * at once (the listeners check {@link #isBanned} at accept). Brute force becomes impractical;
+ * at once (the listeners ask {@link #admits} at accept). Brute force becomes impractical;
  * a correct password stays cheap.
  */
-public final class LoginGuard {
+public final class LoginGuard implements ConnectionFilter {
 
     private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
     /** Bounds the failure tables, so a flood of distinct names or addresses cannot grow memory. */
@@ -113,6 +114,12 @@ public final class LoginGuard {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Every address that is not banned may connect. */
+    @Override
+    public boolean admits(InetAddress address) {
+        return !isBanned(address);
     }
 
     public boolean isBanned(InetAddress address) {

@@ -3,7 +3,7 @@ package dev.portico.core.echo;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LineServer;
 import dev.portico.core.Limits;
-import dev.portico.core.Services;
+import dev.portico.core.Listening;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -22,9 +22,9 @@ public final class EchoServer implements Closeable {
     private DatagramSocket udp;
     private Thread udpLoop;
 
-    public EchoServer(Services services, InetSocketAddress address, Limits limits) {
+    public EchoServer(Listening listening, InetSocketAddress address, Limits limits) {
         this.tcp = new LineServer(new LineServer.Options("echo", address, limits, null, null, null),
-                EchoServer::echo, services.sessions(), services.logins());
+                EchoServer::echo, listening.sessions(), listening.filter());
     }
 
     private static void echo(LineConnection c) throws IOException {

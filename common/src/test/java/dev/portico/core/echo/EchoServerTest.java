@@ -1,7 +1,6 @@
 package dev.portico.core.echo;
 
 import dev.portico.core.Limits;
-import dev.portico.core.Services;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,8 @@ class EchoServerTest {
 
     @Test
     void echoesOverTcpAndUdp() throws IOException {
-        Services services = TestServices.create(dir);
-        try (EchoServer echo = new EchoServer(services, new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT).start()) {
+        TestServices services = TestServices.create(dir);
+        try (EchoServer echo = new EchoServer(services.listening(), new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT).start()) {
             try (RawClient c = new RawClient(echo.port())) {
                 c.sendRaw("hello\r\nno line end");
                 assertThat(c.readLine()).isEqualTo("hello");

@@ -1,0 +1,19 @@
+package dev.portico.core;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * What every listener of the process shares: the default listen address, the registry of live
+ * sessions, and the filter applied at accept. Built once by the launcher (or a test fixture) and
+ * handed to each server.
+ *
+ * @param bindAddress where a server listens unless its own {@code PROTOCOL.bind} key says otherwise
+ */
+public record Listening(InetAddress bindAddress, SessionRegistry sessions, ConnectionFilter filter) {
+    public Listening {
+        Objects.requireNonNull(bindAddress);
+        Objects.requireNonNull(sessions);
+        Objects.requireNonNull(filter);
+    }
+}
