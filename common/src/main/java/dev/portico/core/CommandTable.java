@@ -84,8 +84,8 @@ public final class CommandTable<S extends CommandTable.SessionState<P>, P extend
             throw new IllegalStateException("the protocol set a bad-command budget but has no reply for it");
         }
 
-        /** A handler failed unexpectedly (FTP 451, SMTP 451 4.3.0, POP3 -ERR); the session goes on. */
-        R localError(S session);
+        /** A handler of {@code verb} failed unexpectedly (FTP 451, SMTP 451 4.3.0, POP3 -ERR); the session goes on. */
+        R localError(S session, String verb);
     }
 
     private final Map<String, Verb<S, P, R>> rows = new HashMap<>();
@@ -124,10 +124,10 @@ public final class CommandTable<S extends CommandTable.SessionState<P>, P extend
         } catch (Refusal r) {
             if (replyType.isInstance(r.reply())) return replyType.cast(r.reply());
             log.error("{} {} refused with a reply of another protocol", session, row.name(), r);
-            return refusals.localError(session);
+            return refusals.localError(session, row.name());
         } catch (RuntimeException e) {
             log.error("{} {} failed", session, row.name(), e);
-            return refusals.localError(session);
+            return refusals.localError(session, row.name());
         }
     }
 

@@ -67,7 +67,7 @@ class CommandTableTest {
                 @Override public String tlsRequired(Toy s, String verb) { return "tls first " + verb; }
                 @Override public String loginRequired(Toy s, String verb) { return "login first " + verb; }
                 @Override public String tooManyBadCommands(Toy s) { return "bye"; }
-                @Override public String localError(Toy s) { return "local error"; }
+                @Override public String localError(Toy s, String verb) { return "local error"; }
             });
 
     @ParameterizedTest(name = "{0} in {1}, tls missing {2}, login missing {3} -> {4}")
@@ -121,7 +121,7 @@ class CommandTableTest {
         }), Integer.class, new CommandTable.Refusals<>() {
             @Override public Integer unknown(Toy s, String verb) { return 500; }
             @Override public Integer wrongPhase(Toy s, CommandLine line, Phase phase) { return 503; }
-            @Override public Integer localError(Toy s) { return 451; }
+            @Override public Integer localError(Toy s, String verb) { return 451; }
         });
         assertThat(numbers.dispatch(new Toy(), CommandLine.parse("ODD"))).isEqualTo(451);
     }
