@@ -1,16 +1,16 @@
 package dev.portico.app;
 
 import dev.portico.core.ConfigException;
-import dev.portico.core.Services;
 import dev.portico.core.Settings;
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.Permission;
 import dev.portico.core.auth.User;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /** The {@code portico} command: {@code serve} (the default), {@code user}, {@code version}. */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -35,6 +36,14 @@ import java.util.concurrent.CountDownLatch;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
+        String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
+                ? prepend("serve", args) : args;
+        int code = commandLine().execute(effective);
+        if (code != 0 || !"serve".equals(effective[0])) System.exit(code);
+    }
+
+    /** The command line with its error handling: a bad configuration is one line and exit status 2, no stack trace. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof IOException) {
@@ -43,10 +52,7 @@ public final class Main implements Callable<Integer> {
             }
             throw e;
         });
-        String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
-                ? prepend("serve", args) : args;
-        int code = cli.execute(effective);
-        if (code != 0 || !"serve".equals(effective[0])) System.exit(code);
+        return cli;
     }
 
     private static boolean isHelpOrVersion(String a) {
@@ -147,7 +153,7 @@ public final class Main implements Callable<Integer> {
                 portico.close();
                 System.out.println("portico: stopped");
                 System.out.flush();
-                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+                if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
                     logs.stop();   // drains the asynchronous appender before the halt below
                 }
                 stopped.countDown();
@@ -181,7 +187,7 @@ public final class Main implements Callable<Integer> {
 
     static FileUserDirectory directory(DataOptions o) throws IOException {
         Settings s = o.settings(Map.of());
-        return new FileUserDirectory(Services.usersFile(Path.of(s.string("data", "data"))));
+        return new FileUserDirectory(Portico.usersFile(Path.of(s.string("data", "data"))));
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -196,13 +202,11 @@ public final class Main implements Callable<Integer> {
             if (!User.isValidName(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("user names are 1-64 of a-z 0-9 . _ - and start with a letter or digit");
             }
-            char[] password = readPassword();
             Set<Permission> perms = EnumSet.of(Permission.READ);
             if (!readOnly) perms.add(Permission.WRITE);
             if (admin) perms.add(Permission.ADMIN);
             FileUserDirectory users = directory(this);
-            User u = users.add(name, password, perms);
-            Arrays.fill(password, '\0');
+            User u = withPassword(password -> users.add(name, password, perms));
             System.out.println("portico: added user " + u.name() + " (" + describe(u) + ")");
             return 0;
         }
@@ -216,9 +220,10 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws IOException {
             FileUserDirectory users = directory(this);
             if (users.find(name).isEmpty()) throw new IllegalArgumentException("no user " + name);
-            char[] password = readPassword();
-            users.setPassword(name, password);
-            Arrays.fill(password, '\0');
+            withPassword(password -> {
+                users.setPassword(name, password);
+                return name;
+            });
             System.out.println("portico: changed the password of " + name);
             return 0;
         }
@@ -247,6 +252,22 @@ public final class Main implements Callable<Integer> {
 
     private static String describe(User u) {
         return String.join(",", u.permissions().stream().sorted().map(p -> p.name().toLowerCase(Locale.ROOT)).toList());
+    }
+
+    /** What a command does with a password it read. */
+    @FunctionalInterface
+    private interface PasswordUse<T> {
+        T apply(char[] password) throws IOException;
+    }
+
+    /** Reads a password, hands it to {@code use}, and wipes it afterwards whatever happens. */
+    private static <T> T withPassword(PasswordUse<T> use) throws IOException {
+        char[] password = readPassword();
+        try {
+            return use.apply(password);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
     }
 
     private static char[] readPassword() throws IOException {

@@ -1,9 +1,19 @@
 package dev.portico.app;
 
 import dev.portico.core.Limits;
-import dev.portico.core.Services;
+import dev.portico.core.Listening;
+import dev.portico.core.SessionRegistry;
 import dev.portico.core.Settings;
+import dev.portico.core.auth.FileUserDirectory;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.auth.PasswordHash;
 import dev.portico.core.echo.EchoServer;
+import dev.portico.core.fs.FileStores;
+import dev.portico.core.fs.LocalFileStores;
+import dev.portico.core.mail.MailDomains;
+import dev.portico.core.mail.MailStore;
+import dev.portico.core.mail.MaildirMailStore;
+import dev.portico.core.tls.Tls;
 import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.pop3.Pop3Config;
@@ -17,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,12 +39,15 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * All of Portico in one object: opens the data folder, starts every enabled server, and stops
- * them in reverse order. The launcher uses it, and so can a test that embeds Portico:
+ * All of Portico in one object, and the one place where the process is wired: it reads every
+ * server's configuration, refuses unknown keys, opens the data folder, builds the objects the
+ * servers share (users and their login guard, the session registry, the TLS identity, the mail
+ * store, the file stores) once, hands each server only what it uses, and stops them all. The
+ * launcher uses it, and so can a test that embeds Portico:
  *
  * <pre>{@code
- * try (Portico p = Portico.start(Settings.of(Map.of("data", tmp.toString(),
- *         "ftp.port", "0", "smtp.port", "0", "pop3.port", "0", "telnet.port", "0")))) {
+ * try (Portico p = Portico.start(Settings.of("data", tmp.toString(),
+ *         "ftp.port", "0", "smtp.port", "0", "pop3.port", "0", "telnet.port", "0"))) {
  *     int ftp = p.port("ftp");
  * }
  * }</pre>
@@ -41,24 +56,59 @@ public final class Portico implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Portico.class);
 
-    /** Default ports of the operating contract; the echo service is off unless asked for. */
-    public static final Map<String, Integer> DEFAULT_PORTS = Map.of(
-            "telnet", 2323, "ftp", 2121, "smtp", 2525, "pop3", 2110, "echo", -1);
+    /** Every server's configuration, read before anything binds. */
+    private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
+                           Limits echoLimits) {
+        static Configs from(Settings s) {
+            return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
+                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT));
+        }
+    }
 
-    private final Services services;
+    private final FileUserDirectory users;
+    private final LoginGuard logins;
+    private final Listening listening;
+    private final Tls tls;
+    private final MailStore mail;
+    private final MailDomains domains;
+    private final FileStores files;
+    private final Path dataDir;
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
 
-    private Portico(Services services) {
-        this.services = services;
+    private Portico(Path dataDir, Settings s) throws IOException {
+        this.dataDir = dataDir;
+        // Every key is read here, before the slow part (a first start generates a certificate),
+        // so that Settings.requireAllKnown() sees them all.
+        int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
+        LoginGuard.Policy policy = LoginGuard.Policy.from(s);
+        this.domains = new MailDomains(s.list("domain", List.of("localhost")));
+        String keystore = s.string("tls.keystore", null);
+        char[] keystorePassword = s.string("tls.keystore-password", "").toCharArray();
+        InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
+        s.string("data", null);
+        s.requireAllKnown();
+
+        Files.createDirectories(dataDir);
+        this.users = new FileUserDirectory(usersFile(dataDir), new PasswordHash(iterations));
+        this.logins = new LoginGuard(users, policy);
+        this.listening = new Listening(bind, new SessionRegistry(), logins);
+        this.tls = keystore != null ? Tls.load(Path.of(keystore), keystorePassword)
+                : Tls.selfSigned(dataDir.resolve("tls"), domains.names());
+        this.mail = new MaildirMailStore(dataDir.resolve("mail"));
+        this.files = new LocalFileStores(dataDir.resolve("files"));
     }
 
-    /** Opens {@code data} (default {@code ./data}) and starts every server whose port is not {@code off}. */
+    /**
+     * Reads every server's configuration from {@code settings} (an unknown key is an error naming
+     * the nearest known one), opens {@code data} (default {@code ./data}) and starts every server
+     * whose ports are not all {@code off}.
+     */
     public static Portico start(Settings settings) throws IOException {
-        Path data = Path.of(settings.string("data", "data"));
-        Portico p = new Portico(Services.open(data, settings));
+        Configs configs = Configs.from(settings);
+        Portico p = new Portico(Path.of(settings.string("data", "data")), settings);
         try {
-            p.startAll(settings);
+            p.startAll(configs);
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
@@ -66,44 +116,35 @@ public final class Portico implements AutoCloseable {
         return p;
     }
 
-    private void startAll(Settings s) throws IOException {
-        if (enabled(s, "telnet")) {
-            TelnetServer t = new TelnetServer(services, TelnetConfig.from(withPort(s, "telnet")));
+    /** Where the data folder keeps its credentials. */
+    public static Path usersFile(Path dataDir) {
+        return dataDir.resolve("users");
+    }
+
+    private void startAll(Configs c) throws IOException {
+        if (c.telnet().port().isPresent()) {
+            TelnetServer t = new TelnetServer(c.telnet(),
+                    new TelnetServer.Shared(listening, logins, files, mail, domains, users));
             add(t, t.start().listeners());
         }
-        if (enabled(s, "ftp")) {
-            FtpServer f = new FtpServer(services, FtpConfig.from(withPort(s, "ftp")));
+        if (c.ftp().port().isPresent() || c.ftp().implicitPort().isPresent()) {
+            FtpServer f = new FtpServer(c.ftp(), new FtpServer.Shared(listening, tls, logins, files));
             add(f, f.start().listeners());
         }
-        if (enabled(s, "smtp")) {
-            SmtpServer m = new SmtpServer(services, SmtpConfig.from(withPort(s, "smtp")));
+        if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent()) {
+            SmtpServer m = new SmtpServer(c.smtp(), new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
+                    dataDir.resolve("tmp").resolve("smtp")));
             add(m, m.start().listeners());
         }
-        if (enabled(s, "pop3")) {
-            Pop3Server p = new Pop3Server(services, Pop3Config.from(withPort(s, "pop3")));
+        if (c.pop3().port().isPresent() || c.pop3().implicitPort().isPresent()) {
+            Pop3Server p = new Pop3Server(c.pop3(), new Pop3Server.Shared(listening, tls, logins, mail, domains));
             add(p, p.start().listeners());
         }
-        OptionalInt echo = s.port("echo.port", DEFAULT_PORTS.get("echo"));
-        if (echo.isPresent()) {
-            EchoServer e = new EchoServer(services, new InetSocketAddress(services.bindAddress(), echo.getAsInt()),
-                    Limits.from(s, "echo", Limits.DEFAULT)).start();
+        if (c.echoPort().isPresent()) {
+            EchoServer e = new EchoServer(listening, new InetSocketAddress(listening.bindAddress(), c.echoPort().getAsInt()),
+                    c.echoLimits()).start();
             add(e, Map.of("echo", e.address()));
         }
-    }
-
-    /** Listeners a server may have besides its main port; it starts when any of them is on. */
-    private static final Map<String, String> EXTRA_PORTS = Map.of(
-            "ftp", "ftp.implicit-port", "smtp", "smtp.submission-port", "pop3", "pop3.implicit-port");
-
-    private static boolean enabled(Settings s, String name) {
-        String extra = EXTRA_PORTS.get(name);
-        return s.port(name + ".port", DEFAULT_PORTS.get(name)).isPresent()
-                || extra != null && s.port(extra, -1).isPresent();
-    }
-
-    /** Makes the contract's default port explicit, so every module agrees on it. */
-    private static Settings withPort(Settings s, String name) {
-        return s.has(name + ".port") ? s : s.with(name + ".port", String.valueOf(DEFAULT_PORTS.get(name)));
     }
 
     private void add(Closeable server, Map<String, InetSocketAddress> bound) {
@@ -111,8 +152,19 @@ public final class Portico implements AutoCloseable {
         listeners.putAll(bound);
     }
 
-    public Services services() {
-        return services;
+    /** The users of this data folder; an embedding test adds its users here. */
+    public FileUserDirectory users() {
+        return users;
+    }
+
+    /** The Maildir store every mail server delivers to and reads from. */
+    public MailStore mail() {
+        return mail;
+    }
+
+    /** Every live session of every server. */
+    public SessionRegistry sessions() {
+        return listening.sessions();
     }
 
     /** Every listener by name ("ftp", "ftps", "smtp", "submission", …) and the address it is bound to. */

@@ -76,7 +76,7 @@ public final class PorticoExtension implements BeforeEachCallback, AfterEachCall
         Map<String, String> s = new LinkedHashMap<>(settings);
         s.put("data", dir.toString());
         portico = Portico.start(Settings.of(s));
-        FileUserDirectory directory = (FileUserDirectory) portico.services().users();
+        FileUserDirectory directory = portico.users();
         for (Map.Entry<String, String> u : users.entrySet()) {
             directory.add(u.getKey(), u.getValue().toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
         }
@@ -113,7 +113,7 @@ public final class PorticoExtension implements BeforeEachCallback, AfterEachCall
 
     /** The raw messages in a user's mailbox, oldest first, as delivered. */
     public List<byte[]> messages(String user) {
-        try (Mailbox box = portico.services().mail().open(user, false)) {
+        try (Mailbox box = portico.mail().open(user, false)) {
             List<byte[]> out = new ArrayList<>();
             for (MessageInfo m : box.messages()) {
                 try (InputStream in = box.content(m.uid())) {

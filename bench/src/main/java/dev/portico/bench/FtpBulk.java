@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * FTP bulk throughput: RETR or STOR of one large file in binary passive mode, MB/s (10^6 bytes per second),
@@ -59,7 +60,7 @@ final class FtpBulk {
             error = e.toString();
         }
         double cpu = cpu1 - cpu0;
-        double[] got = java.util.Arrays.copyOf(rates, done);
+        double[] got = Arrays.copyOf(rates, done);
         Result r = new Result("ftp-" + mode, done == 0 ? Double.NaN : Stats.median(got), "MB/s", a.tags())
                 .with("best", done == 0 ? Double.NaN : Stats.percentile(got, 100))
                 .with("repeats", done)

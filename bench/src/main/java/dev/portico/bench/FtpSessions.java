@@ -3,6 +3,7 @@ package dev.portico.bench;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,7 +95,7 @@ final class FtpSessions {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int issued = Math.min(next.get(), count);
-        double[] ok = java.util.Arrays.stream(latencies, 0, issued).filter(d -> !Double.isNaN(d) && d > 0).toArray();
+        double[] ok = Arrays.stream(latencies, 0, issued).filter(d -> !Double.isNaN(d) && d > 0).toArray();
         return new Outcome((int) okCount.get(), failures.get(), seconds, ok, new ArrayList<>(errors.keySet()));
     }
 

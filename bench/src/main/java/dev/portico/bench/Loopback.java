@@ -3,6 +3,7 @@ package dev.portico.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 
 /**
  * The loopback ceiling of this machine: the same file sent over one plain TCP connection on 127.0.0.1,
@@ -31,7 +33,7 @@ final class Loopback {
             for (int i = 0; i < repeat; i++) {
                 rates[i] = once(file, size, how.equals("sendfile")) / 1e6;
             }
-            var tags = new java.util.ArrayList<>(a.tags());
+            var tags = new ArrayList<>(a.tags());
             tags.add("server=loopback-" + how);
             new Result("ftp-retr", Stats.median(rates), "MB/s", tags)
                     .with("best", Stats.percentile(rates, 100))
@@ -59,7 +61,7 @@ final class Loopback {
                         }
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             long got = 0;

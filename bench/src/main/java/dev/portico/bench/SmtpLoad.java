@@ -2,6 +2,7 @@ package dev.portico.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,7 @@ final class SmtpLoad {
         int[] r = drive(host, port, from, to, body, sessions, messages, limit, lat);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = ProcStat.cpuMs(pid) - cpu0;
-        double[] ok = java.util.Arrays.stream(lat).filter(d -> d > 0).toArray();
+        double[] ok = Arrays.stream(lat).filter(d -> d > 0).toArray();
         String workload = "smtp-s" + sessions + "-" + (size >= 1024 ? size / 1024 + "k" : size + "b");
         Result res = new Result(workload, r[0] / seconds, "msg/s", a.tags())
                 .with("p50_ms", Stats.percentile(ok, 50))

@@ -15,6 +15,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSession;
@@ -320,7 +321,7 @@ public final class LineConnection implements Closeable {
     public void closeWith(String lastLine) {
         if (lastLine != null && !closed) {
             try {
-                if (writeLock.tryLock(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (writeLock.tryLock(200, TimeUnit.MILLISECONDS)) {
                     try {
                         socket.setSoLinger(true, 1);
                         out.write((lastLine + "\r\n").getBytes(charset));

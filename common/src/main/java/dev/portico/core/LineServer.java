@@ -6,18 +6,22 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 
 /**
  * Binds one listening socket and runs every accepted connection on its own virtual thread with
@@ -70,10 +74,10 @@ public final class LineServer implements Closeable {
         ss.setReuseAddress(true);
         try {
             ss.bind(options.address(), 1024);
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
             ss.close();
             InetSocketAddress a = options.address();
-            throw new java.net.BindException(options.protocol() + ": cannot listen on "
+            throw new BindException(options.protocol() + ": cannot listen on "
                     + a.getAddress().getHostAddress() + ":" + a.getPort() + ": " + e.getMessage());
         }
         serverSocket = ss;
@@ -155,7 +159,7 @@ public final class LineServer implements Closeable {
         try (s) {
             s.setSoTimeout(2000);
             if (options.refusalLine() != null) {
-                s.getOutputStream().write((options.refusalLine() + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().write((options.refusalLine() + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();
             }
         } catch (IOException ignored) {
@@ -190,7 +194,7 @@ public final class LineServer implements Closeable {
             handler.serve(c);
         } catch (SocketTimeoutException e) {
             log.info("{}-{} idle timeout", options.protocol(), id);
-        } catch (SocketException | javax.net.ssl.SSLException e) {
+        } catch (SocketException | SSLException e) {
             log.debug("{}-{} connection ended: {}", options.protocol(), id, e.toString());
         } catch (IOException e) {
             log.info("{}-{} connection ended: {}", options.protocol(), id, e.toString());
@@ -202,7 +206,7 @@ public final class LineServer implements Closeable {
                 live.remove(c);
                 registry.remove(c);
                 log.info("{} {} closed after {} ms (in {} bytes, out {} bytes)", c, c.user() == null ? "(no login)" : c.user(),
-                        java.time.Duration.between(c.started(), java.time.Instant.now()).toMillis(), c.bytesIn(), c.bytesOut());
+                        Duration.between(c.started(), Instant.now()).toMillis(), c.bytesIn(), c.bytesOut());
             } else {
                 try { s.close(); } catch (IOException ignored) { /* already gone */ }
             }

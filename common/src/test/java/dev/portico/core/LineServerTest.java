@@ -15,6 +15,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import dev.portico.core.auth.FileUserDirectory;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.auth.PasswordHash;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLSocket;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LineServerTest {
@@ -222,13 +233,13 @@ class LineServerTest {
     }
 
     @Test
-    void bannedAddressesAreRefusedAtAccept(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
-        var users = new dev.portico.core.auth.FileUserDirectory(dir.resolve("users"), new dev.portico.core.auth.PasswordHash(10));
-        var guard = new dev.portico.core.auth.LoginGuard(users, new dev.portico.core.auth.LoginGuard.Policy(
+    void bannedAddressesAreRefusedAtAccept(@TempDir Path dir) throws IOException {
+        var users = new FileUserDirectory(dir.resolve("users"), new PasswordHash(10));
+        var guard = new LoginGuard(users, new LoginGuard.Policy(
                 Duration.ofMillis(1), Duration.ofMillis(1), 2, Duration.ofMinutes(1), Duration.ofMinutes(1)));
         server = new LineServer(new LineServer.Options("toy", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
                 "421 go away", "421 bye", null), new ToyProtocol(TestTls.SERVER), registry, guard).start();
-        var loopback = java.net.InetAddress.getByName("127.0.0.1");
+        var loopback = InetAddress.getByName("127.0.0.1");
         guard.login("other", loopback, "nobody", "x".toCharArray());
         guard.login("other", loopback, "nobody", "y".toCharArray());
         try (RawClient c = new RawClient(server.port())) {
@@ -245,13 +256,13 @@ class LineServerTest {
     void implicitTlsHandshakesBeforeTheGreeting() throws IOException {
         server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
                 "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, ConnectionFilter.ADMIT_ALL).start();
-        try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        try (var s = (SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             s.startHandshake();
             assertThat(s.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
             byte[] greeting = new byte[15];
             assertThat(s.getInputStream().readNBytes(greeting, 0, 15)).isEqualTo(15);
-            assertThat(new String(greeting, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("220 toy ready\r\n");
+            assertThat(new String(greeting, StandardCharsets.US_ASCII)).isEqualTo("220 toy ready\r\n");
         }
     }
 
@@ -259,20 +270,20 @@ class LineServerTest {
     void tlsIsOfferedInVersionsOnePointTwoAndThreeOnly() throws Exception {
         server = new LineServer(new LineServer.Options("toys", new InetSocketAddress("127.0.0.1", 0), Limits.DEFAULT,
                 "421 busy", "421 bye", TestTls.SERVER), new ToyProtocol(TestTls.SERVER), registry, ConnectionFilter.ADMIT_ALL).start();
-        try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        try (var s = (SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             s.setEnabledProtocols(new String[]{"TLSv1.2"});
             s.startHandshake();
             assertThat(s.getSession().getProtocol()).isEqualTo("TLSv1.2");
         }
-        try (var s = (javax.net.ssl.SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        try (var s = (SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(5000);
             s.setEnabledProtocols(new String[]{"TLSv1.1"});
-            org.assertj.core.api.Assertions.assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
+            Assertions.assertThatThrownBy(s::startHandshake).isInstanceOf(IOException.class);
         }
         // A JDK client cannot offer TLS 1.1 any more (disabled JDK-wide), so the floor is checked
         // on the server's own socket: nothing older than 1.2 is enabled there.
-        try (var listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        try (var listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              var client = new Socket("127.0.0.1", listener.getLocalPort());
              var accepted = TestTls.SERVER.wrapServer(listener.accept())) {
             assertThat(accepted.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
@@ -289,7 +300,7 @@ class LineServerTest {
         }
     }
 
-    static void assertEventually(java.util.function.BooleanSupplier condition) {
+    static void assertEventually(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("condition not met within 10 s");

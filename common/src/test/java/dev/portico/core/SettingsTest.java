@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.OptionalInt;
 
 class SettingsTest {
 
@@ -38,7 +39,7 @@ class SettingsTest {
     @Test
     void aKeyNoReaderAskedForIsRefusedWithTheNearestKnownOne() {
         Settings s = Settings.of("ftp.port", "0", "ftp.pasive.ports", "50000-50100");
-        s.port("ftp.port", java.util.OptionalInt.empty());
+        s.port("ftp.port", OptionalInt.empty());
         s.string("ftp.passive.ports", null);
         assertThatThrownBy(s::requireAllKnown).isInstanceOf(ConfigException.class)
                 .hasMessage("ftp.pasive.ports: unknown configuration key; did you mean ftp.passive.ports?");

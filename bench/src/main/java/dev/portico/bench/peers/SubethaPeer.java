@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -40,7 +41,7 @@ public final class SubethaPeer {
                 .bindAddress(InetAddress.getByName(opt.getOrDefault("bind", "127.0.0.1")))
                 .hostName("subetha.localhost")
                 .maxConnections(100_000)
-                .connectionTimeout(3600, java.util.concurrent.TimeUnit.SECONDS)
+                .connectionTimeout(3600, TimeUnit.SECONDS)
                 .backlog(1024)
                 .messageHandlerFactory(ctx -> new FileHandler(dir, fsync))
                 .build();

@@ -2,6 +2,7 @@ package dev.portico.core.auth;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -215,7 +217,7 @@ public final class FileUserDirectory implements UserDirectory {
             ch.force(true);
         }
         try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system: keep the default permissions
         }
@@ -230,7 +232,7 @@ public final class FileUserDirectory implements UserDirectory {
             mac.init(cacheKey);
             mac.update(hash.getBytes(StandardCharsets.US_ASCII));
             mac.update((byte) 0);
-            mac.update(StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password)));
+            mac.update(StandardCharsets.UTF_8.encode(CharBuffer.wrap(password)));
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 missing from the JDK", e);

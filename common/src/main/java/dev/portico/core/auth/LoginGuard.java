@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,7 +85,7 @@ public final class LoginGuard implements ConnectionFilter {
             return user;
         }
         int fromThere = record(byAddress, from);
-        int forName = name == null ? 0 : record(byUser, name.toLowerCase(java.util.Locale.ROOT));
+        int forName = name == null ? 0 : record(byUser, name.toLowerCase(Locale.ROOT));
         log.info("{}: failed login as {} from {} ({} failures from there)", protocol, name, from.getHostAddress(), fromThere);
         if (fromThere >= policy.banAfter()) {
             bans.put(from, Instant.now().plus(policy.banDuration()));

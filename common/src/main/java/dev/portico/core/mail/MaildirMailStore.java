@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -119,7 +120,7 @@ public final class MaildirMailStore implements MailStore {
             ch.force(true);
         } catch (IOException e) {
             // Some file systems cannot open directories; the rename is still done.
-            if (!(e instanceof java.nio.file.AccessDeniedException)) throw e;
+            if (!(e instanceof AccessDeniedException)) throw e;
         }
     }
 

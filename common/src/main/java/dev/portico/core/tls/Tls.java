@@ -29,6 +29,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -103,7 +104,7 @@ public final class Tls {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
         X509Certificate cert = null;
-        for (String alias : java.util.Collections.list(ks.aliases())) {
+        for (String alias : Collections.list(ks.aliases())) {
             if (ks.isKeyEntry(alias)) {
                 cert = (X509Certificate) ks.getCertificate(alias);
                 break;

@@ -10,6 +10,9 @@ import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 class FileUserDirectoryTest {
 
@@ -46,9 +49,9 @@ class FileUserDirectoryTest {
     void concurrentLoginsWithRightAndWrongPasswordsEachGetTheirOwnAnswer() throws Exception {
         FileUserDirectory users = directory();
         users.add("alice", "wonderland".toCharArray(), EnumSet.of(Permission.READ));
-        java.util.List<Thread> threads = new java.util.ArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger right = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger wrongAccepted = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        AtomicInteger right = new AtomicInteger();
+        AtomicInteger wrongAccepted = new AtomicInteger();
         for (int i = 0; i < 32; i++) {
             boolean good = i % 2 == 0;
             threads.add(Thread.ofVirtual().start(() -> {

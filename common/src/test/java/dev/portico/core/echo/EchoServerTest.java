@@ -14,11 +14,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 @Timeout(20)
 class EchoServerTest {
 
-    @TempDir java.nio.file.Path dir;
+    @TempDir Path dir;
 
     @Test
     void echoesOverTcpAndUdp() throws IOException {
@@ -32,7 +34,7 @@ class EchoServerTest {
                 c.sendBytes(big);
                 byte[] back = c.socket().getInputStream().readNBytes("no line end".length() + big.length);
                 assertThat(new String(back, 0, 11, StandardCharsets.UTF_8)).isEqualTo("no line end");
-                assertThat(java.util.Arrays.copyOfRange(back, 11, back.length)).isEqualTo(big);
+                assertThat(Arrays.copyOfRange(back, 11, back.length)).isEqualTo(big);
             }
             try (DatagramSocket udp = new DatagramSocket()) {
                 udp.setSoTimeout(5000);
