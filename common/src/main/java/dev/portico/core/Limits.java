@@ -34,11 +34,16 @@ public record Limits(int maxLineLength, Duration idleTimeout, int maxSessions, i
      * protocol's RFC sets its own (SMTP 512, POP3 255), and one setting must not move them all.
      */
     public static Limits from(Settings s, String prefix, Limits defaults) {
-        return new Limits(
-                s.integer(prefix + ".max-line", defaults.maxLineLength()),
+        int maxLine = s.integer(prefix + ".max-line", defaults.maxLineLength());
+        int sessions = s.integer(prefix + ".max-sessions", s.integer("max-sessions", defaults.maxSessions()));
+        int perAddress = s.integer(prefix + ".max-sessions-per-address",
+                s.integer("max-sessions-per-address", defaults.maxSessionsPerAddress()));
+        if (maxLine < 16) throw new ConfigException(prefix + ".max-line", "must be at least 16");
+        if (sessions < 1) throw new ConfigException(prefix + ".max-sessions", "must be at least 1");
+        if (perAddress < 1) throw new ConfigException(prefix + ".max-sessions-per-address", "must be at least 1");
+        return new Limits(maxLine,
                 s.duration(prefix + ".idle-timeout", s.duration("idle-timeout", defaults.idleTimeout())),
-                s.integer(prefix + ".max-sessions", s.integer("max-sessions", defaults.maxSessions())),
-                s.integer(prefix + ".max-sessions-per-address", s.integer("max-sessions-per-address", defaults.maxSessionsPerAddress())),
+                sessions, perAddress,
                 s.duration(prefix + ".shutdown-grace", s.duration("shutdown-grace", defaults.shutdownGrace())));
     }
 }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Data connection set-up and transfer parameters: PASV, EPSV, PORT, EPRT (RFC 959, RFC 2428),
@@ -32,10 +33,10 @@ final class FtpDataCommands {
                 return FtpReplies.TYPE_BINARY;
             }
             case "" -> {
-                return FtpReplies.MISSING_ARGUMENT;
+                return FtpReplies.argumentRequired("TYPE");
             }
             default -> {
-                return t.matches("[AEIL]( .*)?") ? FtpReplies.PARAMETER_NOT_IMPLEMENTED : FtpReplies.MISSING_ARGUMENT;
+                return t.matches("[AEIL]( .*)?") ? FtpReplies.PARAMETER_NOT_IMPLEMENTED : FtpReplies.SYNTAX_ERROR;
             }
         }
     }
@@ -43,13 +44,13 @@ final class FtpDataCommands {
     static Reply mode(FtpSession s, String arg) {
         String m = arg.trim().toUpperCase(Locale.ROOT);
         if (m.equals("S")) return FtpReplies.MODE_STREAM;
-        return m.isEmpty() ? FtpReplies.MISSING_ARGUMENT : FtpReplies.PARAMETER_NOT_IMPLEMENTED;
+        return m.isEmpty() ? FtpReplies.argumentRequired("MODE") : FtpReplies.PARAMETER_NOT_IMPLEMENTED;
     }
 
     static Reply stru(FtpSession s, String arg) {
         String m = arg.trim().toUpperCase(Locale.ROOT);
         if (m.equals("F")) return FtpReplies.STRU_FILE;
-        return m.isEmpty() ? FtpReplies.MISSING_ARGUMENT : FtpReplies.PARAMETER_NOT_IMPLEMENTED;
+        return m.isEmpty() ? FtpReplies.argumentRequired("STRU") : FtpReplies.PARAMETER_NOT_IMPLEMENTED;
     }
 
     static Reply allo(FtpSession s, String arg) {
@@ -60,11 +61,11 @@ final class FtpDataCommands {
     static Reply rest(FtpSession s, String arg) {
         try {
             long offset = Long.parseLong(arg.trim());
-            if (offset < 0) return FtpReplies.MISSING_ARGUMENT;
+            if (offset < 0) return FtpReplies.SYNTAX_ERROR;
             s.restOffset = offset;
             return FtpReplies.restarting(offset);
         } catch (NumberFormatException e) {
-            return FtpReplies.MISSING_ARGUMENT;
+            return FtpReplies.SYNTAX_ERROR;
         }
     }
 
@@ -74,7 +75,7 @@ final class FtpDataCommands {
         if (!(local instanceof Inet4Address)) return FtpReplies.USE_EPSV;
         DataChannel d = listen(s);
         if (d == null) return FtpReplies.NO_PASSIVE_PORT;
-        InetAddress shown = s.server.advertisedAddress(s.connection.remote().getAddress(), local);
+        InetAddress shown = s.passive.advertisedAddress(s.connection.remote().getAddress(), local);
         byte[] a = shown.getAddress();
         int port = d.port();
         return Reply.of(227, String.format(Locale.ROOT, "Entering Passive Mode (%d,%d,%d,%d,%d,%d).",
@@ -103,7 +104,7 @@ final class FtpDataCommands {
         s.closeDataChannel();
         ServerSocketChannel listener;
         try {
-            listener = s.server.passivePorts().open(s.connection.local().getAddress());
+            listener = s.passive.open(s.connection.local().getAddress());
         } catch (IOException e) {
             return null;
         }
@@ -117,7 +118,7 @@ final class FtpDataCommands {
     static Reply port(FtpSession s, String arg) {
         if (s.epsvAll) return FtpReplies.EPSV_ALL_ONLY;
         String[] p = arg.trim().split(",");
-        if (p.length != 6) return FtpReplies.MISSING_ARGUMENT;
+        if (p.length != 6) return FtpReplies.SYNTAX_ERROR;
         byte[] addr = new byte[4];
         int port;
         try {
@@ -125,7 +126,7 @@ final class FtpDataCommands {
             port = octet(p[4]) << 8 | octet(p[5]);
             return active(s, new InetSocketAddress(InetAddress.getByAddress(addr), port));
         } catch (NumberFormatException | UnknownHostException e) {
-            return FtpReplies.MISSING_ARGUMENT;
+            return FtpReplies.SYNTAX_ERROR;
         }
     }
 
@@ -139,22 +140,22 @@ final class FtpDataCommands {
     static Reply eprt(FtpSession s, String arg) {
         if (s.epsvAll) return FtpReplies.EPSV_ALL_ONLY;
         String a = arg.trim();
-        if (a.length() < 7) return FtpReplies.MISSING_ARGUMENT;
+        if (a.length() < 7) return FtpReplies.SYNTAX_ERROR;
         String d = a.substring(0, 1);
-        String[] f = a.substring(1).split(java.util.regex.Pattern.quote(d), -1);
-        if (f.length != 4 || !f[3].isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        String[] f = a.substring(1).split(Pattern.quote(d), -1);
+        if (f.length != 4 || !f[3].isEmpty()) return FtpReplies.SYNTAX_ERROR;
         if (!f[0].equals("1") && !f[0].equals("2")) return FtpReplies.BAD_NETWORK_PROTOCOL;
         String host = f[1];
         // literal addresses only: never a DNS lookup on a client's say-so
         boolean literal = f[0].equals("1") ? host.matches("[0-9.]+") : host.matches("[0-9a-fA-F:.]+") && host.contains(":");
-        if (!literal) return FtpReplies.MISSING_ARGUMENT;
+        if (!literal) return FtpReplies.SYNTAX_ERROR;
         try {
             InetAddress address = InetAddress.getByName(host);
             int port = Integer.parseInt(f[2]);
-            if (port < 1 || port > 65535) return FtpReplies.MISSING_ARGUMENT;
+            if (port < 1 || port > 65535) return FtpReplies.SYNTAX_ERROR;
             return active(s, new InetSocketAddress(address, port));
         } catch (NumberFormatException | UnknownHostException e) {
-            return FtpReplies.MISSING_ARGUMENT;
+            return FtpReplies.SYNTAX_ERROR;
         }
     }
 

@@ -25,7 +25,7 @@ final class FtpDirectoryCommands {
     }
 
     static Reply cwd(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("CWD");
         return changeTo(s, s.resolve(arg));
     }
 
@@ -44,7 +44,7 @@ final class FtpDirectoryCommands {
     }
 
     static Reply mkd(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("MKD");
         VirtualPath p = s.resolve(arg);
         try {
             s.files.createDirectory(p);
@@ -56,7 +56,7 @@ final class FtpDirectoryCommands {
     }
 
     static Reply rmd(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("RMD");
         VirtualPath p = s.resolve(arg);
         try {
             if (!s.files.stat(p).directory()) return FtpReplies.NOT_A_DIRECTORY;
@@ -69,7 +69,7 @@ final class FtpDirectoryCommands {
     }
 
     static Reply dele(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("DELE");
         VirtualPath p = s.resolve(arg);
         try {
             if (s.files.stat(p).directory()) return FtpReplies.NOT_A_FILE;
@@ -82,7 +82,7 @@ final class FtpDirectoryCommands {
     }
 
     static Reply rnfr(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("RNFR");
         VirtualPath p = s.resolve(arg);
         try {
             s.files.stat(p);
@@ -99,7 +99,7 @@ final class FtpDirectoryCommands {
         VirtualPath from = s.renameFrom;
         s.renameFrom = null;
         s.phase = FtpSession.Phase.LOGGED_IN;
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("RNTO");
         VirtualPath to = s.resolve(arg);
         try {
             s.files.rename(from, to);
@@ -112,7 +112,7 @@ final class FtpDirectoryCommands {
 
     /** RFC 3659 §4: the size of a plain file; we report its size on disk in every TYPE. */
     static Reply size(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("SIZE");
         try {
             FileEntry e = s.files.stat(s.resolve(arg));
             if (e.directory()) return FtpReplies.NOT_A_FILE;
@@ -124,7 +124,7 @@ final class FtpDirectoryCommands {
 
     /** RFC 3659 §3: modification time in UTC. */
     static Reply mdtm(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("MDTM");
         try {
             FileEntry e = s.files.stat(s.resolve(arg));
             if (e.directory()) return FtpReplies.NOT_A_FILE;
@@ -136,8 +136,9 @@ final class FtpDirectoryCommands {
 
     /** draft-somers-ftp-mfxx: {@code MFMT YYYYMMDDHHMMSS path} sets the modification time. */
     static Reply mfmt(FtpSession s, String arg) {
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("MFMT");
         int sp = arg.indexOf(' ');
-        if (sp < 0) return FtpReplies.MISSING_ARGUMENT;
+        if (sp < 0) return FtpReplies.SYNTAX_ERROR;
         Instant t = FtpListing.parseTimeval(arg.substring(0, sp));
         String name = arg.substring(sp + 1);
         if (t == null || name.isEmpty()) return Reply.of(501, "Use MFMT YYYYMMDDHHMMSS path");

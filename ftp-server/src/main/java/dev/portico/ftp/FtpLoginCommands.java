@@ -2,7 +2,6 @@ package dev.portico.ftp;
 
 import dev.portico.core.Reply;
 import dev.portico.core.auth.User;
-import dev.portico.core.fs.LocalFileStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +20,7 @@ final class FtpLoginCommands {
     private FtpLoginCommands() {}
 
     static Reply user(FtpSession s, String arg) {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
-        if (s.config.tlsRequired() && !s.connection.isSecure()) return FtpReplies.TLS_REQUIRED;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("USER");
         s.pendingUser = arg;
         s.phase = FtpSession.Phase.NEED_PASSWORD;
         String lower = arg.toLowerCase(Locale.ROOT);
@@ -37,9 +35,9 @@ final class FtpLoginCommands {
         s.phase = FtpSession.Phase.NOT_LOGGED_IN;
         if (s.anonymous) {
             try {
-                s.loggedIn("anonymous", null, new LocalFileStore(s.server.anonymousRoot(), false));
+                s.loggedIn("anonymous", null, s.shared.files().readOnly(s.config.anonymousRoot()));
             } catch (IOException e) {
-                log.warn("{} anonymous root {} unusable: {}", s.connection, s.server.anonymousRoot(), e.toString());
+                log.warn("{} anonymous root {} unusable: {}", s.connection, s.config.anonymousRoot(), e.toString());
                 return FtpReplies.LOCAL_ERROR;
             }
             log.info("{} anonymous login", s.connection);
@@ -48,7 +46,7 @@ final class FtpLoginCommands {
         char[] password = arg.toCharArray();
         Optional<User> user;
         try {
-            user = s.services.logins().login("ftp", s.connection.remote().getAddress(), name, password);
+            user = s.shared.logins().login("ftp", s.connection.remote().getAddress(), name, password);
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -57,7 +55,7 @@ final class FtpLoginCommands {
             return FtpReplies.LOGIN_INCORRECT;
         }
         try {
-            s.loggedIn(user.get().name(), user.get(), s.services.files(user.get()));
+            s.loggedIn(user.get().name(), user.get(), s.shared.files().home(user.get()));
         } catch (IOException e) {
             log.warn("{} home of {} unusable: {}", s.connection, user.get().name(), e.toString());
             return FtpReplies.LOCAL_ERROR;
@@ -101,7 +99,7 @@ final class FtpLoginCommands {
                 s.mlstFacts = FtpListing.parseFacts(value);
                 yield Reply.of(200, "MLST OPTS " + String.join(";", s.mlstFacts) + (s.mlstFacts.isEmpty() ? "" : ";"));
             }
-            case "" -> FtpReplies.MISSING_ARGUMENT;
+            case "" -> FtpReplies.argumentRequired("OPTS");
             default -> Reply.of(501, "Option not understood");
         };
     }
@@ -109,7 +107,7 @@ final class FtpLoginCommands {
     static Reply help(FtpSession s, String arg) {
         if (!arg.isBlank()) {
             String v = arg.trim().toUpperCase(Locale.ROOT);
-            return FtpVerb.find(v) != null ? Reply.of(214, v + " is supported") : Reply.of(502, "Unknown command " + v);
+            return FtpVerb.TABLE.knows(v) ? Reply.of(214, v + " is supported") : Reply.of(502, "Unknown command " + v);
         }
         List<String> lines = new ArrayList<>();
         lines.add("The following commands are recognized.");
@@ -131,7 +129,7 @@ final class FtpLoginCommands {
         return switch (sub) {
             case "HELP" -> Reply.verbatim(214, List.of("The following SITE commands are recognized.", " HELP", "Help OK"));
             case "CHMOD" -> FtpReplies.SITE_CHMOD_REFUSED;
-            case "" -> FtpReplies.MISSING_ARGUMENT;
+            case "" -> FtpReplies.argumentRequired("SITE");
             default -> FtpReplies.SITE_UNKNOWN;
         };
     }
@@ -147,21 +145,19 @@ final class FtpLoginCommands {
         }
         if (s.connection.isSecure()) return FtpReplies.ALREADY_SECURE;
         s.send(FtpReplies.AUTH_OK);
-        int dropped = s.connection.startTls(s.services.tls());
-        if (dropped > 0) log.warn("{} discarded {} bytes pipelined after AUTH TLS", s.connection, dropped);
+        s.connection.startTls(s.shared.tls());
         s.resetLogin();
         if (mech.equals("SSL") || mech.equals("TLS-P")) {
             s.pbsz = true;
             s.protP = true;
         }
-        log.info("{} TLS started ({})", s.connection, s.connection.tlsSession().getProtocol());
         return null;
     }
 
     /** RFC 4217 §8: PBSZ 0 is the only buffer size for TLS. */
     static Reply pbsz(FtpSession s, String arg) {
         if (!s.connection.isSecure()) return FtpReplies.TLS_FIRST;
-        if (arg.isBlank()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isBlank()) return FtpReplies.argumentRequired("PBSZ");
         s.pbsz = true;
         return FtpReplies.PBSZ_OK;
     }
@@ -180,7 +176,7 @@ final class FtpLoginCommands {
                 yield FtpReplies.PROT_CLEAR;
             }
             case "S", "E" -> FtpReplies.PROT_UNSUPPORTED;
-            case "" -> FtpReplies.MISSING_ARGUMENT;
+            case "" -> FtpReplies.argumentRequired("PROT");
             default -> FtpReplies.PARAMETER_NOT_IMPLEMENTED;
         };
     }

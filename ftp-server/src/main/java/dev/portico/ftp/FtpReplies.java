@@ -2,7 +2,6 @@ package dev.portico.ftp;
 
 import dev.portico.core.Reply;
 
-import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -39,7 +38,8 @@ public final class FtpReplies {
     public static final Reply UNKNOWN = Reply.of(500, "Unknown command");
     public static final Reply NOT_IMPLEMENTED = Reply.of(502, "Command not implemented");
     public static final Reply LINE_TOO_LONG = Reply.of(500, "Command line too long");
-    public static final Reply MISSING_ARGUMENT = Reply.of(501, "Syntax error in parameters or arguments");
+    /** 501 for an argument that does not parse; a missing one gets {@link #argumentRequired}. */
+    public static final Reply SYNTAX_ERROR = Reply.of(501, "Syntax error in parameters or arguments");
     public static final Reply PARAMETER_NOT_IMPLEMENTED = Reply.of(504, "Command not implemented for that parameter");
     public static final Reply IDLE_TIMEOUT = Reply.of(421, "Timeout: closing control connection").thenClose();
     public static final Reply REFUSED = Reply.of(421, "Too many connections, try again later");
@@ -99,13 +99,19 @@ public final class FtpReplies {
         return Reply.of(257, "\"" + path.replace("\"", "\"\"") + "\" " + text);
     }
 
+    /** 501 for a verb sent without the argument it needs: {@code 501 CWD needs an argument}. */
+    public static Reply argumentRequired(String verb) {
+        return Reply.of(501, verb + " needs an argument");
+    }
+
     public static Reply restarting(long offset) {
         return Reply.of(350, "Restarting at " + offset + ". Send STORE or RETRIEVE");
     }
 
     /**
      * The reply for a failed file operation. Every handler and the transfer thread come here, so a
-     * missing file is 550 everywhere, a full disk 452, an odd name 553 (RFC 959 §4.2.1).
+     * missing file is 550 everywhere, a full disk 452, an odd name 553 (RFC 959 §4.2.1). Anything
+     * else is 451: never a user error for what may be a bug.
      */
     public static Reply error(Exception e) {
         if (e instanceof NoSuchFileException) return NO_SUCH_FILE;
@@ -113,11 +119,10 @@ public final class FtpReplies {
         if (e instanceof FileAlreadyExistsException) return Reply.of(550, "File exists");
         if (e instanceof DirectoryNotEmptyException) return Reply.of(550, "Directory not empty");
         if (e instanceof NotDirectoryException) return NOT_A_DIRECTORY;
-        if (e instanceof InvalidPathException || e instanceof IllegalArgumentException) return BAD_FILE_NAME;
+        if (e instanceof InvalidPathException) return BAD_FILE_NAME;
         String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         if (m.contains("no space left") || m.contains("disk quota")) return Reply.of(452, "Insufficient storage space");
         if (e instanceof FileSystemException) return Reply.of(450, "File unavailable");
-        if (e instanceof IOException) return LOCAL_ERROR;
         return LOCAL_ERROR;
     }
 }

@@ -2,11 +2,12 @@ package dev.portico.ftp;
 
 import dev.portico.core.BareLineEndingException;
 import dev.portico.core.CommandLine;
+import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
+import dev.portico.core.Refusal;
 import dev.portico.core.Reply;
-import dev.portico.core.Services;
 import dev.portico.core.auth.User;
 import dev.portico.core.fs.FileStore;
 import dev.portico.core.fs.VirtualPath;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,9 +28,11 @@ import java.util.Set;
 /**
  * One FTP control connection: its phase, the logged-in user and file store, the working
  * directory, transfer parameters and the pending data connection. Belongs to the connection's
- * virtual thread; a running {@link Transfer} only reads what it was given.
+ * virtual thread; a running {@link Transfer} only reads what it was given. What it shares with the
+ * server's other sessions it gets as values: the config, the {@link FtpServer.Shared} objects and
+ * the server's {@link PassivePorts}.
  */
-final class FtpSession {
+final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
 
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
     /** Failed PASS commands one connection may make before it is closed. */
@@ -38,9 +42,9 @@ final class FtpSession {
     enum Phase { NOT_LOGGED_IN, NEED_PASSWORD, LOGGED_IN, RENAMING }
 
     final LineConnection connection;
-    final Services services;
     final FtpConfig config;
-    final FtpServer server;
+    final FtpServer.Shared shared;
+    final PassivePorts passive;
 
     Phase phase = Phase.NOT_LOGGED_IN;
     String pendingUser;
@@ -62,11 +66,11 @@ final class FtpSession {
     DataChannel dataChannel;
     Transfer transfer;
 
-    FtpSession(LineConnection connection, Services services, FtpConfig config, FtpServer server) {
+    FtpSession(LineConnection connection, FtpConfig config, FtpServer.Shared shared, PassivePorts passive) {
         this.connection = connection;
-        this.services = services;
         this.config = config;
-        this.server = server;
+        this.shared = shared;
+        this.passive = passive;
     }
 
     void serve() throws IOException {
@@ -82,7 +86,7 @@ final class FtpSession {
                 try {
                     raw = connection.readLine();
                 } catch (LineTooLongException e) {
-                    send(FtpReplies.LINE_TOO_LONG);
+                    send(FtpVerb.TABLE.badInput(this, FtpReplies.LINE_TOO_LONG));
                     continue;
                 } catch (BareLineEndingException e) {
                     continue;   // not raised under LENIENT
@@ -149,29 +153,45 @@ final class FtpSession {
         connection.setIdleTimeout(Math.min(config.dataTimeout().toMillis(), config.limits().idleTimeout().toMillis()));
     }
 
-    Reply execute(CommandLine cmd) throws IOException {
-        FtpVerb verb = FtpVerb.find(cmd.verb());
+    /** Runs one command line through the table; null when the handler has answered already. */
+    private Reply execute(CommandLine cmd) throws IOException {
         if (log.isDebugEnabled()) {
-            log.debug("{} <- {}", connection, verb == FtpVerb.PASS ? "PASS ****" : cmd.verb() + " " + cmd.argument());
+            log.debug("{} <- {}", connection, cmd.verb().equals("PASS") ? "PASS ****" : cmd.verb() + " " + cmd.argument());
         }
-        if (transfer != null && (verb == null || !verb.duringTransfer)) {
-            // RFC 959 §5.3: commands other than ABOR/STAT wait for the transfer's final reply
-            connection.flush();
-            transfer.join();
-        }
-        if (transfer != null && !transfer.isRunning()) finishTransfer();
-        if (phase == Phase.RENAMING && verb != FtpVerb.RNTO) {
+        if (phase == Phase.RENAMING && !cmd.verb().equals("RNTO")) {
             // RFC 959 §4.1.3: RNTO must come right after RNFR
             phase = Phase.LOGGED_IN;
             renameFrom = null;
         }
-        try {
-            return FtpVerb.TABLE.dispatch(this, phase, cmd);
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException) return FtpReplies.error(e);
-            log.error("{} {} failed", connection, cmd.verb(), e);
-            return FtpReplies.LOCAL_ERROR;
+        return FtpVerb.TABLE.dispatch(this, cmd);
+    }
+
+    // ---- what the command table asks ------------------------------------------------------------
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    /** With {@code ftp.tls.required}: USER and PASS need AUTH TLS, the data verbs PROT P. */
+    @Override
+    public boolean tlsMissing(String verb) {
+        if (!config.tlsRequired()) return false;
+        return FtpVerb.DATA_VERBS.contains(verb) ? !protP : !connection.isSecure();
+    }
+
+    /**
+     * RFC 959 §5.3: commands other than ABOR, STAT and NOOP wait for a running transfer's final
+     * reply; a transfer that has ended is counted into the session either way.
+     */
+    @Override
+    public void settle(boolean waitForTransfer) throws IOException {
+        if (transfer == null) return;
+        if (waitForTransfer) {
+            connection.flush();
+            transfer.join();
         }
+        if (!transfer.isRunning()) finishTransfer();
     }
 
     // ---- replies ------------------------------------------------------------------------------
@@ -216,10 +236,14 @@ final class FtpSession {
     /**
      * A client's path resolved against the working directory, inside the user's root.
      *
-     * @throws java.nio.file.InvalidPathException for a NUL byte (mapped to 553)
+     * @throws Refusal with 553 for a name no file can have (a NUL byte)
      */
     VirtualPath resolve(String argument) {
-        return cwd.resolve(argument);
+        try {
+            return cwd.resolve(argument);
+        } catch (InvalidPathException e) {
+            throw new Refusal(FtpReplies.BAD_FILE_NAME);
+        }
     }
 
     void loggedIn(String name, User user, FileStore store) {

@@ -6,9 +6,11 @@ import dev.portico.core.fs.VirtualPath;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Verbs that move data: RETR, STOR, APPE, STOU, LIST, NLST, MLSD; and MLST and STAT, which answer
@@ -20,7 +22,7 @@ final class FtpTransferCommands {
     private FtpTransferCommands() {}
 
     static Reply retr(FtpSession s, String arg) throws IOException {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired("RETR");
         Reply refused = dataRefusal(s);
         if (refused != null) return refused;
         VirtualPath p = s.resolve(arg);
@@ -56,7 +58,7 @@ final class FtpTransferCommands {
      * With REST (RFC 3659 §5) and APPE the client asked to continue the file itself, in place.
      */
     private static Reply store(FtpSession s, String arg, boolean append) throws IOException {
-        if (arg.isEmpty()) return FtpReplies.MISSING_ARGUMENT;
+        if (arg.isEmpty()) return FtpReplies.argumentRequired(append ? "APPE" : "STOR");
         Reply refused = dataRefusal(s);
         if (refused != null) return refused;
         VirtualPath target = s.resolve(arg);
@@ -144,7 +146,7 @@ final class FtpTransferCommands {
         List<FileEntry> entries;
         if (!verb.equals("MLSD") && isPattern(p.name())) {
             // ftp(1)'s mget sends NLST *.txt: a wildcard in the last segment filters its directory
-            java.util.regex.Pattern glob = glob(p.name());
+            Pattern glob = glob(p.name());
             entries = s.files.list(p.parent()).stream().filter(e -> glob.matcher(e.name()).matches()).toList();
         } else {
             FileEntry self = s.files.stat(p);
@@ -169,14 +171,14 @@ final class FtpTransferCommands {
     }
 
     /** A shell wildcard ({@code *}, {@code ?}) as a regular expression; everything else is literal. */
-    static java.util.regex.Pattern glob(String pattern) {
+    static Pattern glob(String pattern) {
         StringBuilder b = new StringBuilder();
         for (char ch : pattern.toCharArray()) {
             if (ch == '*') b.append(".*");
             else if (ch == '?') b.append('.');
-            else b.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+            else b.append(Pattern.quote(String.valueOf(ch)));
         }
-        return java.util.regex.Pattern.compile(b.toString(), java.util.regex.Pattern.DOTALL);
+        return Pattern.compile(b.toString(), Pattern.DOTALL);
     }
 
     /** Clients send {@code ls} options ({@code LIST -la}); they change nothing here. */
@@ -231,10 +233,9 @@ final class FtpTransferCommands {
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /** 425 when no PASV or PORT came first (the table has checked PROT P already). */
     private static Reply dataRefusal(FtpSession s) {
-        if (s.config.tlsRequired() && !s.protP) return dropData(s, FtpReplies.DATA_TLS_REQUIRED);
-        if (s.dataChannel == null) return FtpReplies.USE_PASV_OR_PORT;
-        return null;
+        return s.dataChannel == null ? FtpReplies.USE_PASV_OR_PORT : null;
     }
 
     private static Reply opening(FtpSession s, String what) {
@@ -244,7 +245,7 @@ final class FtpTransferCommands {
     private static Reply start(FtpSession s, String what, Reply opening, boolean upload, Transfer.Body body,
                                Transfer.Finish finish, Runnable cleanup) throws IOException {
         Transfer.Protection protection = s.protP
-                ? new Transfer.Protection(s.services.tls(), s.connection.tlsSession(), s.config.tlsResumption())
+                ? new Transfer.Protection(s.shared.tls(), s.connection.tlsSession(), s.config.tlsResumption())
                 : null;
         s.startTransfer(new Transfer(s.toString(), what, s.takeDataChannel(), protection, s::send, opening, upload,
                 body, finish, cleanup, n -> s.connection.countTransfer(upload ? n : 0, upload ? 0 : n)));
@@ -260,7 +261,7 @@ final class FtpTransferCommands {
     private static FileEntry statOrNull(FtpSession s, VirtualPath p) throws IOException {
         try {
             return s.files.stat(p);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return null;
         }
     }

@@ -1,73 +1,86 @@
 package dev.portico.ftp;
 
+import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.Reply;
+import dev.portico.core.Verb;
 import dev.portico.ftp.FtpSession.Phase;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Every FTP verb we answer: the phases it is allowed in, whether it runs while a transfer is
- * in progress (ABOR, STAT, NOOP), and its handler. Aliases (XPWD, RFC 1123 §4.1.3.1) are rows of
- * their own. Verbs not listed get 500, RFC 959 verbs we leave out get 502.
+ * Every FTP verb we answer: the phases it is allowed in, its handler and its gates. Aliases
+ * (XPWD, RFC 1123 §4.1.3.1) are rows of their own. {@link Verb.Gate#TLS} refuses USER and PASS
+ * on a plain control connection and the data verbs without PROT P when {@code ftp.tls.required};
+ * {@link Verb.Gate#DURING_TRANSFER} lets ABOR, STAT and NOOP run while a transfer is in progress.
+ * Verbs not listed get 500, RFC 959 verbs we leave out get 502.
  */
-enum FtpVerb {
+enum FtpVerb implements Verb<FtpSession, Phase, Reply> {
     // login and session (FtpLoginCommands)
-    USER(Sets.LOGIN, false, FtpLoginCommands::user),
-    PASS(EnumSet.of(Phase.NEED_PASSWORD), false, FtpLoginCommands::pass),
-    ACCT(Sets.ANY, false, FtpLoginCommands::acct),
-    QUIT(Sets.ANY, false, FtpLoginCommands::quit),
-    NOOP(Sets.ANY, true, FtpLoginCommands::noop),
-    SYST(Sets.ANY, false, FtpLoginCommands::syst),
-    FEAT(Sets.ANY, false, FtpLoginCommands::feat),
-    OPTS(Sets.ANY, false, FtpLoginCommands::opts),
-    HELP(Sets.ANY, false, FtpLoginCommands::help),
-    SITE(Sets.IN, false, FtpLoginCommands::site),
-    AUTH(Sets.ANY, false, FtpLoginCommands::auth),
-    PBSZ(Sets.ANY, false, FtpLoginCommands::pbsz),
-    PROT(Sets.ANY, false, FtpLoginCommands::prot),
-    CCC(Sets.ANY, false, FtpLoginCommands::ccc),
+    USER(Sets.LOGIN, FtpLoginCommands::user, Gate.TLS),
+    PASS(EnumSet.of(Phase.NEED_PASSWORD), FtpLoginCommands::pass, Gate.TLS),
+    ACCT(Sets.ANY, FtpLoginCommands::acct),
+    QUIT(Sets.ANY, FtpLoginCommands::quit),
+    NOOP(Sets.ANY, FtpLoginCommands::noop, Gate.DURING_TRANSFER),
+    SYST(Sets.ANY, FtpLoginCommands::syst),
+    FEAT(Sets.ANY, FtpLoginCommands::feat),
+    OPTS(Sets.ANY, FtpLoginCommands::opts),
+    HELP(Sets.ANY, FtpLoginCommands::help),
+    SITE(Sets.IN, FtpLoginCommands::site),
+    AUTH(Sets.ANY, FtpLoginCommands::auth),
+    PBSZ(Sets.ANY, FtpLoginCommands::pbsz),
+    PROT(Sets.ANY, FtpLoginCommands::prot),
+    CCC(Sets.ANY, FtpLoginCommands::ccc),
     // directories and names (FtpDirectoryCommands)
-    PWD(Sets.IN, false, FtpDirectoryCommands::pwd),
-    XPWD(Sets.IN, false, FtpDirectoryCommands::pwd),
-    CWD(Sets.IN, false, FtpDirectoryCommands::cwd),
-    XCWD(Sets.IN, false, FtpDirectoryCommands::cwd),
-    CDUP(Sets.IN, false, FtpDirectoryCommands::cdup),
-    XCUP(Sets.IN, false, FtpDirectoryCommands::cdup),
-    MKD(Sets.IN, false, FtpDirectoryCommands::mkd),
-    XMKD(Sets.IN, false, FtpDirectoryCommands::mkd),
-    RMD(Sets.IN, false, FtpDirectoryCommands::rmd),
-    XRMD(Sets.IN, false, FtpDirectoryCommands::rmd),
-    DELE(Sets.IN, false, FtpDirectoryCommands::dele),
-    RNFR(Sets.IN, false, FtpDirectoryCommands::rnfr),
-    RNTO(EnumSet.of(Phase.RENAMING), false, FtpDirectoryCommands::rnto),
-    SIZE(Sets.IN, false, FtpDirectoryCommands::size),
-    MDTM(Sets.IN, false, FtpDirectoryCommands::mdtm),
-    MFMT(Sets.IN, false, FtpDirectoryCommands::mfmt),
+    PWD(Sets.IN, FtpDirectoryCommands::pwd),
+    XPWD(Sets.IN, FtpDirectoryCommands::pwd),
+    CWD(Sets.IN, FtpDirectoryCommands::cwd),
+    XCWD(Sets.IN, FtpDirectoryCommands::cwd),
+    CDUP(Sets.IN, FtpDirectoryCommands::cdup),
+    XCUP(Sets.IN, FtpDirectoryCommands::cdup),
+    MKD(Sets.IN, FtpDirectoryCommands::mkd),
+    XMKD(Sets.IN, FtpDirectoryCommands::mkd),
+    RMD(Sets.IN, FtpDirectoryCommands::rmd),
+    XRMD(Sets.IN, FtpDirectoryCommands::rmd),
+    DELE(Sets.IN, FtpDirectoryCommands::dele),
+    RNFR(Sets.IN, FtpDirectoryCommands::rnfr),
+    RNTO(EnumSet.of(Phase.RENAMING), FtpDirectoryCommands::rnto),
+    SIZE(Sets.IN, FtpDirectoryCommands::size),
+    MDTM(Sets.IN, FtpDirectoryCommands::mdtm),
+    MFMT(Sets.IN, FtpDirectoryCommands::mfmt),
     // data connection and parameters (FtpDataCommands)
-    TYPE(Sets.IN, false, FtpDataCommands::type),
-    MODE(Sets.IN, false, FtpDataCommands::mode),
-    STRU(Sets.IN, false, FtpDataCommands::stru),
-    ALLO(Sets.IN, false, FtpDataCommands::allo),
-    REST(Sets.IN, false, FtpDataCommands::rest),
-    PASV(Sets.IN, false, FtpDataCommands::pasv),
-    EPSV(Sets.IN, false, FtpDataCommands::epsv),
-    PORT(Sets.IN, false, FtpDataCommands::port),
-    EPRT(Sets.IN, false, FtpDataCommands::eprt),
-    ABOR(Sets.IN, true, FtpDataCommands::abor),
+    TYPE(Sets.IN, FtpDataCommands::type),
+    MODE(Sets.IN, FtpDataCommands::mode),
+    STRU(Sets.IN, FtpDataCommands::stru),
+    ALLO(Sets.IN, FtpDataCommands::allo),
+    REST(Sets.IN, FtpDataCommands::rest),
+    PASV(Sets.IN, FtpDataCommands::pasv),
+    EPSV(Sets.IN, FtpDataCommands::epsv),
+    PORT(Sets.IN, FtpDataCommands::port),
+    EPRT(Sets.IN, FtpDataCommands::eprt),
+    ABOR(Sets.IN, FtpDataCommands::abor, Gate.DURING_TRANSFER),
     // transfers and listings (FtpTransferCommands)
-    RETR(Sets.IN, false, FtpTransferCommands::retr),
-    STOR(Sets.IN, false, FtpTransferCommands::stor),
-    APPE(Sets.IN, false, FtpTransferCommands::appe),
-    STOU(Sets.IN, false, FtpTransferCommands::stou),
-    LIST(Sets.IN, false, FtpTransferCommands::list),
-    NLST(Sets.IN, false, FtpTransferCommands::nlst),
-    MLSD(Sets.IN, false, FtpTransferCommands::mlsd),
-    MLST(Sets.IN, false, FtpTransferCommands::mlst),
-    STAT(Sets.IN, true, FtpTransferCommands::stat);
+    RETR(Sets.IN, FtpTransferCommands::retr, Gate.TLS),
+    STOR(Sets.IN, FtpTransferCommands::stor, Gate.TLS),
+    APPE(Sets.IN, FtpTransferCommands::appe, Gate.TLS),
+    STOU(Sets.IN, FtpTransferCommands::stou, Gate.TLS),
+    LIST(Sets.IN, FtpTransferCommands::list, Gate.TLS),
+    NLST(Sets.IN, FtpTransferCommands::nlst, Gate.TLS),
+    MLSD(Sets.IN, FtpTransferCommands::mlsd, Gate.TLS),
+    MLST(Sets.IN, FtpTransferCommands::mlst),
+    STAT(Sets.IN, FtpTransferCommands::stat, Gate.DURING_TRANSFER);
+
+    /**
+     * The verbs that open a data connection: their TLS gate asks for PROT P (RFC 4217 §9), where
+     * USER's and PASS's ask for a TLS control connection.
+     */
+    static final Set<String> DATA_VERBS = Stream.of(RETR, STOR, APPE, STOU, LIST, NLST, MLSD)
+            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
 
     /** RFC 959 verbs this server knows of and does not do: 502 rather than 500. */
     private static final Set<String> NOT_IMPLEMENTED = Set.of("REIN", "SMNT");
@@ -78,43 +91,65 @@ enum FtpVerb {
         static final Set<Phase> IN = EnumSet.of(Phase.LOGGED_IN);
     }
 
-    final Set<Phase> phases;
-    final boolean duringTransfer;
-    final CommandTable.Handler<FtpSession, Reply> handler;
+    private final Set<Phase> phases;
+    private final Set<Gate> gates;
+    private final CommandTable.Handler<FtpSession, Reply> handler;
 
-    FtpVerb(Set<Phase> phases, boolean duringTransfer, CommandTable.Handler<FtpSession, Reply> handler) {
-        this.phases = phases;
-        this.duringTransfer = duringTransfer;
+    FtpVerb(Set<Phase> phases, CommandTable.Handler<FtpSession, Reply> handler, Gate... gates) {
+        this.phases = Collections.unmodifiableSet(EnumSet.copyOf(phases));
+        this.gates = Collections.unmodifiableSet(gates.length == 0 ? EnumSet.noneOf(Gate.class)
+                : EnumSet.copyOf(Arrays.asList(gates)));
         this.handler = handler;
     }
 
-    private static final Map<String, FtpVerb> BY_NAME = new HashMap<>();
-
-    static {
-        for (FtpVerb v : values()) BY_NAME.put(v.name(), v);
+    @Override
+    public Set<Phase> phases() {
+        return phases;
     }
 
-    static FtpVerb find(String verb) {
-        return BY_NAME.get(verb);
+    @Override
+    public Set<Gate> gates() {
+        return gates;
     }
 
-    /** The single place that answers unknown verbs and verbs out of sequence. */
-    static final CommandTable<FtpSession, Phase, Reply> TABLE = CommandTable.<FtpSession, Phase, Reply, FtpVerb>of(
-            FtpVerb.class, v -> v.phases, v -> v.handler, new CommandTable.Refusals<Phase, Reply>() {
-                @Override
-                public Reply unknown(String verb) {
-                    return NOT_IMPLEMENTED.contains(verb) ? FtpReplies.NOT_IMPLEMENTED : FtpReplies.UNKNOWN;
-                }
+    @Override
+    public CommandTable.Handler<FtpSession, Reply> handler() {
+        return handler;
+    }
 
-                @Override
-                public Reply wrongPhase(String verb, Phase phase) {
-                    return switch (phase) {
-                        case NOT_LOGGED_IN -> verb.equals("PASS") ? FtpReplies.USER_FIRST : FtpReplies.NOT_LOGGED_IN;
-                        case NEED_PASSWORD -> FtpReplies.NOT_LOGGED_IN;
-                        case LOGGED_IN, RENAMING -> verb.equals("RNTO") ? FtpReplies.RNFR_FIRST
-                                : verb.equals("USER") || verb.equals("PASS") ? FtpReplies.ALREADY_LOGGED_IN
-                                : FtpReplies.BAD_SEQUENCE;
-                    };
-                }
-            });
+    /** FTP's wording for what the table refuses. FTP sets no bad-command budget: unknown verbs never close a session. */
+    private static final CommandTable.Refusals<FtpSession, Phase, Reply> REFUSALS = new CommandTable.Refusals<>() {
+        @Override
+        public Reply unknown(FtpSession session, String verb) {
+            return NOT_IMPLEMENTED.contains(verb) ? FtpReplies.NOT_IMPLEMENTED : FtpReplies.UNKNOWN;
+        }
+
+        @Override
+        public Reply wrongPhase(FtpSession session, CommandLine line, Phase phase) {
+            String verb = line.verb();
+            return switch (phase) {
+                case NOT_LOGGED_IN -> verb.equals("PASS") ? FtpReplies.USER_FIRST : FtpReplies.NOT_LOGGED_IN;
+                case NEED_PASSWORD -> FtpReplies.NOT_LOGGED_IN;
+                case LOGGED_IN, RENAMING -> verb.equals("RNTO") ? FtpReplies.RNFR_FIRST
+                        : verb.equals("USER") || verb.equals("PASS") ? FtpReplies.ALREADY_LOGGED_IN
+                        : FtpReplies.BAD_SEQUENCE;
+            };
+        }
+
+        /** A data verb without PROT P still uses up the PASV/PORT it came with, as any refused transfer does. */
+        @Override
+        public Reply tlsRequired(FtpSession session, String verb) {
+            if (!DATA_VERBS.contains(verb)) return FtpReplies.TLS_REQUIRED;
+            session.closeDataChannel();
+            return FtpReplies.DATA_TLS_REQUIRED;
+        }
+
+        @Override
+        public Reply localError(FtpSession session, String verb) {
+            return FtpReplies.LOCAL_ERROR;
+        }
+    };
+
+    /** The single place that decides whether a command line may run. */
+    static final CommandTable<FtpSession, Phase, Reply> TABLE = CommandTable.of(FtpVerb.class, Reply.class, REFUSALS);
 }

@@ -6,21 +6,40 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Hands out passive listeners from the configured range, round robin, so the ports of recent
- * data connections (still in TIME_WAIT on the client side) are the last to be reused. With no
- * range, the operating system picks an ephemeral port.
+ * How one server offers passive data connections, made once from its config and shared by its
+ * sessions: listeners from the configured range, handed out round robin so the ports of recent
+ * data connections (still in TIME_WAIT on the client side) are the last to be reused (with no
+ * range, the operating system picks an ephemeral port), and the address a PASV reply shows.
  */
 final class PassivePorts {
 
     private final int min, max;
     private final AtomicInteger next = new AtomicInteger();
+    /** The configured public address, or null. */
+    private final InetAddress publicAddress;
+    private final List<Cidr> localNetworks;
 
-    PassivePorts(int min, int max) {
-        this.min = min;
-        this.max = max;
+    PassivePorts(FtpConfig config) {
+        this.min = config.passiveMin();
+        this.max = config.passiveMax();
+        this.publicAddress = config.passiveAddress();
+        this.localNetworks = config.localNetworks().stream().map(Cidr::parse).toList();
+    }
+
+    /**
+     * The address a PASV reply shows this client: the configured public one, unless the client is
+     * in a local network (or none is configured), which gets the control connection's own address.
+     */
+    InetAddress advertisedAddress(InetAddress client, InetAddress local) {
+        if (publicAddress == null) return local;
+        for (Cidr c : localNetworks) {
+            if (c.contains(client)) return local;
+        }
+        return publicAddress;
     }
 
     /** A listener bound to {@code address}, or an exception when every port of the range is busy. */

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -75,7 +76,7 @@ final class Transfer {
     private final Runnable cleanup;
     private final boolean upload;
     /** Reports the bytes moved to the session's traffic counters (the registry's bytes in/out). */
-    private final java.util.function.LongConsumer counted;
+    private final LongConsumer counted;
     private final AtomicLong progress = new AtomicLong();
     private volatile boolean aborted;
     private volatile Socket socket;
@@ -84,7 +85,7 @@ final class Transfer {
     private volatile long moved;
 
     Transfer(String session, String what, DataChannel data, Protection protection, Replies replies, Reply opening,
-             boolean upload, Body body, Finish finish, Runnable cleanup, java.util.function.LongConsumer counted) {
+             boolean upload, Body body, Finish finish, Runnable cleanup, LongConsumer counted) {
         this.counted = counted;
         this.session = session;
         this.what = what;

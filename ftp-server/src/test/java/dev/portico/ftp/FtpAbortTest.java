@@ -1,11 +1,10 @@
 package dev.portico.ftp;
 
 import dev.portico.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,23 +20,20 @@ class FtpAbortTest {
     private static final byte[] IAC_IP_IAC = {(byte) 255, (byte) 244, (byte) 255};
     private static final int DM = 242;
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
+    @RegisterExtension
+    final FtpTestServer ftp = FtpTestServer.started();
+    /** A second server with a short data timeout. */
+    @RegisterExtension
+    final FtpTestServer quick = new FtpTestServer();
 
     @BeforeEach
-    void start() throws Exception {
-        ftp = new FtpTestServer(dir);
+    void files() throws Exception {
         Path big = ftp.home("alice").resolve("big.dat");
         try (OutputStream out = Files.newOutputStream(big)) {
             byte[] chunk = new byte[1 << 20];
             for (int i = 0; i < 20; i++) out.write(chunk);
         }
         ftp.write("alice", "keep.txt", "original");
-    }
-
-    @AfterEach
-    void stop() {
-        ftp.close();
     }
 
     @Test
@@ -158,18 +154,17 @@ class FtpAbortTest {
     }
 
     @Test
-    void aClientThatStopsReadingIsCutOffAfterTheDataTimeout(@TempDir Path other) throws Exception {
-        try (FtpTestServer quick = new FtpTestServer(other, c -> c.withDataTimeout(java.time.Duration.ofMillis(500)))) {
-            Files.copy(ftp.home("alice").resolve("big.dat"), quick.home("alice").resolve("big.dat"));
-            try (RawClient raw = RawFtp.alice(quick.port())) {
-                int port = RawFtp.pasv(raw);
-                try (Socket data = RawFtp.connect(port)) {
-                    data.setReceiveBufferSize(4096);
-                    raw.send("RETR big.dat").expect("150");
-                    raw.expect("426");   // nothing read: the stall watchdog aborts the transfer
-                }
-                raw.send("NOOP").expect("200");
+    void aClientThatStopsReadingIsCutOffAfterTheDataTimeout() throws Exception {
+        quick.start("ftp.data-timeout", "500ms");
+        Files.copy(ftp.home("alice").resolve("big.dat"), quick.home("alice").resolve("big.dat"));
+        try (RawClient raw = RawFtp.alice(quick.port())) {
+            int port = RawFtp.pasv(raw);
+            try (Socket data = RawFtp.connect(port)) {
+                data.setReceiveBufferSize(4096);
+                raw.send("RETR big.dat").expect("150");
+                raw.expect("426");   // nothing read: the stall watchdog aborts the transfer
             }
+            raw.send("NOOP").expect("200");
         }
     }
 }

@@ -3,11 +3,10 @@ package dev.portico.ftp;
 import dev.portico.testing.RawClient;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class FtpCommandsTest {
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
+    @RegisterExtension
+    final FtpTestServer ftp = FtpTestServer.started();
     FTPClient c;
 
     @BeforeEach
-    void start() throws Exception {
-        ftp = new FtpTestServer(dir);
+    void login() throws Exception {
         c = ftp.alice();
-    }
-
-    @AfterEach
-    void stop() {
-        ftp.close();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,14 +19,17 @@ class FtpConfigTest {
     @Test
     void defaults() {
         FtpConfig c = FtpConfig.from(Settings.empty());
-        assertThat(c.port()).isEqualTo(2121);
-        assertThat(c.implicitPort()).isEqualTo(-1);
+        assertThat(c.port()).isEqualTo(OptionalInt.of(FtpConfig.DEFAULT_PORT));
+        assertThat(FtpConfig.DEFAULT_PORT).isEqualTo(2121);
+        assertThat(c.implicitPort()).isEmpty();
         assertThat(c.bind()).isNull();
         assertThat(c.passiveMin()).isEqualTo(21000);
         assertThat(c.passiveMax()).isEqualTo(21999);
         assertThat(FtpConfig.from(Settings.of(Map.of("ftp.passive.ports", "0"))).passiveMin()).isZero();
         assertThat(c.passiveAddress()).isNull();
         assertThat(c.anonymous()).isFalse();
+        assertThat(c.anonymousRoot()).isEqualTo(Path.of("data", "anonymous"));
+        assertThat(FtpConfig.from(Settings.of("data", "/srv/portico")).anonymousRoot()).isEqualTo(Path.of("/srv/portico/anonymous"));
         assertThat(c.checkDataAddress()).isTrue();
         assertThat(c.tlsResumption()).isEqualTo(FtpConfig.TlsResumption.ENABLED);
         assertThat(c.tlsRequired()).isFalse();
@@ -42,12 +46,12 @@ class FtpConfigTest {
                 Map.entry("ftp.data.check-address", "false"), Map.entry("ftp.anonymous", "true"),
                 Map.entry("ftp.anonymous.root", "/srv/pub"), Map.entry("ftp.tls.resumption", "enforced"),
                 Map.entry("ftp.tls.required", "yes"), Map.entry("ftp.max-line", "2048"), Map.entry("ftp.idle-timeout", "1m"))));
-        assertThat(c.port()).isEqualTo(-1);
-        assertThat(c.implicitPort()).isEqualTo(990);
+        assertThat(c.port()).isEmpty();
+        assertThat(c.implicitPort()).isEqualTo(OptionalInt.of(990));
         assertThat(c.bind()).isEqualTo(InetAddress.getByName("0.0.0.0"));
         assertThat(c.passiveMin()).isEqualTo(50000);
         assertThat(c.passiveMax()).isEqualTo(50100);
-        assertThat(c.passiveAddress()).isEqualTo("203.0.113.5");
+        assertThat(c.passiveAddress()).isEqualTo(InetAddress.getByName("203.0.113.5"));
         assertThat(c.localNetworks()).containsExactly("10.0.0.0/8", "127.0.0.1");
         assertThat(c.dataTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.checkDataAddress()).isFalse();
@@ -69,6 +73,17 @@ class FtpConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("ftp.passive.local-networks");
         assertThatThrownBy(() -> FtpConfig.from(Settings.of(Map.of("ftp.port", "http"))))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("ftp.port");
+        assertThatThrownBy(() -> FtpConfig.from(Settings.of("ftp.passive.address", "::1")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("ftp.passive.address");
+    }
+
+    @Test
+    void everyKeyIsReadWhateverTheOthersSay() {
+        Settings s = Settings.of("ftp.port", "off", "ftp.anonymous", "false", "ftp.anonymous.root", "/srv/pub",
+                "ftp.tls.required", "false", "ftp.tls.resumption", "disabled", "ftp.passive.address", "203.0.113.5",
+                "data", "/srv/portico");
+        FtpConfig.from(s);
+        s.requireAllKnown();
     }
 
     @Test

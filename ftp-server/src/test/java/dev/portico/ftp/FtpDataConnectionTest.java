@@ -1,17 +1,14 @@
 package dev.portico.ftp;
 
 import dev.portico.testing.RawClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,13 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class FtpDataConnectionTest {
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
-
-    @AfterEach
-    void stop() {
-        if (ftp != null) ftp.close();
-    }
+    @RegisterExtension
+    final FtpTestServer ftp = new FtpTestServer();
+    /** A second server, for comparing two configurations. */
+    @RegisterExtension
+    final FtpTestServer local = new FtpTestServer();
 
     private static String portArgument(int port) {
         return "127,0,0,1," + (port >> 8) + "," + (port & 0xff);
@@ -57,7 +52,7 @@ class FtpDataConnectionTest {
 
     @Test
     void activeModeConnectsFromControlPortMinusOne() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         ftp.write("alice", "f.txt", "data");
         try (RawClient raw = RawFtp.alice(ftp.port())) {
             boolean wasFree = free(ftp.port() - 1);
@@ -71,7 +66,7 @@ class FtpDataConnectionTest {
 
     @Test
     void activeModeFallsBackToAnyPortWhenLMinusOneIsTaken() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         ftp.write("alice", "f.txt", "data");
         try (ServerSocket squatter = new ServerSocket()) {
             boolean taken;
@@ -90,7 +85,7 @@ class FtpDataConnectionTest {
 
     @Test
     void passivePortsComeFromTheConfiguredRange() throws Exception {
-        ftp = new FtpTestServer(dir, c -> c.withPassive(41_000, 41_019, null, FtpConfig.DEFAULT_LOCAL_NETWORKS));
+        ftp.start("ftp.passive.ports", "41000-41019");
         try (RawClient raw = RawFtp.alice(ftp.port())) {
             for (int i = 0; i < 5; i++) assertThat(RawFtp.pasv(raw)).isBetween(41_000, 41_019);
             String epsv = raw.send("EPSV").expect("229");
@@ -100,20 +95,20 @@ class FtpDataConnectionTest {
     }
 
     @Test
-    void advertisedAddressIsShownOnlyToClientsOutsideLocalNetworks(@TempDir Path other) throws Exception {
-        ftp = new FtpTestServer(dir, c -> c.withPassive(0, 0, "10.9.8.7", List.of("192.168.0.0/16")));
+    void advertisedAddressIsShownOnlyToClientsOutsideLocalNetworks() throws Exception {
+        ftp.start("ftp.passive.address", "10.9.8.7", "ftp.passive.local-networks", "192.168.0.0/16");
         try (RawClient raw = RawFtp.alice(ftp.port())) {
             assertThat(raw.send("PASV").expect("227")).contains("(10,9,8,7,");
         }
-        try (FtpTestServer local = new FtpTestServer(other, c -> c.withPassive(0, 0, "10.9.8.7", List.of("127.0.0.0/8")));
-             RawClient raw = RawFtp.alice(local.port())) {
+        local.start("ftp.passive.address", "10.9.8.7", "ftp.passive.local-networks", "127.0.0.0/8");
+        try (RawClient raw = RawFtp.alice(local.port())) {
             assertThat(raw.send("PASV").expect("227")).contains("(127,0,0,1,");
         }
     }
 
     @Test
     void eprtOverIpv4ConnectsBack() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         ftp.write("alice", "f.txt", "data");
         try (RawClient raw = RawFtp.alice(ftp.port());
              ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -130,7 +125,7 @@ class FtpDataConnectionTest {
 
     @Test
     void activeTargetThatRefusesGives425() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         ftp.write("alice", "f.txt", "data");
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

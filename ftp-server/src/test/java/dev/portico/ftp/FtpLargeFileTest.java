@@ -1,11 +1,9 @@
 package dev.portico.ftp;
 
 import org.apache.commons.net.ftp.FTPClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,21 +22,8 @@ class FtpLargeFileTest {
 
     static final long SIZE = 256L << 20;
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
-    FTPClient c;
-
-    @BeforeEach
-    void start() throws Exception {
-        ftp = new FtpTestServer(dir);
-        c = ftp.alice();
-        c.setBufferSize(1 << 16);
-    }
-
-    @AfterEach
-    void stop() {
-        ftp.close();
-    }
+    @RegisterExtension
+    final FtpTestServer ftp = FtpTestServer.started();
 
     /** Pseudo-random bytes made on the fly, so the test holds no file in memory either. */
     static InputStream generated(long size) {
@@ -69,6 +54,8 @@ class FtpLargeFileTest {
 
     @Test
     void quarterGigabyteBothWays() throws Exception {
+        FTPClient c = ftp.alice();
+        c.setBufferSize(1 << 16);
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         try (InputStream in = new DigestInputStream(generated(SIZE), sent)) {
             assertThat(c.storeFile("big.bin", in)).isTrue();

@@ -4,36 +4,26 @@ import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPReply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(30)
 class FtpLoginTest {
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
+    @RegisterExtension
+    final FtpTestServer ftp = FtpTestServer.started("ftp.anonymous", "true");
+    /** A server with the defaults, for the one test that needs them. */
+    @RegisterExtension
+    final FtpTestServer plain = new FtpTestServer();
     FTPClient client;
-
-    @BeforeEach
-    void start() throws Exception {
-        ftp = new FtpTestServer(dir, c -> c.withAnonymous(true, dir.resolve("pub")));
-    }
-
-    @AfterEach
-    void stop() {
-        ftp.close();
-    }
 
     @Test
     void greetingAndGoodLogin() throws Exception {
@@ -115,7 +105,8 @@ class FtpLoginTest {
 
     @Test
     void anonymousLoginIsReadOnlyInItsOwnRoot() throws Exception {
-        Files.writeString(dir.resolve("pub").resolve("hello.txt"), "hi");
+        // the anonymous root defaults to DATA/anonymous, made at start
+        Files.writeString(ftp.dir.resolve("anonymous").resolve("hello.txt"), "hi");
         ftp.write("alice", "secret.txt", "no");
         client = ftp.login("anonymous", "guest@example.org");
         assertThat(client.listNames()).containsExactly("hello.txt");
@@ -128,12 +119,10 @@ class FtpLoginTest {
     }
 
     @Test
-    void anonymousIsOffByDefault(@TempDir Path other) throws Exception {
-        try (FtpTestServer plain = new FtpTestServer(other)) {
-            FTPClient c = plain.client();
-            assertThat(c.login("anonymous", "guest@example.org")).isFalse();
-            assertThat(c.getReplyCode()).isEqualTo(530);
-        }
+    void anonymousIsOffByDefault() throws Exception {
+        FTPClient c = plain.start().client();
+        assertThat(c.login("anonymous", "guest@example.org")).isFalse();
+        assertThat(c.getReplyCode()).isEqualTo(530);
     }
 
     @Test

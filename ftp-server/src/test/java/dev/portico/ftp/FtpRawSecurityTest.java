@@ -1,22 +1,21 @@
 package dev.portico.ftp;
 
-import dev.portico.core.Limits;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,13 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class FtpRawSecurityTest {
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
+    @RegisterExtension
+    final FtpTestServer ftp = FtpTestServer.started("ftp.max-sessions-per-address", "20");
+    /** A second server with other limits. */
+    @RegisterExtension
+    final FtpTestServer other = new FtpTestServer();
+    Path dir;
     RawClient raw;
 
     @BeforeEach
     void start() throws Exception {
-        ftp = new FtpTestServer(dir, c -> c.withLimits(FtpConfig.DEFAULT_LIMITS.withMaxSessionsPerAddress(20)));
+        dir = ftp.dir;
         Files.writeString(dir.resolve("outside.txt"), "secret");
         ftp.write("bob", "bobs.txt", "bob's");
         ftp.write("alice", "mine.txt", "alice's");
@@ -40,7 +43,6 @@ class FtpRawSecurityTest {
     @AfterEach
     void stop() throws Exception {
         raw.close();
-        ftp.close();
     }
 
     private String retrieve(String path) throws Exception {
@@ -166,7 +168,7 @@ class FtpRawSecurityTest {
             int got;
             try {
                 got = stranger.getInputStream().read();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 got = -1;
             }
             assertThat(got).isEqualTo(-1);
@@ -174,10 +176,10 @@ class FtpRawSecurityTest {
     }
 
     @Test
-    void passiveListenerTimesOutWith425(@TempDir Path other) throws Exception {
-        try (FtpTestServer quick = new FtpTestServer(other, c -> c.withDataTimeout(Duration.ofMillis(300)));
-             RawClient r = RawFtp.alice(quick.port())) {
-            quick.write("alice", "f", "x");
+    void passiveListenerTimesOutWith425() throws Exception {
+        other.start("ftp.data-timeout", "300ms");
+        try (RawClient r = RawFtp.alice(other.port())) {
+            other.write("alice", "f", "x");
             RawFtp.pasv(r);
             r.send("RETR f").expect("425");
             r.send("NOOP").expect("200");
@@ -185,10 +187,9 @@ class FtpRawSecurityTest {
     }
 
     @Test
-    void idleSessionsGet421AndAreClosed(@TempDir Path other) throws Exception {
-        try (FtpTestServer quick = new FtpTestServer(other,
-                c -> c.withLimits(FtpConfig.DEFAULT_LIMITS.withIdleTimeout(Duration.ofMillis(300))));
-             RawClient r = new RawClient(quick.port())) {
+    void idleSessionsGet421AndAreClosed() throws Exception {
+        other.start("ftp.idle-timeout", "300ms");
+        try (RawClient r = new RawClient(other.port())) {
             r.expect("220");
             r.expect("421");
             r.expectClosed();
@@ -196,10 +197,10 @@ class FtpRawSecurityTest {
     }
 
     @Test
-    void sessionsPerAddressAreLimited(@TempDir Path other) throws Exception {
-        try (FtpTestServer small = new FtpTestServer(other, c -> c.withLimits(Limits.DEFAULT.withMaxSessionsPerAddress(1)));
-             RawClient first = new RawClient(small.port());
-             RawClient second = new RawClient(small.port())) {
+    void sessionsPerAddressAreLimited() throws Exception {
+        other.start("ftp.max-sessions-per-address", "1");
+        try (RawClient first = new RawClient(other.port());
+             RawClient second = new RawClient(other.port())) {
             first.expect("220");
             second.expect("421");
             second.expectClosed();

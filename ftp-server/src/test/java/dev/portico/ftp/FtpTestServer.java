@@ -1,42 +1,82 @@
 package dev.portico.ftp;
 
-import dev.portico.core.Services;
+import dev.portico.core.Settings;
+import dev.portico.core.fs.FileStores;
 import dev.portico.testing.TestServices;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real FtpServer on 127.0.0.1, an ephemeral port, test users alice (read-write) and bob (read-only).
- * Closing it disconnects every client it connected, then stops the server.
+ * The FTP tests' one fixture, registered with {@code @RegisterExtension}: a real {@link FtpServer}
+ * on 127.0.0.1 and an ephemeral port, built like the launcher builds it, from
+ * {@link TestServices} (users alice, read-write, and bob, read-only) and
+ * {@link FtpConfig#from(Settings)}, under a fresh data folder per test ({@link #dir}). The test
+ * settings are a data timeout of 5 s and passive ports from the OS; a test adds its own keys.
+ * After each test it disconnects every client it connected, stops the server and deletes the folder.
  */
-final class FtpTestServer implements Closeable {
+final class FtpTestServer implements BeforeEachCallback, AfterEachCallback {
 
-    final Services services;
-    final FtpServer server;
-    final Path dir;
+    /** What every test server runs with, before the test's own keys. */
+    private static final List<String> TEST_SETTINGS = List.of("ftp.port", "0", "ftp.data-timeout", "5s", "ftp.passive.ports", "0");
+
+    private final String[] startBeforeEach;
     private final List<FTPClient> clients = new CopyOnWriteArrayList<>();
+    /** The test's data folder: users, {@code files/NAME} homes, {@code anonymous}. */
+    Path dir;
+    TestServices services;
+    FtpServer server;
 
-    FtpTestServer(Path dir) throws IOException {
-        this(dir, c -> c);
+    /** A fixture whose tests start the server themselves, each with its own settings. */
+    FtpTestServer() {
+        this.startBeforeEach = null;
     }
 
-    FtpTestServer(Path dir, UnaryOperator<FtpConfig> tweak) throws IOException {
-        this.dir = dir;
-        this.services = TestServices.create(dir);
-        this.server = new FtpServer(services, tweak.apply(FtpConfig.defaults(0).withDataTimeout(Duration.ofSeconds(5))))
-                .start();
+    private FtpTestServer(String[] settings) {
+        this.startBeforeEach = settings;
+    }
+
+    /** A fixture whose server runs with these settings before each test starts. */
+    static FtpTestServer started(String... settings) {
+        return new FtpTestServer(settings);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("portico-ftp-test");
+        if (startBeforeEach != null) start(startBeforeEach);
+    }
+
+    /** Starts the server with the test settings and {@code settings} ({@code "ftp.anonymous", "true"}). */
+    FtpTestServer start(String... settings) throws IOException {
+        return start(UnaryOperator.identity(), settings);
+    }
+
+    /** Starts the server with the file stores {@code files} makes of the real ones: where tests inject faults. */
+    FtpTestServer start(UnaryOperator<FileStores> files, String... settings) throws IOException {
+        if (server != null) throw new IllegalStateException("the server of this test runs already");
+        services = TestServices.create(dir);
+        Settings s = Settings.of(TEST_SETTINGS.toArray(String[]::new)).with("data", dir.toString()).with(Settings.of(settings));
+        FtpConfig config = FtpConfig.from(s);
+        s.requireAllKnown();   // a misspelled key in a test fails it rather than testing the defaults
+        server = new FtpServer(config, new FtpServer.Shared(services.listening(), services.tls(), services.logins(),
+                files.apply(services.files()))).start();
+        return this;
     }
 
     int port() {
@@ -61,7 +101,7 @@ final class FtpTestServer implements Closeable {
         return connect(c, "127.0.0.1", port);
     }
 
-    /** Sets test timeouts and UTF-8 on {@code c}, connects it, and disconnects it on {@link #close()}. */
+    /** Sets test timeouts and UTF-8 on {@code c}, connects it, and disconnects it after the test. */
     <C extends FTPClient> C connect(C c, String host, int port) throws IOException {
         c.setDefaultTimeout(10_000);
         c.setConnectTimeout(5_000);
@@ -80,6 +120,7 @@ final class FtpTestServer implements Closeable {
         return login("bob", TestServices.BOB_PASSWORD);
     }
 
+    /** A connected client logged in, in passive and binary mode. */
     FTPClient login(String user, String password) throws IOException {
         FTPClient c = client();
         assertThat(c.login(user, password)).as("login " + user).isTrue();
@@ -97,9 +138,21 @@ final class FtpTestServer implements Closeable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Disconnects the clients, then stops the server (transfers get the shutdown grace). */
+    void close() {
         clients.forEach(FtpTestServer::quietly);
-        server.close();
+        clients.clear();
+        if (server != null) server.close();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+        server = null;
+        if (dir == null) return;
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+        dir = null;
     }
 }

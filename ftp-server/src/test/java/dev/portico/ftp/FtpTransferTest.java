@@ -1,20 +1,17 @@
 package dev.portico.ftp;
 
+import dev.portico.testing.TestServices;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,19 +30,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class FtpTransferTest {
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
+    @RegisterExtension
+    final FtpTestServer ftp = FtpTestServer.started();
+    /** An IPv6 server for the one test that needs it. */
+    @RegisterExtension
+    final FtpTestServer six = new FtpTestServer();
     FTPClient c;
-
-    @BeforeEach
-    void start() throws Exception {
-        ftp = new FtpTestServer(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        ftp.close();
-    }
 
     private FTPClient alice(boolean active) throws Exception {
         c = ftp.alice();
@@ -223,23 +213,21 @@ class FtpTransferTest {
     }
 
     @Test
-    void ipv6WithEpsvAndEprt(@TempDir Path other) throws Exception {
-        InetAddress v6 = InetAddress.getByName("::1");
-        try (FtpTestServer six = new FtpTestServer(other, cfg -> cfg.withBind(v6))) {
-            FTPClient client = six.connect(new FTPClient(), "::1", six.port());
-            assertThat(client.login("alice", dev.portico.testing.TestServices.ALICE_PASSWORD)).isTrue();
-            client.setFileType(FTP.BINARY_FILE_TYPE);
-            client.enterLocalPassiveMode();   // IPv6: Commons Net sends EPSV
-            byte[] data = random(50_000, 3);
-            assertThat(client.storeFile("six.dat", new ByteArrayInputStream(data))).isTrue();
-            assertThat(client.sendCommand("PASV")).isEqualTo(425);
-            client.enterLocalActiveMode();    // IPv6: EPRT |2|::1|port|
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            assertThat(client.retrieveFile("six.dat", out)).isTrue();
-            assertThat(out.toByteArray()).isEqualTo(data);
-            assertThat(client.sendCommand("EPSV", "1")).isEqualTo(522);
-            assertThat(client.sendCommand("EPRT", "|3|x|5000|")).isEqualTo(522);
-        }
+    void ipv6WithEpsvAndEprt() throws Exception {
+        six.start("ftp.bind", "::1");
+        FTPClient client = six.connect(new FTPClient(), "::1", six.port());
+        assertThat(client.login("alice", TestServices.ALICE_PASSWORD)).isTrue();
+        client.setFileType(FTP.BINARY_FILE_TYPE);
+        client.enterLocalPassiveMode();   // IPv6: Commons Net sends EPSV
+        byte[] data = random(50_000, 3);
+        assertThat(client.storeFile("six.dat", new ByteArrayInputStream(data))).isTrue();
+        assertThat(client.sendCommand("PASV")).isEqualTo(425);
+        client.enterLocalActiveMode();    // IPv6: EPRT |2|::1|port|
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(client.retrieveFile("six.dat", out)).isTrue();
+        assertThat(out.toByteArray()).isEqualTo(data);
+        assertThat(client.sendCommand("EPSV", "1")).isEqualTo(522);
+        assertThat(client.sendCommand("EPRT", "|3|x|5000|")).isEqualTo(522);
     }
 
     @Test

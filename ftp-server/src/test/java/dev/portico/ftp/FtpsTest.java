@@ -6,10 +6,9 @@ import dev.portico.testing.TestTls;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPFile;
 import org.apache.commons.net.ftp.FTPSClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,7 +21,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -34,14 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(30)
 class FtpsTest {
 
-    @TempDir Path dir;
-    FtpTestServer ftp;
+    @RegisterExtension
+    final FtpTestServer ftp = new FtpTestServer();
     FTPSClient c;
-
-    @AfterEach
-    void stop() {
-        if (ftp != null) ftp.close();
-    }
 
     private FTPSClient explicit(int port) throws IOException {
         return ftp.connect(new FTPSClient(false, TestTls.CLIENT), port);
@@ -58,7 +51,7 @@ class FtpsTest {
     @ParameterizedTest(name = "active={0}")
     @ValueSource(booleans = {false, true})
     void explicitTlsWithProtectedData(boolean active) throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         c = explicit(ftp.port());
         loginProtected(c);
         if (active) c.enterLocalActiveMode();
@@ -79,7 +72,7 @@ class FtpsTest {
 
     @Test
     void implicitTlsListener() throws Exception {
-        ftp = new FtpTestServer(dir, cfg -> cfg.withImplicitPort(0));
+        ftp.start("ftp.implicit-port", "0");
         assertThat(ftp.server.listeners()).containsKeys("ftp", "ftps");
         c = ftp.connect(new FTPSClient(true, TestTls.CLIENT), ftp.server.implicitPort());
         loginProtected(c);
@@ -91,7 +84,7 @@ class FtpsTest {
 
     @Test
     void negotiationErrors() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         try (RawClient raw = new RawClient(ftp.port())) {
             raw.expect("220");
             raw.send("PBSZ 0").expect("503");
@@ -115,7 +108,7 @@ class FtpsTest {
 
     @Test
     void authSslIsAnAliasThatImpliesProtectedData() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         try (RawClient raw = new RawClient(ftp.port())) {
             raw.expect("220");
             raw.send("AUTH SSL").expect("234");
@@ -127,7 +120,7 @@ class FtpsTest {
 
     @Test
     void tlsRequiredRefusesPlainLoginAndClearData() throws Exception {
-        ftp = new FtpTestServer(dir, cfg -> cfg.withTls(FtpConfig.TlsResumption.ENABLED, true));
+        ftp.start("ftp.tls.required", "true");
         try (RawClient raw = new RawClient(ftp.port())) {
             raw.expect("220");
             raw.send("USER alice").expect("530");
@@ -146,7 +139,7 @@ class FtpsTest {
 
     @Test
     void enforcedResumptionRefusesAClientThatDoesNotResume() throws Exception {
-        ftp = new FtpTestServer(dir, cfg -> cfg.withTls(FtpConfig.TlsResumption.ENFORCED, false));
+        ftp.start("ftp.tls.resumption", "enforced");
         ftp.write("alice", "r.txt", "resumed");
         c = explicit(ftp.port());
         loginProtected(c);
@@ -159,7 +152,7 @@ class FtpsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void enforcedResumptionAcceptsAResumingClient(String protocol) throws Exception {
-        ftp = new FtpTestServer(dir, cfg -> cfg.withTls(FtpConfig.TlsResumption.ENFORCED, false));
+        ftp.start("ftp.tls.resumption", "enforced");
         ftp.write("alice", "r.txt", "resumed");
         try (ResumingClient client = new ResumingClient(ftp.port(), protocol)) {
             assertThat(client.retrieve("r.txt")).isEqualTo("resumed");
@@ -250,7 +243,7 @@ class FtpsTest {
 
     @Test
     void dataTimeoutIsShortInTests() throws Exception {
-        ftp = new FtpTestServer(dir);
+        ftp.start();
         assertThat(ftp.server.config().dataTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 }

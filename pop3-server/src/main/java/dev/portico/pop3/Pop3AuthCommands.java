@@ -2,8 +2,6 @@ package dev.portico.pop3;
 
 import dev.portico.core.LineTooLongException;
 import dev.portico.core.auth.SaslPlain;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,8 +12,6 @@ import java.util.Locale;
 
 /** CAPA and the AUTHORIZATION-state verbs: USER, PASS, APOP, AUTH, STLS. */
 final class Pop3AuthCommands {
-
-    private static final Logger log = LoggerFactory.getLogger(Pop3AuthCommands.class);
 
     private Pop3AuthCommands() {}
 
@@ -37,7 +33,6 @@ final class Pop3AuthCommands {
 
     /** RFC 1939 §7. Accepted for any name, so the answer does not tell which accounts exist. */
     static Pop3Reply user(Pop3Session s, String argument) {
-        if (!s.plainLoginAllowed()) return Pop3Replies.TLS_REQUIRED;
         String name = argument.strip();
         if (name.isEmpty()) return Pop3Replies.USER_NEEDS_NAME;
         s.pendingUser = name;
@@ -46,7 +41,6 @@ final class Pop3AuthCommands {
 
     /** RFC 1939 §7: the whole argument is the password, spaces included. */
     static Pop3Reply pass(Pop3Session s, String argument) throws IOException {
-        if (!s.plainLoginAllowed()) return Pop3Replies.TLS_REQUIRED;
         String name = s.pendingUser;
         s.pendingUser = null;
         if (name == null) return Pop3Replies.PASS_WITHOUT_USER;
@@ -65,12 +59,11 @@ final class Pop3AuthCommands {
     /**
      * RFC 5034: {@code AUTH PLAIN} with an initial response, or with the {@code + } continuation;
      * {@code *} cancels. A bare {@code AUTH} lists the mechanisms (the older RFC 1734 form, which
-     * some clients still send).
+     * some clients still send). The table's TLS gate has passed for both.
      */
     static Pop3Reply auth(Pop3Session s, String argument) throws IOException {
         String arg = argument.strip();
         if (arg.isEmpty()) return Pop3Replies.AUTH_MECHANISMS;
-        if (!s.plainLoginAllowed()) return Pop3Replies.TLS_REQUIRED;
         int sp = arg.indexOf(' ');
         String mechanism = (sp < 0 ? arg : arg.substring(0, sp)).toUpperCase(Locale.ROOT);
         if (!mechanism.equals("PLAIN")) return Pop3Replies.AUTH_UNSUPPORTED;
@@ -111,12 +104,8 @@ final class Pop3AuthCommands {
     static Pop3Reply stls(Pop3Session s, String argument) throws IOException {
         if (s.connection.isSecure()) return Pop3Replies.ALREADY_SECURE;
         s.send(Pop3Replies.STLS_GO_AHEAD);
-        int discarded = s.connection.startTls(s.services.tls());
+        s.connection.startTls(s.shared.tls());
         s.pendingUser = null;
-        if (discarded > 0) {
-            log.warn("{} STLS: discarded {} bytes sent before the TLS handshake", s.connection, discarded);
-        }
-        log.info("{} TLS started ({})", s.connection, s.connection.tlsSession().getProtocol());
         return null;
     }
 }

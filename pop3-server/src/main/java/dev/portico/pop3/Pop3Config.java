@@ -7,12 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * Settings of the POP3 server, read from the {@code pop3.*} keys.
+ * Settings of the POP3 server, read from the {@code pop3.*} keys by {@link #from(Settings)} only.
  *
  * @param port               plain POP3 listener (STLS available); empty when {@code off}
  * @param implicitPort       POP3S listener, TLS from the first byte (RFC 8314); empty when off
@@ -42,7 +41,7 @@ public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress
 
     /** Defaults: port 2110, no POP3S, STLS optional, 255-byte lines, 10-minute idle timeout. */
     public static Pop3Config defaults() {
-        return new Pop3Config(OptionalInt.of(DEFAULT_PORT), OptionalInt.empty(), null, DEFAULT_LIMITS, false, 10, 3);
+        return from(Settings.empty());
     }
 
     /**
@@ -55,62 +54,23 @@ public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress
      *                         stores salted hashes, so it cannot be offered
      */
     public static Pop3Config from(Settings s) {
-        Pop3Config d = defaults();
         if (s.bool("pop3.apop", false)) {
             throw new ConfigException("pop3.apop", "APOP needs clear-text passwords on the server, and Portico "
                     + "stores only salted hashes; use USER/PASS or AUTH PLAIN over STLS or POP3S instead");
         }
-        String bindName = s.string("pop3.bind", null);
-        InetAddress bind = null;
-        if (bindName != null) {
-            try {
-                bind = InetAddress.getByName(bindName);
-            } catch (UnknownHostException e) {
-                throw new ConfigException("pop3.bind", "unknown host: " + bindName);
-            }
-        }
+        OptionalInt port = s.port("pop3.port", OptionalInt.of(DEFAULT_PORT));
+        OptionalInt implicitPort = s.port("pop3.implicit-port", OptionalInt.empty());
+        InetAddress bind = s.address("pop3.bind", null);
         Limits limits = Limits.from(s, "pop3", DEFAULT_LIMITS);
         if (limits.idleTimeout().compareTo(RFC_MIN_IDLE) < 0) {
             log.warn("pop3.idle-timeout {} is below the 10 minutes RFC 1939 §3 asks for", limits.idleTimeout());
         }
-        int unknown = s.integer("pop3.max-unknown-commands", d.maxUnknownCommands());
+        boolean tlsRequired = s.bool("pop3.tls.required", false);
+        int unknown = s.integer("pop3.max-unknown-commands", 10);
         if (unknown < 1) throw new ConfigException("pop3.max-unknown-commands", "must be at least 1");
-        int failures = s.integer("pop3.max-login-failures", d.maxLoginFailures());
+        int failures = s.integer("pop3.max-login-failures", 3);
         if (failures < 1) throw new ConfigException("pop3.max-login-failures", "must be at least 1");
-        return new Pop3Config(s.port("pop3.port", DEFAULT_PORT), s.port("pop3.implicit-port", -1), bind, limits,
-                s.bool("pop3.tls.required", false), unknown, failures);
-    }
-
-    public Pop3Config withPort(int port) {
-        return new Pop3Config(OptionalInt.of(port), implicitPort, bind, limits, tlsRequired, maxUnknownCommands, maxLoginFailures);
-    }
-
-    public Pop3Config withoutPort() {
-        return new Pop3Config(OptionalInt.empty(), implicitPort, bind, limits, tlsRequired, maxUnknownCommands, maxLoginFailures);
-    }
-
-    public Pop3Config withImplicitPort(int implicit) {
-        return new Pop3Config(port, OptionalInt.of(implicit), bind, limits, tlsRequired, maxUnknownCommands, maxLoginFailures);
-    }
-
-    public Pop3Config withBind(InetAddress bind) {
-        return new Pop3Config(port, implicitPort, bind, limits, tlsRequired, maxUnknownCommands, maxLoginFailures);
-    }
-
-    public Pop3Config withLimits(Limits limits) {
-        return new Pop3Config(port, implicitPort, bind, limits, tlsRequired, maxUnknownCommands, maxLoginFailures);
-    }
-
-    public Pop3Config withTlsRequired(boolean required) {
-        return new Pop3Config(port, implicitPort, bind, limits, required, maxUnknownCommands, maxLoginFailures);
-    }
-
-    public Pop3Config withMaxUnknownCommands(int n) {
-        return new Pop3Config(port, implicitPort, bind, limits, tlsRequired, n, maxLoginFailures);
-    }
-
-    public Pop3Config withMaxLoginFailures(int n) {
-        return new Pop3Config(port, implicitPort, bind, limits, tlsRequired, maxUnknownCommands, n);
+        return new Pop3Config(port, implicitPort, bind, limits, tlsRequired, unknown, failures);
     }
 
     /** Whether any listener is configured. */

@@ -1,5 +1,6 @@
 package dev.portico.pop3;
 
+import dev.portico.core.Refusal;
 import dev.portico.core.mail.MessageInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,10 +76,10 @@ final class Pop3MailCommands {
         } catch (NoSuchFileException e) {
             // Another program on the Maildir removed it after the session took its snapshot.
             log.info("{} message {} vanished from the Maildir", s, m.uid());
-            throw new Pop3Session.Refusal(Pop3Replies.MESSAGE_GONE);
+            throw new Refusal(Pop3Replies.MESSAGE_GONE);
         } catch (IOException e) {
             log.warn("{} cannot read message {}: {}", s, m.uid(), e.toString());
-            throw new Pop3Session.Refusal(Pop3Replies.MESSAGE_UNREADABLE);
+            throw new Refusal(Pop3Replies.MESSAGE_UNREADABLE);
         }
     }
 

@@ -1,17 +1,20 @@
 package dev.portico.pop3;
 
 import dev.portico.core.LineConnection;
-import dev.portico.core.LineServer;
-import dev.portico.core.Services;
+import dev.portico.core.Listeners;
+import dev.portico.core.Listening;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.mail.MailDomains;
+import dev.portico.core.mail.MailStore;
+import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The POP3 server (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH PLAIN) over the shared
@@ -20,68 +23,69 @@ import java.util.Map;
  */
 public final class Pop3Server implements Closeable {
 
+    /**
+     * What the POP3 server shares with the rest of the process.
+     *
+     * @param listening default listen address, session registry and accept filter
+     * @param tls       the identity for STLS and POP3S
+     * @param logins    checks passwords and slows down failures
+     * @param mail      the mailboxes sessions open exclusively (RFC 1939 §8)
+     * @param domains   the local mail domains, so {@code alice@localhost} logs in as {@code alice}
+     */
+    public record Shared(Listening listening, Tls tls, LoginGuard logins, MailStore mail, MailDomains domains) {
+        public Shared {
+            Objects.requireNonNull(listening);
+            Objects.requireNonNull(tls);
+            Objects.requireNonNull(logins);
+            Objects.requireNonNull(mail);
+            Objects.requireNonNull(domains);
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Pop3Server.class);
 
-    private final Services services;
     private final Pop3Config config;
-    private LineServer plain;
-    private LineServer implicit;
+    private final Shared shared;
+    private final Listeners listeners;
 
-    public Pop3Server(Services services, Pop3Config config) {
-        this.services = services;
+    public Pop3Server(Pop3Config config, Shared shared) {
         this.config = config;
+        this.shared = shared;
+        this.listeners = new Listeners(shared.listening());
     }
 
     /** Binds the configured listeners; returns once they accept. */
     public Pop3Server start() throws IOException {
-        InetAddress bind = config.bind() != null ? config.bind() : services.bindAddress();
-        try {
-            if (config.port().isPresent()) {
-                plain = listener("pop3", new InetSocketAddress(bind, config.port().getAsInt()), false).start();
-            }
-            if (config.implicitPort().isPresent()) {
-                implicit = listener("pop3s", new InetSocketAddress(bind, config.implicitPort().getAsInt()), true).start();
-            }
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
-        }
+        listeners.start("pop3", config.bind(), config.port(), config.limits(), Pop3Replies.REFUSAL_LINE,
+                Pop3Replies.SHUTDOWN_LINE, null, this::serve);
+        listeners.start("pop3s", config.bind(), config.implicitPort(), config.limits(), Pop3Replies.REFUSAL_LINE,
+                Pop3Replies.SHUTDOWN_LINE, shared.tls(), this::serve);
         listeners().forEach((name, address) -> log.debug("{} listening on {}", name, address));
         return this;
     }
 
-    private LineServer listener(String name, InetSocketAddress address, boolean tls) {
-        var options = new LineServer.Options(name, address, config.limits(), Pop3Replies.REFUSAL_LINE,
-                Pop3Replies.SHUTDOWN_LINE, tls ? services.tls() : null);
-        return new LineServer(options, this::serve, services.sessions(), services.logins());
-    }
-
     private void serve(LineConnection connection) throws IOException {
-        new Pop3Session(services, config, connection).serve();
+        new Pop3Session(config, shared, connection).serve();
     }
 
     /** The plain POP3 port, or -1 when that listener is off. */
     public int port() {
-        return plain == null ? -1 : plain.port();
+        return listeners.port("pop3");
     }
 
     /** The POP3S port, or -1 when that listener is off. */
     public int implicitPort() {
-        return implicit == null ? -1 : implicit.port();
+        return listeners.port("pop3s");
     }
 
     /** {@code pop3} and {@code pop3s} → bound address, for the listeners that run. */
     public Map<String, InetSocketAddress> listeners() {
-        Map<String, InetSocketAddress> m = new LinkedHashMap<>();
-        if (plain != null) m.put("pop3", plain.address());
-        if (implicit != null) m.put("pop3s", implicit.address());
-        return m;
+        return listeners.addresses();
     }
 
     /** Stops accepting and ends sessions with {@code -ERR [SYS/TEMP] server shutting down}; nothing is deleted. */
     @Override
     public void close() {
-        if (implicit != null) implicit.close();
-        if (plain != null) plain.close();
+        listeners.close();
     }
 }

@@ -1,10 +1,12 @@
 package dev.portico.pop3;
 
+import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
+import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
-import dev.portico.core.Services;
+import dev.portico.core.Refusal;
 import dev.portico.core.auth.User;
 import dev.portico.core.mail.Mailbox;
 import dev.portico.core.mail.MailboxInUseException;
@@ -27,33 +29,25 @@ import java.util.Set;
 /**
  * One POP3 session (RFC 1939): the state machine AUTHORIZATION → TRANSACTION → UPDATE, the
  * mailbox snapshot it works on, and the marks (deleted, retrieved) that only QUIT applies.
- * Belongs to its connection's virtual thread, so it needs no locks.
+ * Belongs to its connection's virtual thread, so it needs no locks. Every line goes through
+ * {@link Pop3Verb#TABLE}, which applies the states, the TLS requirement and the bad-command budget.
  */
-final class Pop3Session {
+final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> {
 
     /** RFC 1939 §3. UPDATE exists only while QUIT applies the deletions; no command runs in it. */
     enum Phase { AUTHORIZATION, TRANSACTION, UPDATE }
 
-    /** A handler's refusal with the response to send: keeps argument checks one line each. */
-    static final class Refusal extends RuntimeException {
-        final transient Pop3Reply reply;
-
-        Refusal(Pop3Reply reply) {
-            super(reply.line(), null, false, false);
-            this.reply = reply;
-        }
-    }
-
     private static final Logger log = LoggerFactory.getLogger(Pop3Session.class);
 
-    final Services services;
     final Pop3Config config;
+    final Pop3Server.Shared shared;
     final LineConnection connection;
     Phase phase = Phase.AUTHORIZATION;
     /** Name given by USER, waiting for PASS; forgotten by STLS (RFC 2595 §4). */
     String pendingUser;
     private int loginFailures;
-    private int badCommands;
+    /** Unknown verbs and over-long lines, so garbage cannot go on forever. */
+    private final CommandBudget badCommands;
 
     // TRANSACTION state: the mailbox as it was at login (RFC 1939 numbers messages once per session).
     User user;
@@ -63,10 +57,27 @@ final class Pop3Session {
     /** UIDs sent by RETR or TOP: moved from new/ to cur/ at QUIT. */
     final Set<String> retrieved = new LinkedHashSet<>();
 
-    Pop3Session(Services services, Pop3Config config, LineConnection connection) {
-        this.services = services;
+    Pop3Session(Pop3Config config, Pop3Server.Shared shared, LineConnection connection) {
         this.config = config;
+        this.shared = shared;
         this.connection = connection;
+        this.badCommands = new CommandBudget(config.maxUnknownCommands());
+    }
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    /** USER, PASS and AUTH carry the TLS gate: refused on a plain connection when {@code pop3.tls.required} is set. */
+    @Override
+    public boolean tlsMissing(String verb) {
+        return !plainLoginAllowed();
+    }
+
+    @Override
+    public CommandBudget badCommands() {
+        return badCommands;
     }
 
     /** Serves the connection until QUIT, a close, or the end of the stream. */
@@ -85,7 +96,7 @@ final class Pop3Session {
                     }
                     reply = execute(line);
                 } catch (LineTooLongException e) {
-                    reply = countBad(Pop3Replies.LINE_TOO_LONG);
+                    reply = Pop3Verb.TABLE.badInput(this, Pop3Replies.LINE_TOO_LONG);
                 }
                 // A SocketTimeoutException goes up to LineServer: RFC 1939 §3 autologout closes
                 // without a response and without entering UPDATE.
@@ -106,25 +117,7 @@ final class Pop3Session {
             boolean secret = command.verb().equals("PASS") || command.verb().equals("AUTH");
             log.debug("{} < {}", connection, secret ? command.verb() + " ***" : line);
         }
-        Pop3Reply reply;
-        try {
-            reply = Pop3Verb.TABLE.dispatch(this, phase, command);
-        } catch (Refusal r) {
-            reply = r.reply;
-        } catch (RuntimeException e) {
-            log.warn("{} {} failed", connection, command.verb(), e);
-            reply = Pop3Replies.LOCAL_ERROR;
-        }
-        return Pop3Verb.TABLE.knows(command.verb()) ? reply : countBad(reply);
-    }
-
-    /** Unknown verbs and over-long lines count against a budget, so garbage cannot go on forever. */
-    private Pop3Reply countBad(Pop3Reply reply) {
-        if (++badCommands > config.maxUnknownCommands()) {
-            log.info("{} closed after {} bad commands", connection, badCommands);
-            return Pop3Replies.TOO_MANY_UNKNOWN;
-        }
-        return reply;
+        return Pop3Verb.TABLE.dispatch(this, command);
     }
 
     void send(Pop3Reply reply) throws IOException {
@@ -132,7 +125,7 @@ final class Pop3Session {
         connection.flush();
     }
 
-    /** USER/PASS and AUTH are refused on a plain connection when {@code pop3.tls.required} is set. */
+    /** Whether USER/PASS and AUTH may run: not on a plain connection when {@code pop3.tls.required} is set. */
     boolean plainLoginAllowed() {
         return !config.tlsRequired() || connection.isSecure();
     }
@@ -144,7 +137,7 @@ final class Pop3Session {
     Pop3Reply login(String name, char[] password) throws IOException {
         Optional<User> found;
         try {
-            found = services.logins().login("pop3", connection.remote().getAddress(), accountName(name), password);
+            found = shared.logins().login("pop3", connection.remote().getAddress(), accountName(name), password);
         } finally {
             Arrays.fill(password, '\0');
         }
@@ -154,7 +147,7 @@ final class Pop3Session {
         User u = found.get();
         Mailbox box;
         try {
-            box = services.mail().open(u.name(), true);
+            box = shared.mail().open(u.name(), true);
         } catch (MailboxInUseException e) {
             log.info("{} {}: mailbox in use by another session", connection, u.name());
             return Pop3Replies.MAILBOX_IN_USE;
@@ -172,9 +165,7 @@ final class Pop3Session {
 
     /** Thunderbird and others often log in with the whole address; a local domain maps to the account. */
     private String accountName(String name) {
-        int at = name.lastIndexOf('@');
-        if (at > 0 && services.isLocalDomain(name.substring(at + 1))) return name.substring(0, at);
-        return name;
+        return shared.domains().localPart(name).orElse(name);
     }
 
     String dropSummary() {

@@ -1,7 +1,11 @@
 package dev.portico.pop3;
 
+import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
+import dev.portico.core.Verb;
 import dev.portico.pop3.Pop3Session.Phase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -10,16 +14,18 @@ import static dev.portico.pop3.Pop3Session.Phase.AUTHORIZATION;
 import static dev.portico.pop3.Pop3Session.Phase.TRANSACTION;
 
 /**
- * Every POP3 verb, the states it is valid in (RFC 1939 §3: nothing is valid in UPDATE, which only
- * exists while QUIT applies the deletions) and its handler. Verbs not listed get
- * {@link Pop3Replies#UNKNOWN_COMMAND}.
+ * The POP3 command table: every verb, the states it is valid in (RFC 1939 §3: nothing is valid
+ * in UPDATE, which only exists while QUIT applies the deletions), its gates and its handler.
+ * Verbs not listed get {@link Pop3Replies#UNKNOWN_COMMAND} and spend the session's budget.
  */
-enum Pop3Verb {
+enum Pop3Verb implements Verb<Pop3Session, Phase, Pop3Reply> {
     CAPA(EnumSet.of(AUTHORIZATION, TRANSACTION), Pop3AuthCommands::capa),   // RFC 2449 §5
-    USER(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::user),
-    PASS(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::pass),
+    USER(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::user, Gate.TLS),
+    PASS(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::pass, Gate.TLS),
     APOP(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::apop),
-    AUTH(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::auth),                 // RFC 5034
+    // RFC 5034. The TLS gate covers the bare AUTH (RFC 1734 mechanism listing) too: while TLS is
+    // required it is refused like AUTH PLAIN, as CAPA hides SASL then.
+    AUTH(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::auth, Gate.TLS),
     STLS(EnumSet.of(AUTHORIZATION), Pop3AuthCommands::stls),                 // RFC 2595 §4
     STAT(EnumSet.of(TRANSACTION), Pop3MailCommands::stat),
     LIST(EnumSet.of(TRANSACTION), Pop3MailCommands::list),
@@ -31,22 +37,62 @@ enum Pop3Verb {
     UIDL(EnumSet.of(TRANSACTION), Pop3MailCommands::uidl),
     QUIT(EnumSet.of(AUTHORIZATION, TRANSACTION), Pop3MailCommands::quit);
 
-    final Set<Phase> phases;
-    final CommandTable.Handler<Pop3Session, Pop3Reply> handler;
+    private final Set<Phase> phases;
+    private final Set<Gate> gates;
+    private final CommandTable.Handler<Pop3Session, Pop3Reply> handler;
 
-    Pop3Verb(Set<Phase> phases, CommandTable.Handler<Pop3Session, Pop3Reply> handler) {
+    Pop3Verb(Set<Phase> phases, CommandTable.Handler<Pop3Session, Pop3Reply> handler, Gate... gates) {
         this.phases = phases;
+        this.gates = gates.length == 0 ? EnumSet.noneOf(Gate.class) : EnumSet.copyOf(Set.of(gates));
         this.handler = handler;
     }
 
-    /** The table every session dispatches through; wrong-state answers are decided here only. */
-    static final CommandTable<Pop3Session, Phase, Pop3Reply> TABLE = CommandTable.of(Pop3Verb.class,
-            v -> v.phases, v -> v.handler, new CommandTable.Refusals<Phase, Pop3Reply>() {
-                @Override public Pop3Reply unknown(String verb) {
-                    return Pop3Replies.UNKNOWN_COMMAND;
-                }
-                @Override public Pop3Reply wrongPhase(String verb, Phase phase) {
-                    return phase == AUTHORIZATION ? Pop3Replies.LOGIN_FIRST : Pop3Replies.ALREADY_LOGGED_IN;
-                }
-            });
+    @Override
+    public Set<Phase> phases() {
+        return phases;
+    }
+
+    @Override
+    public Set<Gate> gates() {
+        return gates;
+    }
+
+    @Override
+    public CommandTable.Handler<Pop3Session, Pop3Reply> handler() {
+        return handler;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(Pop3Verb.class);
+
+    /** What the table answers when it refuses a line itself. */
+    private static final CommandTable.Refusals<Pop3Session, Phase, Pop3Reply> REFUSALS = new CommandTable.Refusals<>() {
+        @Override
+        public Pop3Reply unknown(Pop3Session s, String verb) {
+            return Pop3Replies.UNKNOWN_COMMAND;
+        }
+
+        @Override
+        public Pop3Reply wrongPhase(Pop3Session s, CommandLine line, Phase phase) {
+            return phase == AUTHORIZATION ? Pop3Replies.LOGIN_FIRST : Pop3Replies.ALREADY_LOGGED_IN;
+        }
+
+        @Override
+        public Pop3Reply tlsRequired(Pop3Session s, String verb) {
+            return Pop3Replies.TLS_REQUIRED;
+        }
+
+        @Override
+        public Pop3Reply tooManyBadCommands(Pop3Session s) {
+            log.info("{} closed after {} bad commands", s, s.badCommands().spent());
+            return Pop3Replies.TOO_MANY_UNKNOWN;
+        }
+
+        @Override
+        public Pop3Reply localError(Pop3Session s, String verb) {
+            return Pop3Replies.LOCAL_ERROR;
+        }
+    };
+
+    /** The table every session dispatches through: the only place verbs are looked up and gated. */
+    static final CommandTable<Pop3Session, Phase, Pop3Reply> TABLE = CommandTable.of(Pop3Verb.class, Pop3Reply.class, REFUSALS);
 }

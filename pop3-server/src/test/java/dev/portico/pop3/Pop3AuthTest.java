@@ -4,6 +4,7 @@ import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** AUTHORIZATION state: USER/PASS, AUTH PLAIN, APOP, CAPA, STLS and the TLS requirement, over a raw socket. */
 @Timeout(10)
-class Pop3AuthTest extends Pop3Fixture.PerTest {
+class Pop3AuthTest {
+
+    @RegisterExtension
+    final Pop3Fixture pop3 = new Pop3Fixture();
 
     private static String plain(String authz, String user, String password) {
         return Base64.getEncoder().encodeToString((authz + "\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
@@ -21,7 +25,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void userPassLogsInAndWrongPasswordsGetAuthCode() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("USER alice").expect(Pop3Replies.USER_ACCEPTED.line());
             c.send("PASS wrong").expect(Pop3Replies.AUTH_FAILED.line());
@@ -37,7 +41,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void theFullMailAddressWorksAsUserName() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("USER alice@localhost").expect("+OK");
             c.send("PASS " + Pop3Fixture.ALICE).expect("+OK maildrop has");
@@ -46,7 +50,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void tooManyFailedLoginsCloseTheConnection() throws IOException {
-        start(c -> c.withMaxLoginFailures(2));
+        pop3.start("pop3.max-login-failures", "2");
         try (RawClient c = pop3.raw()) {
             c.send("USER alice").expect("+OK");
             c.send("PASS bad1").expect(Pop3Replies.AUTH_FAILED.line());
@@ -58,7 +62,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void commandsInTheWrongStateAreRefused() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             for (String verb : new String[]{"STAT", "LIST", "RETR 1", "DELE 1", "NOOP", "RSET", "TOP 1 1", "UIDL"}) {
                 c.send(verb).expect(Pop3Replies.LOGIN_FIRST.line());
@@ -73,7 +77,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void apopIsRefusedAndNotAdvertised() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = new RawClient(pop3.port())) {
             assertThat(c.readLine()).doesNotContain("<").isEqualTo(Pop3Replies.GREETING.line());
             c.send("APOP alice c4c9334bac560ecc979e58001b3e22fb").expect(Pop3Replies.APOP_UNSUPPORTED.line());
@@ -83,7 +87,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void authPlainWithInitialResponse() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("AUTH PLAIN " + plain("", "alice", "nope")).expect(Pop3Replies.AUTH_FAILED.line());
             c.send("AUTH plain " + plain("", "alice", Pop3Fixture.ALICE)).expect("+OK maildrop has 0 messages");
@@ -92,7 +96,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void authPlainWithContinuationAndCancel() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("AUTH PLAIN");
             assertThat(c.readLine()).isEqualTo("+ ");
@@ -109,7 +113,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void authListsMechanismsAndRefusesOthers() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("AUTH").expect("+OK");
             assertThat(Pop3Fixture.readBody(c)).containsExactly("PLAIN");
@@ -121,7 +125,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void capaListsTheExtensionsInBothStates() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("CAPA").expect("+OK");
             assertThat(Pop3Fixture.readBody(c)).containsExactly("TOP", "UIDL", "USER", "SASL PLAIN", "RESP-CODES",
@@ -134,7 +138,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void stlsUpgradesAndCapaThenOmitsStls() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("STLS").expect(Pop3Replies.STLS_GO_AHEAD.line());
             c.startTls();
@@ -147,7 +151,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void commandsPipelinedBehindStlsAreDiscarded() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             // One packet: if the server ran the USER line it would count as sent over TLS.
             c.sendRaw("STLS\r\nUSER alice\r\n");
@@ -160,7 +164,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void userGivenBeforeStlsIsForgotten() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("USER alice").expect("+OK");
             c.send("STLS").expect("+OK");
@@ -171,7 +175,7 @@ class Pop3AuthTest extends Pop3Fixture.PerTest {
 
     @Test
     void tlsRequiredRefusesLoginBeforeStls() throws IOException {
-        start(c -> c.withTlsRequired(true));
+        pop3.start("pop3.tls.required", "true");
         try (RawClient c = pop3.raw()) {
             c.send("CAPA").expect("+OK");
             assertThat(Pop3Fixture.readBody(c)).contains("STLS").doesNotContain("USER", "SASL PLAIN");

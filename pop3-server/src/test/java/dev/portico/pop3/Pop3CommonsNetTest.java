@@ -7,16 +7,19 @@ import org.apache.commons.net.pop3.POP3MessageInfo;
 import org.apache.commons.net.pop3.POP3SClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Apache Commons Net's POP3Client and POP3SClient (STLS and implicit TLS) against the server. */
 @Timeout(10)
-class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
+class Pop3CommonsNetTest {
+
+    @RegisterExtension
+    final Pop3Fixture pop3 = new Pop3Fixture();
 
     private static <C extends POP3Client> C configure(C client) {
         client.setDefaultTimeout(5000);
@@ -36,7 +39,7 @@ class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     @Test
     void retrievesAMultipartMessageByteForByte() throws IOException {
-        start(c -> c);
+        pop3.start();
         byte[] message = TestMessages.multipart("report", TestMessages.binary(50_000, 7));
         pop3.deliver("alice", message);
         pop3.deliver("alice", TestMessages.simple("second", "short\r\n"));
@@ -66,7 +69,7 @@ class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     @Test
     void deleteResetAndQuitThroughTheClient() throws IOException {
-        start(c -> c);
+        pop3.start();
         for (int i = 0; i < 3; i++) pop3.deliver("alice", TestMessages.simple("m" + i, "body " + i + "\r\n"));
         POP3Client client = configure(new POP3Client());
         client.connect("127.0.0.1", pop3.port());
@@ -96,7 +99,7 @@ class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     @Test
     void authPlainThroughTheContinuation() throws Exception {
-        start(c -> c);
+        pop3.start();
         pop3.deliver("alice", TestMessages.simple("sasl", "via AUTH PLAIN\r\n"));
         ExtendedPOP3Client client = configure(new ExtendedPOP3Client());
         client.connect("127.0.0.1", pop3.port());
@@ -114,7 +117,7 @@ class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     @Test
     void stlsWithExecTls() throws IOException {
-        start(c -> c.withTlsRequired(true));
+        pop3.start("pop3.tls.required", "true");
         pop3.deliver("alice", TestMessages.simple("secret", "over TLS\r\n"));
         POP3SClient client = configure(new POP3SClient(false));
         client.setTrustManager(Pop3Fixture.trustManager());
@@ -132,7 +135,7 @@ class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     @Test
     void implicitPop3s() throws IOException {
-        start(c -> c.withImplicitPort(0));
+        pop3.start("pop3.implicit-port", "0");
         assertThat(pop3.server.listeners()).containsOnlyKeys("pop3", "pop3s");
         pop3.deliver("bob", TestMessages.simple("hi bob", "implicit\r\n"));
         POP3SClient client = configure(new POP3SClient(true));
@@ -151,8 +154,7 @@ class Pop3CommonsNetTest extends Pop3Fixture.PerTest {
 
     @Test
     void onlyTheImplicitListenerCanRun() throws IOException {
-        start(c -> c.withoutPort().withImplicitPort(0)
-                .withLimits(Pop3Config.DEFAULT_LIMITS.withShutdownGrace(Duration.ofMillis(200))));
+        pop3.start("pop3.port", "off", "pop3.implicit-port", "0", "pop3.shutdown-grace", "200ms");
         assertThat(pop3.server.port()).isEqualTo(-1);
         assertThat(pop3.server.listeners()).containsOnlyKeys("pop3s");
     }

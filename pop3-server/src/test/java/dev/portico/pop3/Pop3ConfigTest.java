@@ -29,10 +29,12 @@ class Pop3ConfigTest {
 
     @Test
     void readsEveryKey() {
-        Pop3Config c = Pop3Config.from(Settings.of(Map.of(
+        Settings s = Settings.of(Map.of(
                 "pop3.port", "off", "pop3.implicit-port", "2995", "pop3.bind", "127.0.0.1",
                 "pop3.tls.required", "true", "pop3.max-line", "512", "pop3.idle-timeout", "15m",
-                "pop3.max-unknown-commands", "4", "pop3.max-login-failures", "5", "pop3.apop", "false")));
+                "pop3.max-unknown-commands", "4", "pop3.max-login-failures", "5", "pop3.apop", "false"));
+        Pop3Config c = Pop3Config.from(s);
+        s.requireAllKnown();   // every key above was read
         assertThat(c.port()).isEmpty();
         assertThat(c.implicitPort()).isEqualTo(OptionalInt.of(2995));
         assertThat(c.bind().getHostAddress()).isEqualTo("127.0.0.1");

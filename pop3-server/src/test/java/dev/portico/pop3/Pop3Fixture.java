@@ -1,65 +1,78 @@
 package dev.portico.pop3;
 
-import dev.portico.core.Services;
-import dev.portico.core.mail.MaildirMailStore;
+import dev.portico.core.Settings;
+import dev.portico.core.mail.MailStore;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import dev.portico.testing.TestTls;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
-/** A POP3 server on 127.0.0.1, an ephemeral port and a temporary data folder, with raw-wire helpers. */
-final class Pop3Fixture implements AutoCloseable {
+/**
+ * The JUnit extension of every POP3 socket test: before each test a temporary data folder with
+ * the shared test objects ({@link TestServices}), then the test starts a server on 127.0.0.1 and
+ * an ephemeral port with the settings it needs; after the test the server is closed and the
+ * folder removed. Also the raw-wire helpers the tests share. Register it with
+ * {@code @RegisterExtension final Pop3Fixture pop3 = new Pop3Fixture();}.
+ */
+final class Pop3Fixture implements BeforeEachCallback, AfterEachCallback {
 
     static final String ALICE = TestServices.ALICE_PASSWORD;
 
-    /** Base of a test class that starts one server per test in a temporary folder and closes it after. */
-    abstract static class PerTest {
+    /** What every test server gets unless the test says otherwise: any free port, a short shutdown. */
+    private static final String[] BASE = {"pop3.port", "0", "pop3.shutdown-grace", "500ms"};
 
-        @TempDir Path dir;
-        Pop3Fixture pop3;
+    Path dir;
+    TestServices services;
+    Pop3Server server;
 
-        Pop3Fixture start(UnaryOperator<Pop3Config> tweak) throws IOException {
-            pop3 = Pop3Fixture.start(dir, tweak);
-            return pop3;
-        }
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("pop3-test");
+        services = TestServices.create(dir);
+    }
 
-        @AfterEach
-        void stop() {
-            if (pop3 != null) pop3.close();
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+        // Best effort, like @TempDir: a session thread may still be releasing its mailbox.
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) p.toFile().delete();
         }
     }
 
-    final Services services;
-    final Pop3Server server;
-
-    private Pop3Fixture(Services services, Pop3Server server) {
-        this.services = services;
-        this.server = server;
+    /** Starts the server with the test's {@code pop3.*} keys and values over {@link #BASE}. */
+    Pop3Fixture start(String... settings) throws IOException {
+        return start(services.mail(), settings);
     }
 
-    static Pop3Fixture start(Path dir, UnaryOperator<Pop3Config> tweak) throws IOException {
-        Services services = TestServices.create(dir);
-        Pop3Config config = Pop3Config.defaults().withPort(0)
-                .withLimits(Pop3Config.DEFAULT_LIMITS.withShutdownGrace(Duration.ofMillis(500)));
-        Pop3Server server = new Pop3Server(services, tweak.apply(config)).start();
-        return new Pop3Fixture(services, server);
+    /** Starts the server on another mail store, e.g. one that fails on purpose. */
+    Pop3Fixture start(MailStore mail, String... settings) throws IOException {
+        Settings s = Settings.of(BASE).with(Settings.of(settings));
+        Pop3Config config = Pop3Config.from(s);
+        s.requireAllKnown();   // a misspelled key in a test must fail, not be ignored
+        server = new Pop3Server(config, new Pop3Server.Shared(services.listening(), services.tls(), services.logins(),
+                mail, services.domains())).start();
+        return this;
     }
 
     int port() {
@@ -94,7 +107,7 @@ final class Pop3Fixture implements AutoCloseable {
     }
 
     Path maildir(String user) {
-        return ((MaildirMailStore) services.mail()).maildir(user);
+        return services.mail().maildir(user);
     }
 
     /** Waits (bounded) until every session of this server is gone, i.e. its mailbox lock is released. */
@@ -163,8 +176,8 @@ final class Pop3Fixture implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
-        server.close();
+    /** Stops the server (also done after each test). */
+    void close() {
+        if (server != null) server.close();
     }
 }

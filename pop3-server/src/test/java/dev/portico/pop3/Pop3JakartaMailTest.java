@@ -1,5 +1,6 @@
 package dev.portico.pop3;
 
+import dev.portico.testing.TestTls;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -11,6 +12,7 @@ import jakarta.mail.Store;
 import org.eclipse.angus.mail.pop3.POP3Folder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Jakarta Mail's (Angus) POP3 store, plain and with STLS required, reading what was delivered. */
 @Timeout(10)
-class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
+class Pop3JakartaMailTest {
+
+    @RegisterExtension
+    final Pop3Fixture pop3 = new Pop3Fixture();
 
     private Store connect(boolean stls) throws MessagingException {
         return connect(stls, new Properties());
@@ -33,7 +38,7 @@ class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
         if (stls) {
             p.put("mail.pop3.starttls.enable", "true");
             p.put("mail.pop3.starttls.required", "true");
-            p.put("mail.pop3.ssl.socketFactory", dev.portico.testing.TestTls.CLIENT.getSocketFactory());
+            p.put("mail.pop3.ssl.socketFactory", TestTls.CLIENT.getSocketFactory());
             p.put("mail.pop3.ssl.checkserveridentity", "true");
         }
         Store store = Session.getInstance(p).getStore("pop3");
@@ -53,7 +58,7 @@ class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
 
     @Test
     void readsAMultipartMessageWithABinaryAttachmentExactly() throws Exception {
-        start(c -> c);
+        pop3.start();
         byte[] attachment = TestMessages.binary(200_000, 42);
         byte[] message = TestMessages.multipart("Quarterly report ✓", attachment);
         pop3.deliver("alice", message);
@@ -79,7 +84,7 @@ class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
 
     @Test
     void uidsAreStableAndDeletionNeedsExpunge() throws Exception {
-        start(c -> c);
+        pop3.start();
         for (int i = 1; i <= 3; i++) pop3.deliver("alice", TestMessages.simple("n" + i, "body\r\n"));
         String uid2;
         Store store = connect(false);
@@ -119,7 +124,7 @@ class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
 
     @Test
     void logsInWithSaslPlain() throws Exception {
-        start(c -> c);
+        pop3.start();
         pop3.deliver("alice", TestMessages.simple("sasl", "hello\r\n"));
         Properties p = new Properties();
         p.put("mail.pop3.auth.mechanisms", "PLAIN");   // AUTH PLAIN instead of USER/PASS
@@ -136,7 +141,7 @@ class Pop3JakartaMailTest extends Pop3Fixture.PerTest {
 
     @Test
     void readsOverStlsWhenTheServerRequiresTls() throws Exception {
-        start(c -> c.withTlsRequired(true));
+        pop3.start("pop3.tls.required", "true");
         byte[] attachment = TestMessages.binary(30_000, 3);
         byte[] message = TestMessages.multipart("over tls", attachment);
         pop3.deliver("alice", message);

@@ -1,25 +1,27 @@
 package dev.portico.pop3;
 
-import dev.portico.core.Limits;
 import dev.portico.testing.RawClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bad input, limits, timeouts, refusal and shutdown, over a raw socket. */
 @Timeout(10)
-class Pop3RobustnessTest extends Pop3Fixture.PerTest {
+class Pop3RobustnessTest {
+
+    @RegisterExtension
+    final Pop3Fixture pop3 = new Pop3Fixture();
 
     @Test
     void unknownCommandsGetErrAndTheSessionGoesOn() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("HELO there").expect(Pop3Replies.UNKNOWN_COMMAND.line());
             c.send("").expect(Pop3Replies.UNKNOWN_COMMAND.line());
@@ -32,7 +34,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void tooManyUnknownCommandsCloseTheSession() throws IOException {
-        start(c -> c.withMaxUnknownCommands(3));
+        pop3.start("pop3.max-unknown-commands", "3");
         try (RawClient c = pop3.raw()) {
             for (int i = 0; i < 3; i++) c.send("BOGUS").expect(Pop3Replies.UNKNOWN_COMMAND.line());
             c.send("BOGUS").expect(Pop3Replies.TOO_MANY_UNKNOWN.line());
@@ -42,7 +44,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void overLongLinesAreRefusedAndTheNextLineIsRead() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.send("USER " + "a".repeat(300)).expect(Pop3Replies.LINE_TOO_LONG.line());
             c.send("NOOP " + "x".repeat(100_000)).expect(Pop3Replies.LINE_TOO_LONG.line());
@@ -53,7 +55,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void bareLfLineEndingsAreAccepted() throws IOException {
-        start(c -> c);
+        pop3.start();
         try (RawClient c = pop3.raw()) {
             c.sendRaw("USER alice\n").expect("+OK");
             c.sendRaw("PASS " + Pop3Fixture.ALICE + "\n").expect("+OK maildrop has");
@@ -63,7 +65,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void idleSessionsAreClosedWithoutApplyingDeletions() throws IOException {
-        start(c -> c.withLimits(Pop3Config.DEFAULT_LIMITS.withIdleTimeout(Duration.ofMillis(300))));
+        pop3.start("pop3.idle-timeout", "300ms");
         pop3.deliver("alice", TestMessages.simple("keep", "me\r\n"));
         try (RawClient c = pop3.alice()) {
             c.send("DELE 1").expect("+OK");
@@ -77,7 +79,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void connectionsOverTheLimitAreRefused() throws IOException {
-        start(c -> c.withLimits(Pop3Config.DEFAULT_LIMITS.withMaxSessions(1)));
+        pop3.start("pop3.max-sessions", "1");
         try (RawClient first = pop3.raw(); RawClient second = new RawClient(pop3.port())) {
             assertThat(second.readLine()).isEqualTo(Pop3Replies.REFUSAL_LINE);
             second.expectClosed();
@@ -87,7 +89,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void shutdownTellsOpenSessionsAndKeepsTheirMessages() throws IOException {
-        start(c -> c);
+        pop3.start();
         pop3.deliver("alice", TestMessages.simple("keep", "me\r\n"));
         try (RawClient c = pop3.alice()) {
             c.send("DELE 1").expect("+OK");
@@ -102,7 +104,7 @@ class Pop3RobustnessTest extends Pop3Fixture.PerTest {
 
     @Test
     void passwordsWithSpacesAndLongArgumentsAreHandled() throws IOException {
-        start(c -> c.withLimits(new Limits(255, Duration.ofSeconds(30), 100, 100, Duration.ofMillis(500))));
+        pop3.start("pop3.idle-timeout", "30s", "pop3.max-sessions", "100", "pop3.max-sessions-per-address", "100");
         try (RawClient c = pop3.raw()) {
             c.send("USER alice").expect("+OK");
             c.send("PASS " + Pop3Fixture.ALICE + " ").expect(Pop3Replies.AUTH_FAILED.line());   // the space is part of it

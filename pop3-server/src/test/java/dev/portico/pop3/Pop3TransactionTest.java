@@ -1,9 +1,11 @@
 package dev.portico.pop3;
 
 import dev.portico.testing.RawClient;
+import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** RFC 1939 TRANSACTION and UPDATE states over a raw socket, against the real Maildir. */
 @Timeout(10)
-class Pop3TransactionTest extends Pop3Fixture.PerTest {
+class Pop3TransactionTest {
+
+    @RegisterExtension
+    final Pop3Fixture pop3 = new Pop3Fixture();
 
     static final String FIRST = TestMessages.simple("one", "first body\r\n");
     static final String SECOND = TestMessages.simple("two", "line 1\r\n.line 2\r\nline 3\r\nline 4\r\n");
@@ -23,7 +28,7 @@ class Pop3TransactionTest extends Pop3Fixture.PerTest {
 
     @BeforeEach
     void startWithThreeMessages() throws IOException {
-        start(c -> c);
+        pop3.start();
         pop3.deliver("alice", FIRST);
         pop3.deliver("alice", SECOND);
         pop3.deliver("alice", THIRD);
@@ -193,7 +198,7 @@ class Pop3TransactionTest extends Pop3Fixture.PerTest {
         pop3.deliver("bob", THIRD);
         try (RawClient a = pop3.alice(); RawClient b = pop3.raw()) {
             b.send("USER bob").expect("+OK");
-            b.send("PASS " + dev.portico.testing.TestServices.BOB_PASSWORD).expect("+OK maildrop has 1 messages");
+            b.send("PASS " + TestServices.BOB_PASSWORD).expect("+OK maildrop has 1 messages");
             assertThat(a.send("STAT").readLine()).startsWith("+OK 3 ");
         }
     }

@@ -4,6 +4,7 @@ import dev.portico.core.Reply;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * Accepts every recipient and drops every message after reading it: the smtp-sink of Portico,
@@ -13,7 +14,7 @@ public final class DiscardDelivery implements DeliveryHandler {
 
     @Override
     public Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException {
-        body.transferTo(java.io.OutputStream.nullOutputStream());
+        body.transferTo(OutputStream.nullOutputStream());
         return SmtpReplies.DELIVERED;
     }
 }

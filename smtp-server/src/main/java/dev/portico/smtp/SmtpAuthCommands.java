@@ -2,6 +2,7 @@ package dev.portico.smtp;
 
 import dev.portico.core.BareLineEndingException;
 import dev.portico.core.LineTooLongException;
+import dev.portico.core.Refusal;
 import dev.portico.core.Reply;
 import dev.portico.core.auth.SaslPlain;
 import dev.portico.core.auth.User;
@@ -23,16 +24,6 @@ final class SmtpAuthCommands {
 
     private SmtpAuthCommands() {}
 
-    /** The client ended the exchange, or sent something that is not a response. */
-    private static final class Abort extends Exception {
-        final Reply reply;
-
-        Abort(Reply reply) {
-            super(null, null, false, false);
-            this.reply = reply;
-        }
-    }
-
     private record Credentials(String user, char[] password) {}
 
     static Reply auth(SmtpSession s, String arg) throws IOException {
@@ -41,19 +32,16 @@ final class SmtpAuthCommands {
         String[] words = arg.strip().split(" +");
         if (words[0].isEmpty() || words.length > 2) return SmtpReplies.AUTH_SYNTAX;
         String initial = words.length == 2 ? words[1] : null;
-        Credentials credentials;
-        try {
-            credentials = switch (words[0].toUpperCase(Locale.ROOT)) {
-                case "PLAIN" -> plain(s, initial);
-                case "LOGIN" -> login(s, initial);
-                default -> throw new Abort(SmtpReplies.UNSUPPORTED_MECHANISM);
-            };
-        } catch (Abort a) {
-            return a.reply;
-        }
+        // The exchange below refuses with a Refusal when the client cancels or sends no valid response.
+        Credentials credentials = switch (words[0].toUpperCase(Locale.ROOT)) {
+            case "PLAIN" -> plain(s, initial);
+            case "LOGIN" -> login(s, initial);
+            default -> null;
+        };
+        if (credentials == null) return SmtpReplies.UNSUPPORTED_MECHANISM;
         try {
             Optional<User> user = credentials.user() == null ? Optional.empty()
-                    : s.env.services().logins().login(s.connection.protocol(), s.connection.remote().getAddress(),
+                    : s.env.shared().logins().login(s.connection.protocol(), s.connection.remote().getAddress(),
                     credentials.user(), credentials.password());
             if (user.isPresent()) {
                 s.authUser = user.get().name();
@@ -67,7 +55,7 @@ final class SmtpAuthCommands {
         return SmtpReplies.AUTH_FAILED;
     }
 
-    private static Credentials plain(SmtpSession s, String initial) throws IOException, Abort {
+    private static Credentials plain(SmtpSession s, String initial) throws IOException {
         // RFC 4954 4: "=" is an empty initial response; without one the server sends an empty challenge.
         String response = initial != null ? initial : challenge(s, "");
         if (response.equals("=")) response = "";
@@ -77,37 +65,37 @@ final class SmtpAuthCommands {
             boolean ok = p.authorizationId().isEmpty() || p.authorizationId().equals(p.user());
             return new Credentials(ok ? p.user() : null, p.password());
         } catch (IllegalArgumentException e) {
-            throw new Abort(SmtpReplies.AUTH_BAD_BASE64);
+            throw new Refusal(SmtpReplies.AUTH_BAD_BASE64);
         }
     }
 
-    private static Credentials login(SmtpSession s, String initial) throws IOException, Abort {
+    private static Credentials login(SmtpSession s, String initial) throws IOException {
         String user = decode(initial != null ? initial : challenge(s, "VXNlcm5hbWU6"));        // "Username:"
         String password = decode(challenge(s, "UGFzc3dvcmQ6"));                                // "Password:"
         return new Credentials(user.isEmpty() ? null : user, password.toCharArray());
     }
 
-    private static String decode(String base64) throws Abort {
+    private static String decode(String base64) {
         try {
             return new String(Base64.getDecoder().decode(base64.strip()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new Abort(SmtpReplies.AUTH_BAD_BASE64);
+            throw new Refusal(SmtpReplies.AUTH_BAD_BASE64);
         }
     }
 
     /** Sends a 334 challenge and reads the client's response line; "*" cancels (RFC 4954 4). */
-    private static String challenge(SmtpSession s, String text) throws IOException, Abort {
+    private static String challenge(SmtpSession s, String text) throws IOException {
         s.connection.send(Reply.of(334, text));
         String line;
         try {
             line = s.connection.readLine();
         } catch (LineTooLongException e) {
-            throw new Abort(SmtpReplies.AUTH_LINE_TOO_LONG);
+            throw new Refusal(SmtpReplies.AUTH_LINE_TOO_LONG);
         } catch (BareLineEndingException e) {
-            throw new Abort(SmtpReplies.BARE_LINE_ENDING);
+            throw new Refusal(SmtpReplies.BARE_LINE_ENDING);
         }
         if (line == null) throw new EOFException("connection closed during AUTH");
-        if (line.strip().equals("*")) throw new Abort(SmtpReplies.AUTH_CANCELLED);
+        if (line.strip().equals("*")) throw new Refusal(SmtpReplies.AUTH_CANCELLED);
         return line;
     }
 }

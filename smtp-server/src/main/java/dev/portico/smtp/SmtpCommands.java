@@ -1,8 +1,7 @@
 package dev.portico.smtp;
 
 import dev.portico.core.Reply;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.portico.core.mail.MailDomains;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -10,8 +9,6 @@ import java.util.List;
 
 /** Session-level verbs: greeting, TLS, reset and the informational commands (RFC 5321 4.1.1). */
 final class SmtpCommands {
-
-    private static final Logger log = LoggerFactory.getLogger(SmtpCommands.class);
 
     private SmtpCommands() {}
 
@@ -61,15 +58,15 @@ final class SmtpCommands {
         return b.toString();
     }
 
-    /** RFC 3207: go-ahead, handshake, then forget everything; bytes pipelined after the command are dropped by the core. */
+    /**
+     * RFC 3207: go-ahead, handshake, then forget everything. Bytes pipelined after the command are
+     * dropped by the core, which logs them and the negotiated protocol.
+     */
     static Reply starttls(SmtpSession s, String arg) throws IOException {
         if (!arg.isEmpty()) return SmtpReplies.NO_ARGUMENTS;
         if (s.connection.isSecure()) return SmtpReplies.ALREADY_TLS;
         s.connection.send(SmtpReplies.READY_FOR_TLS);
-        int dropped = s.connection.startTls(s.env.services().tls());
-        if (dropped > 0) log.warn("{} discarded {} bytes pipelined after STARTTLS (RFC 3207 4.2)", s, dropped);
-        var tls = s.connection.tlsSession();
-        log.info("{} TLS started ({}, {})", s, tls.getProtocol(), tls.getCipherSuite());
+        s.connection.startTls(s.env.shared().tls());
         s.forgetAll();
         return null;
     }
@@ -95,9 +92,10 @@ final class SmtpCommands {
         if (who.isEmpty()) return SmtpReplies.VRFY_SYNTAX;
         if (!s.env.config().vrfy()) return SmtpReplies.VRFY_CANNOT;
         if (who.startsWith("<") && who.endsWith(">")) who = who.substring(1, who.length() - 1);
-        if (who.indexOf('@') < 0) who = who + "@" + s.env.services().domains().get(0);
-        return s.env.services().localRecipient(who)
-                .map(u -> Reply.of(250, "2.1.5 <" + u.name() + "@" + s.env.services().domains().get(0) + ">"))
+        MailDomains domains = s.env.shared().domains();
+        if (who.indexOf('@') < 0) who = who + "@" + domains.primary();
+        return domains.localPart(who).flatMap(s.env.shared().users()::find)
+                .map(u -> Reply.of(250, "2.1.5 <" + u.name() + "@" + domains.primary() + ">"))
                 .orElse(SmtpReplies.UNKNOWN_USER);
     }
 
@@ -108,6 +106,6 @@ final class SmtpCommands {
     static Reply help(SmtpSession s, String arg) {
         return Reply.of(214, List.of(
                 "2.0.0 Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH",
-                "2.0.0 See RFC 5321; mail is accepted for " + String.join(", ", s.env.services().domains())));
+                "2.0.0 See RFC 5321; mail is accepted for " + String.join(", ", s.env.shared().domains().names())));
     }
 }

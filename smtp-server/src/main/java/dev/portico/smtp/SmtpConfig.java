@@ -5,17 +5,15 @@ import dev.portico.core.Limits;
 import dev.portico.core.Settings;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.function.Consumer;
+import java.util.OptionalInt;
 
 /**
- * Settings of the SMTP server, read from the {@code smtp.*} keys. Tests start from
- * {@link #defaults()} and change what they need with the {@code withXxx} methods.
+ * Settings of the SMTP server, read from the {@code smtp.*} keys by {@link #from(Settings)} only;
+ * tests build theirs the same way, from {@code Settings.of("smtp.port", "0", ...)}.
  *
- * @param port              main listener, 2525 by default; {@link #OFF} disables it, 0 picks a free port
- * @param submissionPort    587-style listener that requires AUTH before MAIL; {@link #OFF} by default
+ * @param port              main listener, {@link #DEFAULT_PORT} by default, 0 picks a free port; empty when {@code off}
+ * @param submissionPort    587-style listener that requires AUTH before MAIL; empty (off) by default
  * @param bind              listen address, null for the shared bind address
  * @param hostname          name in the greeting and trace headers, null for the primary mail domain
  * @param limits            command line length (510 + CRLF, RFC 5321 4.5.3.1.4), idle timeout, sessions
@@ -34,14 +32,12 @@ import java.util.function.Consumer;
  * @param maxAuthFailures   failed AUTH attempts per session before 421 and close
  * @param spoolMemory       octets of a message kept in memory before it spills to a file
  */
-public record SmtpConfig(int port, int submissionPort, InetAddress bind, String hostname, Limits limits,
+public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddress bind, String hostname, Limits limits,
                          long maxMessageSize, int maxRecipients, int maxTextLine, boolean vrfy,
                          boolean tlsRequired, boolean authPlaintext, BareLineEndings bareLineEndings,
                          Delivery delivery, boolean requireHeaders, boolean addMissingHeaders, boolean mimeCheck,
                          int maxUnknownCommands, int maxAuthFailures, int spoolMemory) {
 
-    /** Port value meaning "listener disabled". */
-    public static final int OFF = -1;
     public static final int DEFAULT_PORT = 2525;
     /** 512 octets per command line including CR LF (RFC 5321 4.5.3.1.4). */
     public static final Limits DEFAULT_LIMITS = Limits.DEFAULT.withMaxLineLength(510).withIdleTimeout(Duration.ofMinutes(5));
@@ -62,136 +58,44 @@ public record SmtpConfig(int port, int submissionPort, InetAddress bind, String 
         DISCARD
     }
 
-    public SmtpConfig {
-        if (port < OFF || port > 65535 || submissionPort < OFF || submissionPort > 65535) {
-            throw new IllegalArgumentException("port out of range");
-        }
-        if (maxMessageSize < 1 || maxRecipients < 1 || maxTextLine < 80 || maxUnknownCommands < 0
-                || maxAuthFailures < 1 || spoolMemory < 0) {
-            throw new IllegalArgumentException("SMTP limits must be positive");
-        }
-    }
-
+    /** Every key at its default: port 2525, no submission listener, Maildir delivery. */
     public static SmtpConfig defaults() {
-        return new SmtpConfig(DEFAULT_PORT, OFF, null, null, DEFAULT_LIMITS, 25L << 20, 100, 1000, false,
-                false, false, BareLineEndings.REJECT, Delivery.MAILDIR, false, true, true, 10, 3, 64 << 10);
+        return from(Settings.empty());
     }
 
-    /** Reads every {@code smtp.*} key; errors name the key. */
+    /** Reads every {@code smtp.*} key, each one unconditionally; errors name the key. */
     public static SmtpConfig from(Settings s) {
-        SmtpConfig d = defaults();
-        String bindText = s.string("smtp.bind", null);
-        InetAddress bind = null;
-        if (bindText != null) {
-            try {
-                bind = InetAddress.getByName(bindText);
-            } catch (UnknownHostException e) {
-                throw new ConfigException("smtp.bind", "unknown address: " + bindText);
-            }
-        }
-        try {
-            return new SmtpConfig(
-                    s.port("smtp.port", DEFAULT_PORT).orElse(OFF),
-                    s.port("smtp.submission-port", OFF).orElse(OFF),
-                    bind,
-                    s.string("smtp.hostname", null),
-                    Limits.from(s, "smtp", DEFAULT_LIMITS),
-                    s.size("smtp.max-message-size", d.maxMessageSize()),
-                    s.integer("smtp.max-recipients", d.maxRecipients()),
-                    s.integer("smtp.max-text-line", d.maxTextLine()),
-                    s.bool("smtp.vrfy", d.vrfy()),
-                    s.bool("smtp.tls.required", d.tlsRequired()),
-                    s.bool("smtp.auth.plaintext", d.authPlaintext()),
-                    choice(s, "smtp.bare-line-endings", BareLineEndings.class, d.bareLineEndings()),
-                    choice(s, "smtp.delivery", Delivery.class, d.delivery()),
-                    s.bool("smtp.require-headers", d.requireHeaders()),
-                    s.bool("smtp.add-missing-headers", d.addMissingHeaders()),
-                    s.bool("smtp.mime-check", d.mimeCheck()),
-                    s.integer("smtp.max-unknown-commands", d.maxUnknownCommands()),
-                    s.integer("smtp.max-auth-failures", d.maxAuthFailures()),
-                    (int) Math.min(Integer.MAX_VALUE, s.size("smtp.spool-memory", d.spoolMemory())));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("smtp.*", e.getMessage());
-        }
+        OptionalInt port = s.port("smtp.port", OptionalInt.of(DEFAULT_PORT));
+        OptionalInt submissionPort = s.port("smtp.submission-port", OptionalInt.empty());
+        InetAddress bind = s.address("smtp.bind", null);
+        String hostname = s.string("smtp.hostname", null);
+        Limits limits = Limits.from(s, "smtp", DEFAULT_LIMITS);
+        long maxMessageSize = s.size("smtp.max-message-size", 25L << 20);
+        require(maxMessageSize >= 1, "smtp.max-message-size", "must be at least 1");
+        int maxRecipients = s.integer("smtp.max-recipients", 100);
+        require(maxRecipients >= 1, "smtp.max-recipients", "must be at least 1");
+        int maxTextLine = s.integer("smtp.max-text-line", 1000);
+        require(maxTextLine >= 80, "smtp.max-text-line", "must be at least 80");
+        boolean vrfy = s.bool("smtp.vrfy", false);
+        boolean tlsRequired = s.bool("smtp.tls.required", false);
+        boolean authPlaintext = s.bool("smtp.auth.plaintext", false);
+        BareLineEndings bareLineEndings = s.choice("smtp.bare-line-endings", BareLineEndings.class, BareLineEndings.REJECT);
+        Delivery delivery = s.choice("smtp.delivery", Delivery.class, Delivery.MAILDIR);
+        boolean requireHeaders = s.bool("smtp.require-headers", false);
+        boolean addMissingHeaders = s.bool("smtp.add-missing-headers", true);
+        boolean mimeCheck = s.bool("smtp.mime-check", true);
+        int maxUnknownCommands = s.integer("smtp.max-unknown-commands", 10);
+        require(maxUnknownCommands >= 0, "smtp.max-unknown-commands", "must not be negative");
+        int maxAuthFailures = s.integer("smtp.max-auth-failures", 3);
+        require(maxAuthFailures >= 1, "smtp.max-auth-failures", "must be at least 1");
+        long spoolMemory = s.size("smtp.spool-memory", 64 << 10);
+        require(spoolMemory >= 0, "smtp.spool-memory", "must not be negative");
+        return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine,
+                vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck,
+                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory));
     }
 
-    private static <E extends Enum<E>> E choice(Settings s, String key, Class<E> type, E def) {
-        String v = s.string(key, null);
-        if (v == null) return def;
-        try {
-            return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, "unknown value " + v + ", use one of "
-                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-        }
-    }
-
-    public SmtpConfig withPort(int v) { return edit(e -> e.port = v); }
-    public SmtpConfig withSubmissionPort(int v) { return edit(e -> e.submissionPort = v); }
-    public SmtpConfig withBind(InetAddress v) { return edit(e -> e.bind = v); }
-    public SmtpConfig withHostname(String v) { return edit(e -> e.hostname = v); }
-    public SmtpConfig withLimits(Limits v) { return edit(e -> e.limits = v); }
-    public SmtpConfig withMaxMessageSize(long v) { return edit(e -> e.maxMessageSize = v); }
-    public SmtpConfig withMaxRecipients(int v) { return edit(e -> e.maxRecipients = v); }
-    public SmtpConfig withVrfy(boolean v) { return edit(e -> e.vrfy = v); }
-    public SmtpConfig withTlsRequired(boolean v) { return edit(e -> e.tlsRequired = v); }
-    public SmtpConfig withAuthPlaintext(boolean v) { return edit(e -> e.authPlaintext = v); }
-    public SmtpConfig withBareLineEndings(BareLineEndings v) { return edit(e -> e.bareLineEndings = v); }
-    public SmtpConfig withDelivery(Delivery v) { return edit(e -> e.delivery = v); }
-    public SmtpConfig withRequireHeaders(boolean v) { return edit(e -> e.requireHeaders = v); }
-    public SmtpConfig withAddMissingHeaders(boolean v) { return edit(e -> e.addMissingHeaders = v); }
-    public SmtpConfig withMimeCheck(boolean v) { return edit(e -> e.mimeCheck = v); }
-    public SmtpConfig withMaxUnknownCommands(int v) { return edit(e -> e.maxUnknownCommands = v); }
-    public SmtpConfig withMaxAuthFailures(int v) { return edit(e -> e.maxAuthFailures = v); }
-    public SmtpConfig withSpoolMemory(int v) { return edit(e -> e.spoolMemory = v); }
-
-    /** A mutable copy of every component, so that each with-er names only the one it changes. */
-    private static final class Edit {
-        int port;
-        int submissionPort;
-        InetAddress bind;
-        String hostname;
-        Limits limits;
-        long maxMessageSize;
-        int maxRecipients;
-        int maxTextLine;
-        boolean vrfy;
-        boolean tlsRequired;
-        boolean authPlaintext;
-        BareLineEndings bareLineEndings;
-        Delivery delivery;
-        boolean requireHeaders;
-        boolean addMissingHeaders;
-        boolean mimeCheck;
-        int maxUnknownCommands;
-        int maxAuthFailures;
-        int spoolMemory;
-    }
-
-    private SmtpConfig edit(Consumer<Edit> change) {
-        Edit e = new Edit();
-        e.port = port;
-        e.submissionPort = submissionPort;
-        e.bind = bind;
-        e.hostname = hostname;
-        e.limits = limits;
-        e.maxMessageSize = maxMessageSize;
-        e.maxRecipients = maxRecipients;
-        e.maxTextLine = maxTextLine;
-        e.vrfy = vrfy;
-        e.tlsRequired = tlsRequired;
-        e.authPlaintext = authPlaintext;
-        e.bareLineEndings = bareLineEndings;
-        e.delivery = delivery;
-        e.requireHeaders = requireHeaders;
-        e.addMissingHeaders = addMissingHeaders;
-        e.mimeCheck = mimeCheck;
-        e.maxUnknownCommands = maxUnknownCommands;
-        e.maxAuthFailures = maxAuthFailures;
-        e.spoolMemory = spoolMemory;
-        change.accept(e);
-        return new SmtpConfig(e.port, e.submissionPort, e.bind, e.hostname, e.limits, e.maxMessageSize, e.maxRecipients,
-                e.maxTextLine, e.vrfy, e.tlsRequired, e.authPlaintext, e.bareLineEndings, e.delivery, e.requireHeaders,
-                e.addMissingHeaders, e.mimeCheck, e.maxUnknownCommands, e.maxAuthFailures, e.spoolMemory);
+    private static void require(boolean valid, String key, String problem) {
+        if (!valid) throw new ConfigException(key, problem);
     }
 }

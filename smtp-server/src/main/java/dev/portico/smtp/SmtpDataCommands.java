@@ -53,24 +53,36 @@ final class SmtpDataCommands {
         }
     }
 
-    /** {@code BDAT size [LAST]}: the chunk is read in every phase, then refused if out of sequence. */
+    /** The arguments of {@code BDAT size [LAST]} (RFC 3030 2); null when they do not parse. */
+    private record ChunkSize(long size, boolean last) {
+        static ChunkSize parse(String arg) {
+            String[] words = arg.strip().split(" +");
+            if (words.length < 1 || words.length > 2 || !words[0].matches("[0-9]{1,18}")
+                    || (words.length == 2 && !words[1].toUpperCase(Locale.ROOT).equals("LAST"))) {
+                return null;
+            }
+            return new ChunkSize(Long.parseLong(words[0]), words.length == 2);
+        }
+    }
+
+    /**
+     * Reads and drops the chunk of a BDAT the command table refuses for its phase (RFC 3030 2: it
+     * must be read even then, or its octets would be taken for commands). Null when the chunk was
+     * dropped, {@link SmtpReplies#BDAT_SYNTAX} (which closes) when its size is unknown.
+     */
+    static Reply skipChunk(SmtpSession s, String arg) throws IOException {
+        ChunkSize chunk = ChunkSize.parse(arg);
+        if (chunk == null) return SmtpReplies.BDAT_SYNTAX;
+        copy(s, chunk.size(), null);
+        return null;
+    }
+
+    /** {@code BDAT size [LAST]} in phase RCPT or BDAT: the chunk joins the message, LAST delivers it. */
     static Reply bdat(SmtpSession s, String arg) throws IOException {
-        String[] words = arg.strip().split(" +");
-        if (words.length < 1 || words.length > 2 || !words[0].matches("[0-9]{1,18}")
-                || (words.length == 2 && !words[1].toUpperCase(Locale.ROOT).equals("LAST"))) {
-            return SmtpReplies.BDAT_SYNTAX;     // without a size the chunk's end is unknown: closing is the only safe move
-        }
-        long size = Long.parseLong(words[0]);
-        boolean last = words.length == 2;
-        if (s.phase != SmtpSession.Phase.RCPT && s.phase != SmtpSession.Phase.BDAT) {
-            copy(s, size, null);
-            return switch (s.phase) {
-                case CONNECTED -> SmtpReplies.SEND_HELO_FIRST;
-                case GREETED -> SmtpReplies.NEED_MAIL;
-                case MAIL -> SmtpReplies.NO_VALID_RECIPIENTS;
-                default -> SmtpReplies.BAD_SEQUENCE;
-            };
-        }
+        ChunkSize chunk = ChunkSize.parse(arg);
+        if (chunk == null) return SmtpReplies.BDAT_SYNTAX;   // without a size the chunk's end is unknown: closing is the only safe move
+        long size = chunk.size();
+        boolean last = chunk.last();
         if (s.chunks == null) {
             MessageSpool spool = newSpool(s);
             s.chunks = new Chunks(spool, newSink(s, spool));
@@ -106,7 +118,7 @@ final class SmtpDataCommands {
     }
 
     private static MessageSpool newSpool(SmtpSession s) {
-        return new MessageSpool(s.env.spoolDir(), s.env.config().spoolMemory());
+        return new MessageSpool(s.env.shared().spoolDir(), s.env.config().spoolMemory());
     }
 
     private static MessageSink newSink(SmtpSession s, MessageSpool spool) {
@@ -142,7 +154,9 @@ final class SmtpDataCommands {
             log.info("{} message {} from <{}> to {} recipient(s), {} octets: {}", s, id, s.sender,
                     s.recipients.size(), sink.size(), reply);
             return reply;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // A failing store is expected now and then: 451 and a short log line. Any other
+            // exception is a bug the command table logs with its stack trace, answering 451 too.
             log.warn("{} delivery of message {} failed: {}", s, id, e.toString());
             return SmtpReplies.LOCAL_ERROR;
         }

@@ -1,14 +1,11 @@
 package dev.portico.smtp;
 
-import dev.portico.core.Services;
-
-import java.nio.file.Path;
-
 /**
  * What every session of one {@link SmtpServer} shares: immutable or thread-safe.
  *
+ * @param shared   the objects the launcher shares between servers (TLS, logins, domains, users, spool)
+ * @param delivery where accepted mail goes
  * @param hostname the name in the greeting, EHLO reply and trace headers
- * @param spoolDir where messages over the memory threshold are held until delivered
  */
-record SmtpEnvironment(Services services, SmtpConfig config, DeliveryHandler delivery, String hostname, Path spoolDir) {
+record SmtpEnvironment(SmtpConfig config, SmtpServer.Shared shared, DeliveryHandler delivery, String hostname) {
 }

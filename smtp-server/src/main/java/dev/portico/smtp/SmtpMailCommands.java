@@ -4,6 +4,7 @@ import dev.portico.core.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** The envelope: MAIL (RFC 5321 4.1.1.2 with SIZE, BODY, SMTPUTF8, AUTH parameters) and RCPT (4.1.1.3). */
@@ -14,7 +15,6 @@ final class SmtpMailCommands {
     private SmtpMailCommands() {}
 
     static Reply mail(SmtpSession s, String arg) {
-        if (s.submission && s.authUser == null) return SmtpReplies.AUTH_REQUIRED;
         SmtpPath path;
         try {
             path = SmtpPath.parse(arg, "FROM:");
@@ -40,7 +40,7 @@ final class SmtpMailCommands {
                 }
                 case "BODY" -> {             // RFC 6152; BINARYMIME (RFC 3030) is not offered
                     if (value == null) return SmtpReplies.BAD_PARAMETER;
-                    body = value.toUpperCase(java.util.Locale.ROOT);
+                    body = value.toUpperCase(Locale.ROOT);
                     if (!body.equals("7BIT") && !body.equals("8BITMIME")) return SmtpReplies.UNSUPPORTED_BODY;
                 }
                 case "SMTPUTF8" -> {         // RFC 6531 3.4
@@ -81,7 +81,7 @@ final class SmtpMailCommands {
         if (s.recipients.size() >= s.env.config().maxRecipients()) return SmtpReplies.TOO_MANY_RECIPIENTS;
         String address = path.address();
         // RFC 5321 4.1.1.3: "RCPT TO:<Postmaster>" without a domain must be accepted.
-        if (address.indexOf('@') < 0) address = address + "@" + s.env.services().domains().get(0);
+        if (address.indexOf('@') < 0) address = address + "@" + s.env.shared().domains().primary();
         Reply reply = s.env.delivery().checkRecipient(s.context(), address);
         if (reply.isPositive()) {
             s.recipients.add(address);

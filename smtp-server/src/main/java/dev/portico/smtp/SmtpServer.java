@@ -1,17 +1,23 @@
 package dev.portico.smtp;
 
-import dev.portico.core.LineServer;
-import dev.portico.core.Services;
+import dev.portico.core.Listeners;
+import dev.portico.core.Listening;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.auth.UserDirectory;
+import dev.portico.core.mail.MailDomains;
+import dev.portico.core.mail.MailStore;
+import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * The SMTP server (RFC 5321 with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8,
@@ -20,7 +26,8 @@ import java.util.Map;
  * (RFC 6409 4.3). Mail goes to a {@link DeliveryHandler}: the local Maildirs by default.
  *
  * <pre>{@code
- * try (SmtpServer smtp = new SmtpServer(services, SmtpConfig.defaults().withPort(0), captureHandler).start()) {
+ * SmtpConfig config = SmtpConfig.from(Settings.of("smtp.port", "0"));
+ * try (SmtpServer smtp = new SmtpServer(config, shared, captureHandler).start()) {
  *     int port = smtp.port();
  * }
  * }</pre>
@@ -29,86 +36,96 @@ public final class SmtpServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
 
-    private final Services services;
+    /**
+     * What the SMTP server uses of the objects the launcher shares between servers.
+     *
+     * @param listening the shared listen address, session registry and ban list
+     * @param tls       the identity STARTTLS presents
+     * @param logins    checks AUTH credentials and slows down failures
+     * @param domains   the mail domains delivered here; the first names the server unless {@code smtp.hostname} does
+     * @param users     the local users: recipients, VRFY
+     * @param mail      the Maildirs {@link LocalDelivery} writes to
+     * @param spoolDir  where messages over {@code smtp.spool-memory} wait for delivery ({@code DATA/tmp/smtp})
+     */
+    public record Shared(Listening listening, Tls tls, LoginGuard logins, MailDomains domains, UserDirectory users,
+                         MailStore mail, Path spoolDir) {
+        public Shared {
+            Objects.requireNonNull(listening);
+            Objects.requireNonNull(tls);
+            Objects.requireNonNull(logins);
+            Objects.requireNonNull(domains);
+            Objects.requireNonNull(users);
+            Objects.requireNonNull(mail);
+            Objects.requireNonNull(spoolDir);
+        }
+    }
+
     private final SmtpConfig config;
     private final SmtpEnvironment env;
-    private LineServer smtp;
-    private LineServer submission;
+    private final Listeners listeners;
 
     /** A server delivering through the handler {@code smtp.delivery} names (Maildir by default). */
-    public SmtpServer(Services services, SmtpConfig config) {
-        this(services, config, switch (config.delivery()) {
-            case MAILDIR -> new LocalDelivery(services);
+    public SmtpServer(SmtpConfig config, Shared shared) {
+        this(config, shared, switch (config.delivery()) {
+            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users());
             case DISCARD -> new DiscardDelivery();
         });
     }
 
     /** A server delivering through {@code delivery}, for embedding (tests capturing mail in memory). */
-    public SmtpServer(Services services, SmtpConfig config, DeliveryHandler delivery) {
-        this.services = services;
+    public SmtpServer(SmtpConfig config, Shared shared, DeliveryHandler delivery) {
         this.config = config;
-        String hostname = config.hostname() != null ? config.hostname() : services.domains().get(0);
-        this.env = new SmtpEnvironment(services, config, delivery, hostname, services.dataDir().resolve("tmp").resolve("smtp"));
+        String hostname = config.hostname() != null ? config.hostname() : shared.domains().primary();
+        this.env = new SmtpEnvironment(config, shared, delivery, hostname);
+        this.listeners = new Listeners(shared.listening());
     }
 
     /** Binds the listeners and returns once they accept connections. */
     public SmtpServer start() throws IOException {
-        Files.createDirectories(env.spoolDir());
+        Files.createDirectories(env.shared().spoolDir());
         removeStaleSpoolFiles();
-        InetAddress bind = config.bind() != null ? config.bind() : services.bindAddress();
-        try {
-            if (config.port() != SmtpConfig.OFF) smtp = listener("smtp", bind, config.port(), false);
-            if (config.submissionPort() != SmtpConfig.OFF) submission = listener("submission", bind, config.submissionPort(), true);
-        } catch (IOException e) {
-            close();
-            throw e;
-        }
-        log.info("smtp: accepting mail for {} as {}", services.domains(), env.hostname());
+        listen("smtp", config.port(), false);
+        listen("submission", config.submissionPort(), true);
+        log.info("smtp: accepting mail for {} as {}", env.shared().domains().names(), env.hostname());
         return this;
+    }
+
+    private void listen(String name, OptionalInt port, boolean submission) throws IOException {
+        listeners.start(name, config.bind(), port, config.limits(), SmtpReplies.refusalLine(env.hostname()),
+                SmtpReplies.shutdownLine(env.hostname()), null, c -> new SmtpSession(env, c, submission).serve());
     }
 
     /** Spool files are deleted after each message; only a crash leaves some, and a day later nobody needs them. */
     private void removeStaleSpoolFiles() {
         long dayAgo = System.currentTimeMillis() - 86_400_000L;
-        try (var files = Files.newDirectoryStream(env.spoolDir(), "smtp-*.eml")) {
+        try (var files = Files.newDirectoryStream(env.shared().spoolDir(), "smtp-*.eml")) {
             for (var f : files) {
                 if (Files.getLastModifiedTime(f).toMillis() < dayAgo) Files.deleteIfExists(f);
             }
         } catch (IOException e) {
-            log.warn("smtp: cannot clean {}: {}", env.spoolDir(), e.toString());
+            log.warn("smtp: cannot clean {}: {}", env.shared().spoolDir(), e.toString());
         }
-    }
-
-    private LineServer listener(String name, InetAddress bind, int port, boolean submit) throws IOException {
-        var options = new LineServer.Options(name, new InetSocketAddress(bind, port), config.limits(),
-                SmtpReplies.refusalLine(env.hostname()), SmtpReplies.shutdownLine(env.hostname()), null);
-        return new LineServer(options, c -> new SmtpSession(env, c, submit).serve(), services.sessions(),
-                services.logins()).start();
     }
 
     /** The main listener's port, or the submission port when only that one runs; -1 before start. */
     public int port() {
-        if (smtp != null) return smtp.port();
-        return submission != null ? submission.port() : -1;
+        int smtp = listeners.port("smtp");
+        return smtp >= 0 ? smtp : listeners.port("submission");
     }
 
     /** The submission listener's port, or -1 when it is off. */
     public int submissionPort() {
-        return submission != null ? submission.port() : -1;
+        return listeners.port("submission");
     }
 
     /** Bound listeners by name: {@code smtp} and, when configured, {@code submission}. */
     public Map<String, InetSocketAddress> listeners() {
-        Map<String, InetSocketAddress> m = new LinkedHashMap<>();
-        if (smtp != null) m.put("smtp", smtp.address());
-        if (submission != null) m.put("submission", submission.address());
-        return m;
+        return listeners.addresses();
     }
 
     /** Stops accepting; idle sessions get 421 4.3.2 at once, busy ones after the shutdown grace. */
     @Override
     public void close() {
-        if (submission != null) submission.close();
-        if (smtp != null) smtp.close();
+        listeners.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.portico.smtp;
 
 import dev.portico.core.BareLineEndingException;
+import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
@@ -19,7 +20,7 @@ import java.util.List;
  * One SMTP connection: its phase, the client's name, TLS and AUTH state, and the mail
  * transaction in progress (RFC 5321 3.3). Belongs to its connection's virtual thread.
  */
-final class SmtpSession {
+final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
@@ -37,42 +38,16 @@ final class SmtpSession {
         BDAT
     }
 
-    private static final CommandTable.Refusals<Phase, Reply> REFUSALS = new CommandTable.Refusals<>() {
-        @Override
-        public Reply unknown(String verb) {
-            return SmtpReplies.UNKNOWN_COMMAND;
-        }
-
-        @Override
-        public Reply wrongPhase(String verb, Phase phase) {
-            if (phase == Phase.CONNECTED) return SmtpReplies.SEND_HELO_FIRST;
-            return switch (verb) {
-                case "MAIL" -> SmtpReplies.NESTED_MAIL;
-                case "RCPT" -> phase == Phase.GREETED ? SmtpReplies.NEED_MAIL : SmtpReplies.BAD_SEQUENCE;
-                case "DATA" -> switch (phase) {
-                    case GREETED -> SmtpReplies.NEED_MAIL;
-                    case MAIL -> SmtpReplies.NO_VALID_RECIPIENTS;     // RFC 2920 3.1: all RCPTs failed
-                    case BDAT -> SmtpReplies.DATA_AFTER_BDAT;
-                    default -> SmtpReplies.BAD_SEQUENCE;
-                };
-                case "AUTH", "STARTTLS" -> SmtpReplies.NOT_IN_TRANSACTION;
-                default -> SmtpReplies.BAD_SEQUENCE;
-            };
-        }
-    };
-
-    static final CommandTable<SmtpSession, Phase, Reply> TABLE =
-            CommandTable.of(SmtpVerb.class, v -> v.phases, v -> v.handler, REFUSALS);
-
     final SmtpEnvironment env;
     final LineConnection connection;
     final boolean submission;
+    /** Unknown verbs, over-long and badly ended lines: {@code smtp.max-unknown-commands}, then 421 and close. */
+    private final CommandBudget badCommands;
 
     Phase phase = Phase.CONNECTED;
     String heloName;
     boolean esmtp;
     String authUser;
-    int badCommands;
     int authFailures;
     int messages;
 
@@ -88,6 +63,7 @@ final class SmtpSession {
         this.env = env;
         this.connection = connection;
         this.submission = submission;
+        this.badCommands = new CommandBudget(env.config().maxUnknownCommands());
     }
 
     void serve() throws IOException {
@@ -101,9 +77,9 @@ final class SmtpSession {
                     if (line == null) return;
                     reply = handle(line);
                 } catch (LineTooLongException e) {
-                    reply = badCommand(SmtpReplies.LINE_TOO_LONG);
+                    reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.LINE_TOO_LONG);
                 } catch (BareLineEndingException e) {
-                    reply = badCommand(SmtpReplies.BARE_LINE_ENDING);
+                    reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.BARE_LINE_ENDING);
                 } catch (SocketTimeoutException e) {
                     log.info("{} idle timeout", connection);
                     reply = SmtpReplies.idleTimeout(env.hostname());
@@ -125,25 +101,29 @@ final class SmtpSession {
     private Reply handle(String line) throws IOException {
         CommandLine command = CommandLine.parse(line);
         if (log.isDebugEnabled()) log.debug("{} <<< {}", connection, command.verb().equals("AUTH") ? "AUTH ..." : line);
-        if (!TABLE.knows(command.verb())) return badCommand(SmtpReplies.UNKNOWN_COMMAND);
-        SmtpVerb verb = SmtpVerb.valueOf(command.verb());
-        if (verb.needsTls && env.config().tlsRequired() && !connection.isSecure()) return SmtpReplies.TLS_REQUIRED;
-        try {
-            return TABLE.dispatch(this, phase, command);
-        } catch (RuntimeException e) {
-            log.warn("{} {} failed", connection, command.verb(), e);
-            resetTransaction();
-            return SmtpReplies.LOCAL_ERROR;
-        }
+        return SmtpVerb.TABLE.dispatch(this, command);
     }
 
-    /** Counts unknown verbs, over-long and badly ended lines against the session's budget. */
-    private Reply badCommand(Reply reply) {
-        if (++badCommands > env.config().maxUnknownCommands()) {
-            log.info("{} too many bad commands, closing", connection);
-            return SmtpReplies.tooManyUnknown(env.hostname());
-        }
-        return reply;
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    /** {@code smtp.tls.required} on a connection without STARTTLS yet; only verbs with the TLS gate ask. */
+    @Override
+    public boolean tlsMissing(String verb) {
+        return env.config().tlsRequired() && !connection.isSecure();
+    }
+
+    /** The submission listener takes mail only from authenticated users (RFC 6409 4.3). */
+    @Override
+    public boolean loginMissing() {
+        return submission && authUser == null;
+    }
+
+    @Override
+    public CommandBudget badCommands() {
+        return badCommands;
     }
 
     /** Ends the mail transaction, keeping the EHLO/HELO name (RFC 5321 4.1.1.5). */

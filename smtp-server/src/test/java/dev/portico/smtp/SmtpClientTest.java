@@ -5,6 +5,7 @@ import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import dev.portico.testing.TestTls;
 import jakarta.activation.DataHandler;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
@@ -37,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Real clients (Jakarta Mail, Commons Net) end to end, pluggable delivery, and load. */
 @Timeout(60)
@@ -67,7 +69,7 @@ class SmtpClientTest {
 
     @Test
     void jakartaMailPlainSend() throws Exception {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         MimeMessage m = new MimeMessage(mailSession(false));
         m.setFrom(new InternetAddress("someone@example.org"));
         m.setRecipients(Message.RecipientType.TO, "alice@localhost");
@@ -80,7 +82,7 @@ class SmtpClientTest {
 
     @Test
     void jakartaMailStarttlsAuthMultipartWithBinaryAttachmentIsByteExact() throws Exception {
-        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.tls.required", "true"));
         Session session = mailSession(true);
         byte[] attachment = new byte[200_000];
         new Random(42).nextBytes(attachment);
@@ -119,17 +121,17 @@ class SmtpClientTest {
 
     @Test
     void jakartaMailWithWrongPasswordIsRefused() throws Exception {
-        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.tls.required", "true"));
         try (Transport t = mailSession(true).getTransport("smtp")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.connect("alice", "wrong"))
-                    .isInstanceOf(jakarta.mail.AuthenticationFailedException.class)
+            assertThatThrownBy(() -> t.connect("alice", "wrong"))
+                    .isInstanceOf(AuthenticationFailedException.class)
                     .hasMessageContaining("535 5.7.8");
         }
     }
 
     @Test
     void commonsNetSmtpClientPlain() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         SMTPClient client = new SMTPClient();
         client.setDefaultTimeout(5000);
         client.connect("127.0.0.1", smtp.port());
@@ -162,7 +164,7 @@ class SmtpClientTest {
     @Test
     void embeddingTestCapturesMailInMemory() throws Exception {
         Capture capture = new Capture();
-        smtp.start(dir, SmtpTestSupport.config(), capture);
+        smtp.start(dir, SmtpTestSupport.settings(), capture);
         MimeMessage m = new MimeMessage(mailSession(false));
         m.setFrom(new InternetAddress("app@example.org"));
         m.setRecipients(Message.RecipientType.TO, "anyone@anywhere.example, other@else.example");
@@ -184,7 +186,7 @@ class SmtpClientTest {
 
     @Test
     void failingDeliveryGives451AndTheSessionGoesOn() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config(), (ctx, env, body) -> {
+        smtp.start(dir, SmtpTestSupport.settings(), (ctx, env, body) -> {
             throw new IOException("disk full");
         });
         try (RawClient c = smtp.greeted()) {
@@ -203,7 +205,7 @@ class SmtpClientTest {
 
     @Test
     void discardDeliveryAcceptsAndStoresNothing() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withDelivery(SmtpConfig.Delivery.DISCARD));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.delivery", "discard"));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -221,7 +223,7 @@ class SmtpClientTest {
 
     @Test
     void thousandRecipientTransaction() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxRecipients(1000));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-recipients", "1000"));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -242,7 +244,7 @@ class SmtpClientTest {
 
     @Test
     void hundredConcurrentSessions() throws Exception {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         List<Future<Boolean>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 100; i++) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class SmtpDataTest {
 
     @Test
     void messageIsStoredByteExactWithDotsUnstuffedAndTraceHeadersInFront() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         String body = HEADERS + "line one\r\n.\r\n..two dots\r\n.leading\r\n\r\n. \r\nend\r\n";
         String stuffed = HEADERS + "line one\r\n..\r\n...two dots\r\n..leading\r\n\r\n.. \r\nend\r\n";
         try (RawClient c = smtp.greeted()) {
@@ -56,7 +57,7 @@ class SmtpDataTest {
 
     @Test
     void oneCopyPerRecipientAndTwoMessagesInOneSession() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             for (int i = 0; i < 2; i++) {
                 envelope(c, "alice@localhost", "bob@localhost", "alice@localhost");
@@ -73,7 +74,7 @@ class SmtpDataTest {
 
     @Test
     void pipelinedTransactionInOnePacket() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("MAIL FROM:<sender@example.org>\r\nRCPT TO:<alice@localhost>\r\nRCPT TO:<nobody@localhost>\r\n"
                     + "RCPT TO:<bob@localhost>\r\nDATA\r\n");
@@ -94,7 +95,7 @@ class SmtpDataTest {
 
     @Test
     void smugglingSequencesAreRefusedAfterTheRealEndAndNeverStartASecondMessage() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         for (String smuggle : new String[]{"\n.\r\n", "\n.\n", "\r.\r", "\r\n.\n", "\r.\r\n"}) {
             try (RawClient c = smtp.greeted()) {
                 envelope(c, "alice@localhost");
@@ -113,7 +114,7 @@ class SmtpDataTest {
 
     @Test
     void normalizeModeStoresCrLfAndStillNeverEndsEarly() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withBareLineEndings(SmtpConfig.BareLineEndings.NORMALIZE));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.bare-line-endings", "normalize"));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -129,7 +130,7 @@ class SmtpDataTest {
 
     @Test
     void textLineOverLimitIsRefusedAfterTheEnd() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -149,7 +150,7 @@ class SmtpDataTest {
 
     @Test
     void sizeIsCheckedAtMailAndEnforcedWhileReceiving() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxMessageSize(100_000).withSpoolMemory(1024));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-message-size", "100000", "smtp.spool-memory", "1024"));
         try (RawClient c = smtp.greeted()) {
             c.send("EHLO x");
             assertThat(c.readReply()).isEqualTo("250 HELP");
@@ -177,7 +178,7 @@ class SmtpDataTest {
 
     @Test
     void largeMessageSpillsToDiskAndArrivesWhole() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withSpoolMemory(4096));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.spool-memory", "4096"));
         StringBuilder body = new StringBuilder(HEADERS);
         for (int i = 0; i < 5000; i++) body.append("line ").append(i).append(" ").append("z".repeat(80)).append("\r\n");
         try (RawClient c = smtp.greeted()) {
@@ -195,7 +196,7 @@ class SmtpDataTest {
 
     @Test
     void missingDateAndMessageIdAreAddedAndRequiredHeadersCanBeEnforced() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -207,7 +208,7 @@ class SmtpDataTest {
         assertThat(stored).matches("(?s)Date: [A-Z][a-z]{2}, \\d{1,2} [A-Z][a-z]{2} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n"
                 + "Message-ID: <[0-9a-f-]+@localhost>\r\nSubject: bare\r\n\r\nhi\r\n");
         smtp.close();
-        smtp.start(dir.resolve("strict"), SmtpTestSupport.config().withRequireHeaders(true));
+        smtp.start(dir.resolve("strict"), SmtpTestSupport.settings("smtp.require-headers", "true"));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -224,7 +225,7 @@ class SmtpDataTest {
 
     @Test
     void brokenMimeIsStillDelivered() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         String broken = HEADERS.replace("Subject: test\r\n", "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n")
                 + "--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-weird\r\n\r\nno closing boundary\r\n";
         try (RawClient c = smtp.greeted()) {
@@ -235,13 +236,13 @@ class SmtpDataTest {
             c.expect("250 2.0.0");
         }
         assertThat(SmtpTestSupport.withoutTrace(smtp.onlyMessage("alice"))).isEqualTo(broken);
-        assertThat(MimeCheck.problems(new java.io.ByteArrayInputStream(broken.getBytes(StandardCharsets.US_ASCII))))
+        assertThat(MimeCheck.problems(new ByteArrayInputStream(broken.getBytes(StandardCharsets.US_ASCII))))
                 .anyMatch(p -> p.contains("closing boundary")).anyMatch(p -> p.contains("x-weird"));
     }
 
     @Test
     void bdatChunksMakeOneMessage() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         String part1 = HEADERS + "chunk one\r\n.\r\n";        // no transparency in BDAT: the dot line is text
         String part2 = "chunk two\r\n";
         try (RawClient c = smtp.greeted()) {
@@ -261,7 +262,7 @@ class SmtpDataTest {
 
     @Test
     void bdatOutOfSequenceIsReadAndRefusedAndDataCannotFollowBdat() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("BDAT 10 LAST\r\nNOOP\r\nXXXXNOOP\r\n");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.NEED_MAIL.toString());
@@ -284,7 +285,7 @@ class SmtpDataTest {
 
     @Test
     void bdatOverSizeIsRefusedAtTheChunk() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxMessageSize(1000));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-message-size", "1000"));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             String chunk = "x".repeat(600) + "\r\n";
@@ -299,7 +300,7 @@ class SmtpDataTest {
 
     @Test
     void connectionLostInsideDataDeliversNothing() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");
@@ -316,7 +317,7 @@ class SmtpDataTest {
 
     @Test
     void postmasterQuotedLocalPartAndSmtputf8AreDelivered() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<>");
             c.expect("250");
@@ -343,7 +344,7 @@ class SmtpDataTest {
 
     @Test
     void idleTimeoutInsideDataGives421() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withIdleTimeout(java.time.Duration.ofMillis(300))));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.idle-timeout", "300ms"));
         try (RawClient c = smtp.greeted()) {
             envelope(c, "alice@localhost");
             c.send("DATA");

@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.Settings;
 import dev.portico.testing.RawClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -7,12 +8,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The RFC 5321 command sequence and every error path of it, over a raw socket. */
 @Timeout(20)
@@ -36,7 +40,7 @@ class SmtpSessionTest {
 
     @Test
     void greetingNamesThePrimaryDomainAndEhloListsTheExtensions() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = new RawClient(smtp.port())) {
             assertThat(c.readLine()).isEqualTo("220 localhost ESMTP Portico");
             c.send("EHLO client.example");
@@ -55,7 +59,7 @@ class SmtpSessionTest {
 
     @Test
     void commandsOutOfSequenceGet503() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = new RawClient(smtp.port())) {
             c.expect("220");
             c.send("MAIL FROM:<a@example.org>");
@@ -81,7 +85,7 @@ class SmtpSessionTest {
 
     @Test
     void informationalCommands() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("NOOP");
             c.expect("250 2.0.0");
@@ -104,7 +108,7 @@ class SmtpSessionTest {
 
     @Test
     void vrfyCanBeTruthful() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withVrfy(true));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.vrfy", "true"));
         try (RawClient c = smtp.greeted()) {
             c.send("VRFY alice");
             assertThat(c.readLine()).isEqualTo("250 2.1.5 <alice@localhost>");
@@ -117,7 +121,7 @@ class SmtpSessionTest {
 
     @Test
     void addressSyntaxErrorsAndAcceptedForms() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:alice@localhost");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_SENDER_SYNTAX.toString());
@@ -152,7 +156,7 @@ class SmtpSessionTest {
 
     @Test
     void unknownUsersAndForeignDomainsAreRefused() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -167,7 +171,7 @@ class SmtpSessionTest {
 
     @Test
     void nonAsciiAddressesNeedSmtputf8() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<jösé@example.org>");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UTF8_NEEDS_SMTPUTF8.toString());
@@ -186,7 +190,7 @@ class SmtpSessionTest {
 
     @Test
     void parametersNeedEhlo() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = new RawClient(smtp.port())) {
             c.expect("220");
             c.send("HELO x");
@@ -200,7 +204,7 @@ class SmtpSessionTest {
 
     @Test
     void recipientLimitGives452() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxRecipients(3));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-recipients", "3"));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             c.expect("250");
@@ -215,7 +219,7 @@ class SmtpSessionTest {
 
     @Test
     void overLongCommandLineGets500AndTheSessionGoesOn() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("NOOP " + "x".repeat(505));     // 510 octets + CRLF: exactly the limit
             c.expect("250");
@@ -229,7 +233,7 @@ class SmtpSessionTest {
 
     @Test
     void bareLineEndingsInCommandsAreErrors() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("NOOP\n");
             c.sendRaw("NOOP\r\n");
@@ -244,7 +248,7 @@ class SmtpSessionTest {
 
     @Test
     void unknownCommandBudgetEndsWith421() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxUnknownCommands(3));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-unknown-commands", "3"));
         try (RawClient c = smtp.greeted()) {
             for (int i = 0; i < 3; i++) {
                 c.send("WHAT " + i);
@@ -258,7 +262,7 @@ class SmtpSessionTest {
 
     @Test
     void idleSessionGets421() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withIdleTimeout(Duration.ofMillis(300))));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.idle-timeout", "300ms"));
         try (RawClient c = smtp.greeted()) {
             assertThat(c.readLine()).isEqualTo("421 4.4.2 localhost Idle timeout, closing connection");
             c.expectClosed();
@@ -267,7 +271,7 @@ class SmtpSessionTest {
 
     @Test
     void shutdownSends421ToIdleSessions() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             smtp.close();
             assertThat(c.readLine()).isEqualTo(SmtpReplies.shutdownLine("localhost"));
@@ -277,7 +281,7 @@ class SmtpSessionTest {
 
     @Test
     void sessionsPerAddressAreLimited() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withLimits(SmtpConfig.DEFAULT_LIMITS.withMaxSessionsPerAddress(1)));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-sessions-per-address", "1"));
         try (RawClient first = smtp.greeted(); RawClient second = new RawClient(smtp.port())) {
             assertThat(second.readLine()).isEqualTo(SmtpReplies.refusalLine("localhost"));
             second.expectClosed();
@@ -288,14 +292,14 @@ class SmtpSessionTest {
 
     @Test
     void nulInvalidUtf8AndEarlyCommandsAreHandled() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = new RawClient(smtp.port())) {
             c.sendRaw("EHLO early.example\r\n");            // before the greeting was read: answered after it
             assertThat(c.readLine()).isEqualTo("220 localhost ESMTP Portico");
             c.expect("250 HELP");
-            c.sendBytes("NO\0OP\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            c.sendBytes("NO\0OP\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNKNOWN_COMMAND.toString());
-            byte[] bad = "MAIL FROM:<a\u00ff@example.org> SMTPUTF8\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] bad = "MAIL FROM:<a\u00ff@example.org> SMTPUTF8\r\n".getBytes(StandardCharsets.ISO_8859_1);
             c.sendBytes(bad);                                  // a lone 0xFF is not UTF-8
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_SENDER_SYNTAX.toString());
             c.send("NOOP");
@@ -305,12 +309,12 @@ class SmtpSessionTest {
 
     @Test
     void configIsReadFromSettings() {
-        SmtpConfig c = SmtpConfig.from(dev.portico.core.Settings.of(java.util.Map.of(
+        SmtpConfig c = SmtpConfig.from(Settings.of(Map.of(
                 "smtp.port", "off", "smtp.submission-port", "1587", "smtp.max-message-size", "10M",
                 "smtp.vrfy", "true", "smtp.bare-line-endings", "normalize", "smtp.delivery", "discard",
                 "smtp.idle-timeout", "30s", "smtp.max-recipients", "1000")));
-        assertThat(c.port()).isEqualTo(SmtpConfig.OFF);
-        assertThat(c.submissionPort()).isEqualTo(1587);
+        assertThat(c.port()).isEmpty();
+        assertThat(c.submissionPort()).hasValue(1587);
         assertThat(c.maxMessageSize()).isEqualTo(10L << 20);
         assertThat(c.vrfy()).isTrue();
         assertThat(c.bareLineEndings()).isEqualTo(SmtpConfig.BareLineEndings.NORMALIZE);
@@ -318,10 +322,10 @@ class SmtpSessionTest {
         assertThat(c.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.limits().maxLineLength()).isEqualTo(510);
         assertThat(c.maxRecipients()).isEqualTo(1000);
-        SmtpConfig d = SmtpConfig.from(dev.portico.core.Settings.empty());
-        assertThat(d.port()).isEqualTo(2525);
-        assertThat(d.submissionPort()).isEqualTo(SmtpConfig.OFF);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SmtpConfig.from(dev.portico.core.Settings.of(
-                java.util.Map.of("smtp.delivery", "mbox")))).hasMessageContaining("smtp.delivery");
+        SmtpConfig d = SmtpConfig.from(Settings.empty());
+        assertThat(d.port()).hasValue(2525);
+        assertThat(d.submissionPort()).isEmpty();
+        assertThatThrownBy(() -> SmtpConfig.from(Settings.of(Map.of("smtp.delivery", "mbox"))))
+                .hasMessageContaining("smtp.delivery");
     }
 }

@@ -1,6 +1,6 @@
 package dev.portico.smtp;
 
-import dev.portico.core.Services;
+import dev.portico.core.Settings;
 import dev.portico.core.mail.Mailbox;
 import dev.portico.core.mail.MessageInfo;
 import dev.portico.testing.RawClient;
@@ -16,29 +16,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts a server on an ephemeral port over {@link TestServices} and reads what it delivered.
- * Register it with {@code @RegisterExtension}; the server started by {@link #start} is closed after each test.
+ * The module's test extension: starts a server on an ephemeral port over {@link TestServices}
+ * and reads what it delivered. Register it with {@code @RegisterExtension}; the server started
+ * by {@link #start} is closed after each test.
  */
 final class SmtpTestSupport implements AfterEachCallback, AutoCloseable {
 
-    Services services;
+    TestServices services;
     SmtpServer server;
 
-    SmtpTestSupport start(Path dir, SmtpConfig config) throws IOException {
-        return start(dir, config, null);
+    /** Settings for a test server: a free port ({@code smtp.port=0}) and the given keys and values. */
+    static Settings settings(String... keysAndValues) {
+        return Settings.of("smtp.port", "0").with(Settings.of(keysAndValues));
     }
 
-    /** Starts a server (closing one this test started before) with the given handler, or the configured one if null. */
-    SmtpTestSupport start(Path dir, SmtpConfig config, DeliveryHandler handler) throws IOException {
+    SmtpTestSupport start(Path dir, Settings settings) throws IOException {
+        return start(dir, settings, null);
+    }
+
+    /**
+     * Starts a server (closing one this test started before) with the given handler, or the one
+     * {@code smtp.delivery} names if null. A key no config reads fails the test, as it fails the start.
+     */
+    SmtpTestSupport start(Path dir, Settings settings, DeliveryHandler handler) throws IOException {
         close();
         services = TestServices.create(dir);
-        SmtpConfig c = config.withPort(0);
-        server = (handler == null ? new SmtpServer(services, c) : new SmtpServer(services, c, handler)).start();
+        SmtpConfig config = SmtpConfig.from(settings);
+        settings.requireAllKnown();
+        SmtpServer.Shared shared = new SmtpServer.Shared(services.listening(), services.tls(), services.logins(),
+                services.domains(), services.users(), services.mail(), dir.resolve("tmp").resolve("smtp"));
+        server = (handler == null ? new SmtpServer(config, shared) : new SmtpServer(config, shared, handler)).start();
         return this;
-    }
-
-    static SmtpConfig config() {
-        return SmtpConfig.defaults().withPort(0);
     }
 
     int port() {
@@ -47,7 +55,12 @@ final class SmtpTestSupport implements AfterEachCallback, AutoCloseable {
 
     /** A raw client past the greeting and EHLO. */
     RawClient greeted() throws IOException {
-        RawClient c = new RawClient(port());
+        return greeted(port());
+    }
+
+    /** A raw client on {@code port} (the submission listener's, say) past the greeting and EHLO. */
+    RawClient greeted(int port) throws IOException {
+        RawClient c = new RawClient(port);
         c.expect("220 localhost");
         c.send("EHLO client.example");
         c.expect("250 ");

@@ -61,7 +61,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void commandsPipelinedAfterStarttlsAreDiscarded() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.sendRaw("STARTTLS\r\nNOOP\r\nMAIL FROM:<evil@example.org>\r\n");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.READY_FOR_TLS.toString());
@@ -76,7 +76,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void afterStarttlsTheClientStartsOverAndAuthIsOffered() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config());
+        smtp.start(dir, SmtpTestSupport.settings());
         try (RawClient c = smtp.greeted()) {
             c.send("AUTH PLAIN " + plain("alice", TestServices.ALICE_PASSWORD));
             assertThat(c.readLine()).isEqualTo(SmtpReplies.ENCRYPTION_REQUIRED.toString());
@@ -100,7 +100,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void authPlainAndLoginOverTls() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxAuthFailures(5));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-auth-failures", "5"));
         try (RawClient c = tlsGreeted()) {
             ehlo(c);
             c.send("AUTH CRAM-MD5");
@@ -142,7 +142,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void repeatedAuthFailuresCloseTheSession() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withMaxAuthFailures(2));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.max-auth-failures", "2"));
         try (RawClient c = tlsGreeted()) {
             ehlo(c);
             c.send("AUTH PLAIN " + plain("alice", "x"));
@@ -155,7 +155,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void plaintextAuthCanBeAllowed() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withAuthPlaintext(true));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.auth.plaintext", "true"));
         try (RawClient c = new RawClient(smtp.port())) {
             c.expect("220");
             assertThat(ehlo(c)).contains("250-AUTH PLAIN LOGIN", "250-STARTTLS");
@@ -175,7 +175,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void tlsRequiredRefusesMailAndAuthBeforeStarttls() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.tls.required", "true"));
         try (RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.TLS_REQUIRED.toString());
@@ -191,7 +191,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void submissionListenerRequiresAuthAndStillDoesNotRelay() throws IOException {
-        smtp.start(dir, SmtpTestSupport.config().withSubmissionPort(0));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.submission-port", "0"));
         assertThat(smtp.server.listeners()).containsOnlyKeys("smtp", "submission");
         assertThat(smtp.server.submissionPort()).isPositive().isNotEqualTo(smtp.port());
         try (RawClient c = new RawClient(smtp.server.submissionPort())) {
@@ -224,7 +224,7 @@ class SmtpTlsAuthTest {
 
     @Test
     void commonsNetClientSendsOverStarttlsWithAuth() throws Exception {
-        smtp.start(dir, SmtpTestSupport.config().withTlsRequired(true));
+        smtp.start(dir, SmtpTestSupport.settings("smtp.tls.required", "true"));
         AuthenticatingSMTPClient client = new AuthenticatingSMTPClient("TLS", false);
         client.setTrustManager(trustingTestCertificate());
         client.setDefaultTimeout(5000);

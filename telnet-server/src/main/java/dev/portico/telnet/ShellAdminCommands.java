@@ -38,7 +38,7 @@ final class ShellAdminCommands {
         List<String> out = new ArrayList<>();
         out.add(String.format("%6s %-7s %-12s %-40s %8s", "ID", "PROTO", "USER", "ADDRESS", "IDLE"));
         Instant now = Instant.now();
-        for (SessionInfo i : s.services.sessions().sessions()) {
+        for (SessionInfo i : s.shared.listening().sessions().sessions()) {
             out.add(String.format("%6d %-7s %-12s %-40s %8s", i.id(), i.protocol(), i.user() == null ? "-" : i.user(),
                     i.remote().getAddress().getHostAddress() + ":" + i.remote().getPort(),
                     ShellCommands.human(Duration.between(i.lastActivity(), now))));
@@ -56,13 +56,13 @@ final class ShellAdminCommands {
             return ShellReply.of("kick: not a session id: " + a.get(0));
         }
         if (id == s.connection().id()) return ShellReply.of("kick: that is this session (use logout)");
-        if (!s.services.sessions().close(id)) return ShellReply.of("kick: no session " + id);
+        if (!s.shared.listening().sessions().close(id)) return ShellReply.of("kick: no session " + id);
         log.info("{} {} kicked session {}", s.connection(), s.user.name(), id);
         return ShellReply.of("session " + id + " closed");
     }
 
     static ShellReply bans(TelnetSession s, String arg) {
-        List<LoginGuard.Ban> bans = s.services.logins().bans();
+        List<LoginGuard.Ban> bans = s.shared.logins().bans();
         if (bans.isEmpty()) return ShellReply.of("No banned addresses.");
         List<String> out = new ArrayList<>();
         for (LoginGuard.Ban b : bans) {
@@ -77,7 +77,7 @@ final class ShellAdminCommands {
         // Only literals: a host name here would mean a DNS lookup and an ambiguous answer.
         if (!ADDRESS_LITERAL.matcher(a.get(0)).matches()) return ShellReply.of("unban: not an IP address: " + a.get(0));
         InetAddress addr = InetAddress.getByName(a.get(0));
-        boolean was = s.services.logins().unban(addr);
+        boolean was = s.shared.logins().unban(addr);
         log.info("{} {} unbanned {}", s.connection(), s.user.name(), addr.getHostAddress());
         return ShellReply.of(was ? addr.getHostAddress() + " unbanned" : addr.getHostAddress() + " was not banned");
     }
@@ -87,50 +87,53 @@ final class ShellAdminCommands {
         String sub = a.isEmpty() ? "list" : a.get(0).toLowerCase(Locale.ROOT);
         if (sub.equals("list") && a.size() <= 1) {
             List<String> out = new ArrayList<>();
-            for (User u : s.services.users().list()) {
+            for (User u : s.shared.users().list()) {
                 out.add(String.format("%-20s %s", u.name(), String.join(",", u.permissions().stream().sorted()
                         .map(p -> p.name().toLowerCase(Locale.ROOT)).toList())));
             }
             return ShellReply.of(out);
         }
-        if (!(s.services.users() instanceof FileUserDirectory dir)) {
+        if (!(s.shared.users() instanceof FileUserDirectory dir)) {
             return ShellReply.of("users: this user directory cannot be changed from the shell");
         }
-        try {
-            switch (sub) {
-                case "add" -> {
-                    if (a.size() != 3) return ShellReply.of("usage: users add NAME PASSWORD");
-                    if (!User.isValidName(a.get(1))) return ShellReply.of("users: invalid name (a-z, 0-9, . _ -)");
-                    dir.add(a.get(1), a.get(2).toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
-                    log.info("{} {} added user {}", s.connection(), s.user.name(), a.get(1));
-                    return ShellReply.of("user " + a.get(1) + " added (read, write)");
+        // The directory also refuses a taken or missing name, but with an IllegalArgumentException,
+        // which here would be a bug: the shell checks first and answers the user itself.
+        switch (sub) {
+            case "add" -> {
+                if (a.size() != 3) return ShellReply.of("usage: users add NAME PASSWORD");
+                if (!User.isValidName(a.get(1))) return ShellReply.of("users: invalid name (a-z, 0-9, . _ -)");
+                if (dir.find(a.get(1)).isPresent()) {
+                    return ShellReply.of("users: user " + a.get(1).toLowerCase(Locale.ROOT) + " already exists");
                 }
-                case "remove" -> {
-                    if (a.size() != 2) return ShellReply.of("usage: users remove NAME");
-                    if (a.get(1).equalsIgnoreCase(s.user.name())) return ShellReply.of("users: you cannot remove yourself");
-                    dir.remove(a.get(1));
-                    log.info("{} {} removed user {}", s.connection(), s.user.name(), a.get(1));
-                    return ShellReply.of("user " + a.get(1) + " removed");
-                }
-                case "passwd" -> {
-                    if (a.size() != 3) return ShellReply.of("usage: users passwd NAME PASSWORD");
-                    dir.setPassword(a.get(1), a.get(2).toCharArray());
-                    log.info("{} {} changed the password of {}", s.connection(), s.user.name(), a.get(1));
-                    return ShellReply.of("password of " + a.get(1) + " changed");
-                }
-                default -> {
-                    return ShellReply.of("usage: users [list | add NAME PASSWORD | remove NAME | passwd NAME PASSWORD]");
-                }
+                dir.add(a.get(1), a.get(2).toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
+                log.info("{} {} added user {}", s.connection(), s.user.name(), a.get(1));
+                return ShellReply.of("user " + a.get(1) + " added (read, write)");
             }
-        } catch (IllegalArgumentException e) {
-            return ShellReply.of("users: " + e.getMessage());
+            case "remove" -> {
+                if (a.size() != 2) return ShellReply.of("usage: users remove NAME");
+                if (a.get(1).equalsIgnoreCase(s.user.name())) return ShellReply.of("users: you cannot remove yourself");
+                if (dir.find(a.get(1)).isEmpty()) return ShellReply.of("users: no user " + a.get(1));
+                dir.remove(a.get(1));
+                log.info("{} {} removed user {}", s.connection(), s.user.name(), a.get(1));
+                return ShellReply.of("user " + a.get(1) + " removed");
+            }
+            case "passwd" -> {
+                if (a.size() != 3) return ShellReply.of("usage: users passwd NAME PASSWORD");
+                if (dir.find(a.get(1)).isEmpty()) return ShellReply.of("users: no user " + a.get(1));
+                dir.setPassword(a.get(1), a.get(2).toCharArray());
+                log.info("{} {} changed the password of {}", s.connection(), s.user.name(), a.get(1));
+                return ShellReply.of("password of " + a.get(1) + " changed");
+            }
+            default -> {
+                return ShellReply.of("usage: users [list | add NAME PASSWORD | remove NAME | passwd NAME PASSWORD]");
+            }
         }
     }
 
     static ShellReply stats(TelnetSession s, String arg) {
         List<String> out = new ArrayList<>();
         out.add(String.format("%-8s %6s %10s %14s %14s", "SERVER", "LIVE", "SESSIONS", "BYTES IN", "BYTES OUT"));
-        for (SessionRegistry.ProtocolStats p : s.services.sessions().stats()) {
+        for (SessionRegistry.ProtocolStats p : s.shared.listening().sessions().stats()) {
             out.add(String.format("%-8s %6d %10d %14d %14d", p.protocol(), p.live(), p.sessions(), p.bytesIn(), p.bytesOut()));
         }
         return ShellReply.of(out);

@@ -26,7 +26,7 @@ final class ShellCommands {
         List<String> out = new ArrayList<>();
         out.add("Commands (paths are inside your home directory):");
         for (ShellVerb v : ShellVerb.values()) {
-            if (v.usage == null || !v.phases.contains(s.phase)) continue;
+            if (v.usage == null || !v.phases().contains(s.phase())) continue;
             out.add(String.format("  %-28s %s", v.usage.length() > 28 ? v.command() + " ..." : v.usage, v.summary));
         }
         out.add("Keys: Tab completes, Up/Down recall, Ctrl-C interrupts, Ctrl-D logs out.");
@@ -60,7 +60,7 @@ final class ShellCommands {
 
     static ShellReply uptime(TelnetSession s, String arg) {
         Duration up = Duration.between(s.serverStarted, Instant.now());
-        return ShellReply.of("up " + human(up) + ", " + s.services.sessions().size() + " live sessions");
+        return ShellReply.of("up " + human(up) + ", " + s.shared.listening().sessions().size() + " live sessions");
     }
 
     static String human(Duration d) {
@@ -77,7 +77,7 @@ final class ShellCommands {
 
     static ShellReply who(TelnetSession s, String arg) {
         List<String> out = new ArrayList<>();
-        for (SessionInfo i : s.services.sessions().sessions()) {
+        for (SessionInfo i : s.shared.listening().sessions().sessions()) {
             if (i.user() == null) continue;
             out.add(String.format("%-12s %-7s %-22s since %s", i.user(), i.protocol(),
                     i.remote().getAddress().getHostAddress(), TIME.format(i.started())));

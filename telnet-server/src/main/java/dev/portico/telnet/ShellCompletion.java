@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import dev.portico.core.Refusal;
 import dev.portico.core.fs.FileEntry;
 import dev.portico.core.fs.VirtualPath;
 
@@ -18,7 +19,7 @@ final class ShellCompletion {
         List<String> matches = new ArrayList<>();
         if (before.substring(0, start).isBlank()) {
             for (ShellVerb v : ShellVerb.values()) {
-                if (v.phases.contains(s.phase) && v.command().startsWith(word)) matches.add(v.command() + " ");
+                if (v.phases().contains(s.phase()) && v.command().startsWith(word)) matches.add(v.command() + " ");
             }
             return new LineEditor.Completion(start, matches);
         }
@@ -32,7 +33,7 @@ final class ShellCompletion {
                 matches.add(dirPart + e.name() + (e.directory() ? "/" : " "));
                 if (matches.size() >= 1000) break;
             }
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | Refusal e) {           // nothing to offer for a path that does not resolve
             return LineEditor.Completion.NONE;
         }
         return new LineEditor.Completion(start, matches);

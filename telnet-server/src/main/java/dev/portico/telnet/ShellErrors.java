@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
@@ -13,7 +14,7 @@ final class ShellErrors {
     private ShellErrors() {}
 
     static String describe(IOException e) {
-        String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "";
+        String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "";
         if (e instanceof NoSuchFileException) return file + "no such file or directory";
         if (e instanceof FileAlreadyExistsException) return file + "already exists";
         if (e instanceof DirectoryNotEmptyException) return file + "directory not empty";
@@ -24,7 +25,7 @@ final class ShellErrors {
             if (why != null && why.contains("read-only")) return file + "read-only: you may not change files";
             return file + "permission denied" + (why != null ? " (" + why + ")" : "");
         }
-        if (e instanceof java.nio.file.FileSystemException) return file + "failed";
+        if (e instanceof FileSystemException) return file + "failed";
         return "failed: " + e.getMessage();
     }
 }

@@ -1,19 +1,22 @@
 package dev.portico.telnet;
 
+import dev.portico.core.Refusal;
 import dev.portico.core.fs.FileEntry;
+import dev.portico.core.fs.FileStore;
 import dev.portico.core.fs.VirtualPath;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * File commands over the user's jailed {@link dev.portico.core.fs.FileStore}, the same one FTP
- * uses: the home directory is "/", and a path that climbs above it is refused, never clamped.
+ * File commands over the user's jailed {@link FileStore}, the same one FTP uses: the home
+ * directory is "/", and a path that climbs above it is refused, never clamped.
  */
 final class ShellFileCommands {
 
@@ -27,9 +30,11 @@ final class ShellFileCommands {
     /**
      * What the user typed, resolved against the current directory. Climbing above the home
      * directory is an error here (the virtual path would silently stop at "/").
+     *
+     * @throws Refusal for an empty path or one with a NUL byte
      */
     static VirtualPath path(TelnetSession s, String typed) throws AccessDeniedException {
-        if (typed.isEmpty()) throw new IllegalArgumentException("empty path");
+        if (typed.isEmpty()) throw s.refuse("empty path");
         String p = typed.replace('\\', '/');
         int depth = p.startsWith("/") ? 0 : s.cwd.segments().size();
         for (String seg : p.split("/")) {
@@ -39,7 +44,11 @@ final class ShellFileCommands {
                 depth++;
             }
         }
-        return s.cwd.resolve(typed);
+        try {
+            return s.cwd.resolve(typed);
+        } catch (InvalidPathException e) {        // what resolve throws for a NUL byte the user typed
+            throw s.refuse(e.getMessage());
+        }
     }
 
     static ShellReply pwd(TelnetSession s, String arg) {
@@ -157,33 +166,34 @@ final class ShellFileCommands {
     /** Reads {@code -n N} or {@code -N} and the file name. */
     private record LinesArg(int lines, String file) {}
 
-    private static LinesArg linesArg(String verb, String arg) {
+    private static LinesArg linesArg(TelnetSession s, String verb, String arg) {
         List<String> a = ShellWords.texts(arg);
         int n = 10;
         int i = 0;
         if (a.size() >= 2 && a.get(0).equals("-n")) {
-            n = count(verb, a.get(1));
+            n = count(s, a.get(1));
             i = 2;
         } else if (!a.isEmpty() && a.get(0).matches("-[0-9]+")) {
-            n = count(verb, a.get(0).substring(1));
+            n = count(s, a.get(0).substring(1));
             i = 1;
         }
-        if (a.size() != i + 1) throw new IllegalArgumentException("usage: " + verb + " [-n N] FILE");
+        if (a.size() != i + 1) throw s.refuse("usage: " + verb + " [-n N] FILE");
         return new LinesArg(n, a.get(i));
     }
 
-    private static int count(String verb, String text) {
+    private static int count(TelnetSession s, String text) {
+        int n;
         try {
-            int n = Integer.parseInt(text);
-            if (n < 0 || n > MAX_LINES) throw new NumberFormatException();
-            return n;
+            n = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("line count must be 0 to " + MAX_LINES + ": " + text);
+            n = -1;
         }
+        if (n < 0 || n > MAX_LINES) throw s.refuse("line count must be 0 to " + MAX_LINES + ": " + text);
+        return n;
     }
 
     static ShellReply head(TelnetSession s, String arg) throws IOException {
-        LinesArg a = linesArg("head", arg);
+        LinesArg a = linesArg(s, "head", arg);
         if (a.lines() == 0) return ShellReply.NONE;
         try (FileChannel ch = s.files.openRead(path(s, a.file()))) {
             stream(s, a.file(), ch, a.lines());
@@ -192,7 +202,7 @@ final class ShellFileCommands {
     }
 
     static ShellReply tail(TelnetSession s, String arg) throws IOException {
-        LinesArg a = linesArg("tail", arg);
+        LinesArg a = linesArg(s, "tail", arg);
         if (a.lines() == 0) return ShellReply.NONE;
         try (FileChannel ch = s.files.openRead(path(s, a.file()))) {
             long size = ch.size();

@@ -1,6 +1,7 @@
 package dev.portico.telnet;
 
 import dev.portico.core.fs.VirtualPath;
+import dev.portico.core.mail.MailStore;
 import dev.portico.core.mail.Mailbox;
 import dev.portico.core.mail.MessageInfo;
 import jakarta.mail.BodyPart;
@@ -18,13 +19,14 @@ import java.io.InputStream;
 import java.io.UnsupportedEncodingException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
 /**
- * {@code mail}: the user's Maildir through the shared {@link dev.portico.core.mail.MailStore}
+ * {@code mail}: the user's Maildir through the shared {@link MailStore}
  * (opened shared, so POP3 can hold it at the same time), MIME decoded by Jakarta Mail.
  * Messages are numbered 1..n in arrival order, as POP3 numbers them.
  */
@@ -38,28 +40,28 @@ final class ShellMailCommands {
 
     static ShellReply mail(TelnetSession s, String arg) throws IOException {
         List<String> a = ShellWords.texts(arg);
-        try (Mailbox box = s.services.mail().open(s.user.name(), false)) {
+        try (Mailbox box = s.shared.mail().open(s.user.name(), false)) {
             List<MessageInfo> messages = box.messages();
             if (a.isEmpty()) return list(box, messages);
             if (a.get(0).equals("save") && a.size() == 4) {
-                return save(s, box, message(messages, a.get(1)), a.get(1), a.get(2), a.get(3));
+                return save(s, box, message(s, messages, a.get(1)), a.get(1), a.get(2), a.get(3));
             }
-            if (a.size() == 1 && !a.get(0).equals("save")) return show(s, box, message(messages, a.get(0)), a.get(0));
+            if (a.size() == 1 && !a.get(0).equals("save")) return show(s, box, message(s, messages, a.get(0)), a.get(0));
             return ShellReply.of("usage: mail | mail N | mail save N PART FILE");
         } catch (MessagingException e) {
             return ShellReply.of("mail: cannot read that message: " + e.getMessage());
         }
     }
 
-    private static MessageInfo message(List<MessageInfo> messages, String number) {
+    private static MessageInfo message(TelnetSession s, List<MessageInfo> messages, String number) {
         int n;
         try {
             n = Integer.parseInt(number);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a message number: " + number);
+            throw s.refuse("not a message number: " + number);
         }
         if (n < 1 || n > messages.size()) {
-            throw new IllegalArgumentException("no message " + number + " (you have " + messages.size() + ")");
+            throw s.refuse("no message " + number + " (you have " + messages.size() + ")");
         }
         return messages.get(n - 1);
     }
@@ -105,8 +107,8 @@ final class ShellMailCommands {
         return s.length() <= max ? s : s.substring(0, max - 1) + "~";
     }
 
-    private static MimeMessage parse(Mailbox box, MessageInfo m) throws IOException, MessagingException {
-        if (m.size() > MAX_SHOWN) throw new IllegalArgumentException("message too large to show here (" + m.size() + " bytes)");
+    private static MimeMessage parse(TelnetSession s, Mailbox box, MessageInfo m) throws IOException, MessagingException {
+        if (m.size() > MAX_SHOWN) throw s.refuse("message too large to show here (" + m.size() + " bytes)");
         try (InputStream in = box.content(m.uid())) {
             return new MimeMessage(MIME, in);
         }
@@ -114,7 +116,7 @@ final class ShellMailCommands {
 
     private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String number)
             throws IOException, MessagingException {
-        MimeMessage msg = parse(box, m);
+        MimeMessage msg = parse(s, box, m);
         TelnetOutput out = s.out();
         for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
             String v = msg.getHeader(h, ", ");
@@ -142,7 +144,7 @@ final class ShellMailCommands {
 
     private static ShellReply save(TelnetSession s, Mailbox box, MessageInfo m, String number, String part, String file)
             throws IOException, MessagingException {
-        MimeMessage msg = parse(box, m);
+        MimeMessage msg = parse(s, box, m);
         List<Part> parts = new ArrayList<>();
         leaves(msg, parts, 0);
         int k;
@@ -202,7 +204,7 @@ final class ShellMailCommands {
             // unknown charset: fall back to UTF-8 below
         }
         try (InputStream in = p.getInputStream()) {
-            return cleanText(new String(in.readNBytes((int) MAX_SHOWN), java.nio.charset.StandardCharsets.UTF_8));
+            return cleanText(new String(in.readNBytes((int) MAX_SHOWN), StandardCharsets.UTF_8));
         }
     }
 

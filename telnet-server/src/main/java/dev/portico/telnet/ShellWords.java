@@ -1,5 +1,7 @@
 package dev.portico.telnet;
 
+import dev.portico.core.Refusal;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +15,26 @@ final class ShellWords {
     /** A word and where it ended in the line (exclusive). */
     record Word(String text, int end) {}
 
+    /**
+     * The words of a line, or why it has none: a line with an unterminated quote or a trailing
+     * backslash is the user's typing mistake, answered as {@code shell: error}.
+     *
+     * @param error null when the line split
+     */
+    record Split(List<Word> words, String error) {
+        static Split failed(String error) {
+            return new Split(List.of(), error);
+        }
+
+        /** What the shell answers for a line that does not split. */
+        ShellReply errorReply() {
+            return ShellReply.of("shell: " + error);
+        }
+    }
+
     private ShellWords() {}
 
-    /** @throws IllegalArgumentException for an unterminated quote or a trailing backslash */
-    static List<Word> split(String line) {
+    static Split split(String line) {
         List<Word> words = new ArrayList<>();
         StringBuilder w = new StringBuilder();
         boolean inWord = false;
@@ -31,13 +49,13 @@ final class ShellWords {
             inWord = true;
             if (c == '\'') {
                 int close = line.indexOf('\'', i + 1);
-                if (close < 0) throw new IllegalArgumentException("unterminated single quote");
+                if (close < 0) return Split.failed("unterminated single quote");
                 w.append(line, i + 1, close);
                 i = close + 1;
             } else if (c == '"') {
                 i++;
                 while (true) {
-                    if (i >= n) throw new IllegalArgumentException("unterminated double quote");
+                    if (i >= n) return Split.failed("unterminated double quote");
                     char d = line.charAt(i);
                     if (d == '"') { i++; break; }
                     if (d == '\\' && i + 1 < n && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) {
@@ -49,7 +67,7 @@ final class ShellWords {
                     }
                 }
             } else if (c == '\\') {
-                if (i + 1 >= n) throw new IllegalArgumentException("trailing backslash");
+                if (i + 1 >= n) return Split.failed("trailing backslash");
                 w.append(line.charAt(i + 1));
                 i += 2;
             } else {
@@ -58,11 +76,17 @@ final class ShellWords {
             }
         }
         if (inWord) words.add(new Word(w.toString(), n));
-        return words;
+        return new Split(words, null);
     }
 
-    /** Just the texts. */
+    /**
+     * Just the texts, for a handler splitting its argument.
+     *
+     * @throws Refusal with the same {@code shell:} line as a whole command line that does not split
+     */
     static List<String> texts(String line) {
-        return split(line).stream().map(Word::text).toList();
+        Split split = split(line);
+        if (split.error() != null) throw new Refusal(split.errorReply());
+        return split.words().stream().map(Word::text).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,8 +34,8 @@ final class TelnetOptions {
 
     TelnetOptions(Peer peer) {
         this.peer = peer;
-        java.util.Arrays.fill(us, State.NO);
-        java.util.Arrays.fill(him, State.NO);
+        Arrays.fill(us, State.NO);
+        Arrays.fill(him, State.NO);
     }
 
     static boolean weMay(int option) {

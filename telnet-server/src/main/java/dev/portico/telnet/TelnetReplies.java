@@ -18,6 +18,8 @@ public final class TelnetReplies {
     public static final String OUTSIDE_HOME = "outside your home directory";
     public static final String NOT_FOUND_HINT = "command not found (type 'help' for the list)";
     public static final String ADMIN_ONLY = "only administrators may use this command";
+    /** After the command's name when its handler failed unexpectedly; the stack trace is in the log. */
+    public static final String INTERNAL_ERROR = "internal error, see the server log";
     public static final String INTERRUPTED = "^C";
 
     private TelnetReplies() {}

@@ -1,16 +1,24 @@
 package dev.portico.telnet;
 
 import dev.portico.core.LineConnection;
-import dev.portico.core.LineServer;
-import dev.portico.core.Services;
+import dev.portico.core.Listeners;
+import dev.portico.core.Listening;
+import dev.portico.core.auth.LoginGuard;
+import dev.portico.core.auth.UserDirectory;
+import dev.portico.core.fs.FileStores;
+import dev.portico.core.mail.MailDomains;
+import dev.portico.core.mail.MailStore;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Telnet shell server: RFC 854 NVT with RFC 1143 option negotiation, a login, and Portico's
@@ -18,30 +26,55 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TelnetServer implements Closeable {
 
-    private final Services services;
+    /**
+     * What the shell shares with the rest of Portico.
+     *
+     * @param listening the bind address, the registry of every live session (the console's
+     *                  {@code sessions}, {@code kick}, {@code stats}, {@code who}, {@code uptime})
+     *                  and the filter applied at accept
+     * @param logins    the login guard: checks passwords, and the console's {@code bans} and {@code unban}
+     * @param files     users' homes, where the file commands work
+     * @param mail      the Maildirs {@code mail} reads
+     * @param domains   the mail domains; the primary one names the server in the greeting
+     * @param users     the users the console's {@code users} lists, and changes when it is a
+     *                  {@code FileUserDirectory}
+     */
+    public record Shared(Listening listening, LoginGuard logins, FileStores files, MailStore mail, MailDomains domains,
+                         UserDirectory users) {
+        public Shared {
+            Objects.requireNonNull(listening);
+            Objects.requireNonNull(logins);
+            Objects.requireNonNull(files);
+            Objects.requireNonNull(mail);
+            Objects.requireNonNull(domains);
+            Objects.requireNonNull(users);
+        }
+    }
+
+    private static final String LISTENER = "telnet";
+
     private final TelnetConfig config;
+    private final Shared shared;
+    private final Listeners listeners;
     private final Set<TelnetSession> sessions = ConcurrentHashMap.newKeySet();
     private final Instant started = Instant.now();
-    private LineServer server;
 
-    public TelnetServer(Services services, TelnetConfig config) {
-        this.services = services;
+    public TelnetServer(TelnetConfig config, Shared shared) {
         this.config = config;
+        this.shared = shared;
+        this.listeners = new Listeners(shared.listening());
     }
 
     /** Binds and starts accepting; returns once bound. */
     public TelnetServer start() throws IOException {
         if (!config.enabled()) throw new IllegalStateException("the telnet server is switched off (telnet.port=off)");
-        InetSocketAddress address = new InetSocketAddress(
-                config.bind() != null ? config.bind() : services.bindAddress(), config.port());
-        server = new LineServer(new LineServer.Options("telnet", address, config.limits(), TelnetReplies.TOO_MANY,
-                TelnetReplies.SHUTDOWN, null), this::serve, services.sessions(), services.logins());
-        server.start();
+        listeners.start(LISTENER, config.bind(), config.port(), config.limits(), TelnetReplies.TOO_MANY,
+                TelnetReplies.SHUTDOWN, null, this::serve);
         return this;
     }
 
     private void serve(LineConnection connection) throws IOException {
-        TelnetSession session = new TelnetSession(services, config, connection, started);
+        TelnetSession session = new TelnetSession(shared, config, connection, started);
         sessions.add(session);
         try {
             session.run();
@@ -52,12 +85,12 @@ public final class TelnetServer implements Closeable {
 
     /** The bound port (the real one when the configuration asked for port 0). */
     public int port() {
-        return server.port();
+        return listeners.port(LISTENER);
     }
 
     /** One listener: {@code "telnet"} and its bound address. */
     public Map<String, InetSocketAddress> listeners() {
-        return Map.of("telnet", server.address());
+        return listeners.addresses();
     }
 
     /**
@@ -67,22 +100,22 @@ public final class TelnetServer implements Closeable {
      */
     @Override
     public void close() {
-        if (server == null) return;
+        if (listeners.addresses().isEmpty()) return;
         closeIdleSessions();
         // While the core waits out the grace for busy sessions, end each one as soon as its command
         // is done and it is back at the prompt.
-        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         Thread watcher = Thread.ofVirtual().name("telnet-shutdown").start(() -> {
             while (!stopped.get()) {
                 closeIdleSessions();
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+                LockSupport.parkNanos(20_000_000);
             }
         });
         try {
-            server.close();
+            listeners.close();
         } finally {
             stopped.set(true);
-            java.util.concurrent.locks.LockSupport.unpark(watcher);
+            LockSupport.unpark(watcher);
         }
     }
 

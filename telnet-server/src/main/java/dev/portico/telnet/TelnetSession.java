@@ -3,7 +3,7 @@ package dev.portico.telnet;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
-import dev.portico.core.Services;
+import dev.portico.core.Refusal;
 import dev.portico.core.auth.User;
 import dev.portico.core.fs.FileStore;
 import dev.portico.core.fs.VirtualPath;
@@ -20,28 +20,18 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * One Telnet connection after the NVT: the greeting, the login, then the shell loop. Runs on the
- * connection's virtual thread; keys come from its {@link TelnetTerminal}.
+ * One Telnet connection after the NVT: the greeting, the login, then the shell loop, which hands
+ * each command line to {@link ShellVerb#TABLE}. Runs on the connection's virtual thread; keys come
+ * from its {@link TelnetTerminal}.
  */
-final class TelnetSession implements LineEditor.Keys {
+final class TelnetSession implements LineEditor.Keys, CommandTable.SessionState<TelnetSession.Phase> {
 
     private static final Logger log = LoggerFactory.getLogger(TelnetSession.class);
 
     /** Where the session is; admin users run their shell in {@link #ADMIN}, which unlocks the console verbs. */
     enum Phase { LOGIN, SHELL, ADMIN }
 
-    static final CommandTable<TelnetSession, Phase, ShellReply> COMMANDS =
-            CommandTable.<TelnetSession, Phase, ShellReply, ShellVerb>of(ShellVerb.class, v -> v.phases, v -> v.handler,
-                    new CommandTable.Refusals<Phase, ShellReply>() {
-                        @Override public ShellReply unknown(String verb) {
-                            return ShellReply.of(verb.toLowerCase(Locale.ROOT) + ": " + TelnetReplies.NOT_FOUND_HINT);
-                        }
-                        @Override public ShellReply wrongPhase(String verb, Phase phase) {
-                            return ShellReply.of(verb.toLowerCase(Locale.ROOT) + ": " + TelnetReplies.ADMIN_ONLY);
-                        }
-                    });
-
-    final Services services;
+    final TelnetServer.Shared shared;
     final TelnetConfig config;
     final Instant serverStarted;
     private final LineConnection connection;
@@ -50,13 +40,15 @@ final class TelnetSession implements LineEditor.Keys {
     private final LineEditor editor;
     private final List<String> history = new ArrayList<>();
 
-    Phase phase = Phase.LOGIN;
+    private Phase phase = Phase.LOGIN;
     User user;
     FileStore files;
     VirtualPath cwd = VirtualPath.ROOT;
+    /** The command running now, as the user typed it: refusals and file errors start with it. */
+    private String verb;
 
-    TelnetSession(Services services, TelnetConfig config, LineConnection connection, Instant serverStarted) {
-        this.services = services;
+    TelnetSession(TelnetServer.Shared shared, TelnetConfig config, LineConnection connection, Instant serverStarted) {
+        this.shared = shared;
         this.config = config;
         this.serverStarted = serverStarted;
         this.connection = connection;
@@ -69,7 +61,7 @@ final class TelnetSession implements LineEditor.Keys {
         terminal.start();
         try {
             terminal.negotiate(config.negotiationWait());
-            out.println("Portico telnet shell (" + services.domains().get(0) + ")");
+            out.println("Portico telnet shell (" + shared.domains().primary() + ")");
             if (login()) shell();
         } finally {
             terminal.finish();
@@ -90,7 +82,7 @@ final class TelnetSession implements LineEditor.Keys {
             if (offered) terminal.withdrawEcho();
             if (password == null) return endOfInput();
             char[] secret = password.toCharArray();
-            Optional<User> u = services.logins().login("telnet", connection.remote().getAddress(), name, secret);
+            Optional<User> u = shared.logins().login("telnet", connection.remote().getAddress(), name, secret);
             Arrays.fill(secret, '\0');
             if (u.isPresent()) {
                 startShell(u.get());
@@ -105,7 +97,7 @@ final class TelnetSession implements LineEditor.Keys {
 
     private void startShell(User u) throws IOException {
         user = u;
-        files = services.files(u);
+        files = shared.files().home(u);
         phase = u.isAdmin() ? Phase.ADMIN : Phase.SHELL;
         connection.user(u.name());
         out.println(TelnetReplies.welcome(u.name()));
@@ -145,29 +137,24 @@ final class TelnetSession implements LineEditor.Keys {
         return false;
     }
 
-    /** Runs one command line; file errors and bad arguments become one line, never a stack trace. */
+    /**
+     * Runs one command line through the table; a file error becomes one line while the client is
+     * still there to read it.
+     */
     ShellReply execute(String line) throws IOException {
-        List<ShellWords.Word> words;
-        try {
-            words = ShellWords.split(line);
-        } catch (IllegalArgumentException e) {
-            return ShellReply.of("shell: " + e.getMessage());
-        }
+        ShellWords.Split split = ShellWords.split(line);
+        if (split.error() != null) return split.errorReply();
+        List<ShellWords.Word> words = split.words();
         if (words.isEmpty()) return ShellReply.NONE;
-        String verb = words.get(0).text();
+        verb = words.get(0).text();
         String argument = line.substring(words.get(0).end()).strip();
         terminal.busy(true);
         log.debug("{} {}", connection, verb);     // never the arguments: users add/passwd carry passwords
         try {
-            return COMMANDS.dispatch(this, phase, new CommandLine(verb.toUpperCase(Locale.ROOT), argument));
+            return ShellVerb.TABLE.dispatch(this, new CommandLine(verb.toUpperCase(Locale.ROOT), argument));
         } catch (IOException e) {
             if (connection.isClosed()) throw e;
             return ShellReply.of(verb + ": " + ShellErrors.describe(e));
-        } catch (IllegalArgumentException e) {
-            return ShellReply.of(verb + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            log.warn("{} command {} failed", connection, verb, e);
-            return ShellReply.of(verb + ": internal error, see the server log");
         } finally {
             if (terminal.interrupted() && !connection.isClosed()) out.println(TelnetReplies.INTERRUPTED);
             terminal.busy(false);
@@ -190,7 +177,22 @@ final class TelnetSession implements LineEditor.Keys {
     @Override public List<String> history() { return history; }
     @Override public LineEditor.Completion complete(String before) { return ShellCompletion.complete(this, before); }
 
-    // ---- what the commands use -------------------------------------------------------------------
+    // ---- what the table and the commands use ------------------------------------------------------
+
+    @Override
+    public Phase phase() {
+        return phase;
+    }
+
+    /** Refuses the running command with one line, {@code verb: message}, from code below its handler. */
+    Refusal refuse(String message) {
+        return new Refusal(ShellReply.of(verb + ": " + message));
+    }
+
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
 
     boolean pause(Duration d) { return terminal.pause(d); }
     boolean interrupted() { return terminal.interrupted(); }

@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import dev.portico.core.Refusal;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -20,9 +21,12 @@ class ShellWordsTest {
 
     @Test
     void unterminatedQuotesAreErrors() {
-        assertThatThrownBy(() -> ShellWords.split("echo 'a")).hasMessageContaining("single quote");
-        assertThatThrownBy(() -> ShellWords.split("echo \"a")).hasMessageContaining("double quote");
-        assertThatThrownBy(() -> ShellWords.split("echo a\\")).hasMessageContaining("backslash");
+        assertThat(ShellWords.split("echo 'a").error()).contains("single quote");
+        assertThat(ShellWords.split("echo \"a").error()).contains("double quote");
+        assertThat(ShellWords.split("echo a\\").error()).contains("backslash");
+        assertThat(ShellWords.split("echo 'a'").error()).isNull();
+        assertThatThrownBy(() -> ShellWords.texts("'a")).isInstanceOf(Refusal.class)
+                .extracting(e -> ((Refusal) e).reply()).isEqualTo(ShellReply.of("shell: unterminated single quote"));
     }
 
     @Test

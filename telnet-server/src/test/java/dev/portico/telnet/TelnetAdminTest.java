@@ -1,38 +1,34 @@
 package dev.portico.telnet;
 
-import dev.portico.core.Services;
-import dev.portico.core.Settings;
 import dev.portico.core.auth.LoginGuard;
 import dev.portico.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The console commands of admin users. */
 @Timeout(30)
-class TelnetAdminTest extends TelnetTestServer.PerTest {
+class TelnetAdminTest {
 
-    ShellClient alice;
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
+    TelnetPeer alice;
 
     @BeforeEach
     void start() throws IOException {
         // A ban after two failures, so a test can ban an address cheaply.
-        Services services = TestServices.create(dir, Settings.empty(), new LoginGuard.Policy(
-                Duration.ofMillis(1), Duration.ofMillis(5), 2, Duration.ofMinutes(1), Duration.ofMinutes(1)));
-        portico = TelnetTestServer.start(services, c -> c);
-        alice = new ShellClient(portico.port()).login("alice", TestServices.ALICE_PASSWORD);
-    }
-
-    @AfterEach
-    void closeClient() throws IOException {
-        alice.close();
+        portico.start(TestServices.create(dir, new LoginGuard.Policy(
+                Duration.ofMillis(1), Duration.ofMillis(5), 2, Duration.ofMinutes(1), Duration.ofMinutes(1))));
+        alice = portico.shell("alice", TestServices.ALICE_PASSWORD);
     }
 
     @Test
@@ -68,11 +64,11 @@ class TelnetAdminTest extends TelnetTestServer.PerTest {
     void usersAddPasswdRemoveAndList() throws IOException {
         assertThat(alice.run("users")).containsPattern("alice +read,write,admin\n").containsPattern("bob +read\n");
         assertThat(alice.run("users add carol first-pw")).isEqualTo("user carol added (read, write)\n");
-        try (ShellClient carol = new ShellClient(portico.port()).login("carol", "first-pw")) {
+        try (TelnetPeer carol = portico.shell("carol", "first-pw")) {
             assertThat(carol.run("whoami")).isEqualTo("carol\n");
         }
         assertThat(alice.run("users passwd carol second-pw")).isEqualTo("password of carol changed\n");
-        try (ShellClient carol = new ShellClient(portico.port()).login("carol", "second-pw")) {
+        try (TelnetPeer carol = portico.shell("carol", "second-pw")) {
             assertThat(carol.run("whoami")).isEqualTo("carol\n");
         }
         assertThat(alice.run("users add carol x")).contains("already exists");

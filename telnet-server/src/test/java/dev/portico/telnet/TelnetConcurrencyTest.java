@@ -3,6 +3,10 @@ package dev.portico.telnet;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +19,14 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(60)
-class TelnetConcurrencyTest extends TelnetTestServer.PerTest {
+class TelnetConcurrencyTest {
+
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
 
     @Test
     void hundredConcurrentSessionsEachGetTheirOwnShell() throws Exception {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         int n = 100;
         CountDownLatch allIn = new CountDownLatch(n);
         CountDownLatch release = new CountDownLatch(1);
@@ -28,7 +35,7 @@ class TelnetConcurrencyTest extends TelnetTestServer.PerTest {
             for (int i = 0; i < n; i++) {
                 int k = i;
                 results.add(pool.submit(() -> {
-                    try (ShellClient c = new ShellClient(portico.port())) {
+                    try (TelnetPeer c = portico.commonsNet(true, 80)) {
                         c.login(k % 2 == 0 ? "alice" : "bob", k % 2 == 0 ? TestServices.ALICE_PASSWORD : TestServices.BOB_PASSWORD);
                         String out = c.run("echo session-" + k) + c.run("whoami");
                         allIn.countDown();

@@ -1,9 +1,11 @@
 package dev.portico.telnet;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,26 +15,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Line editing in character mode (server echo + SGA), through a raw peer that types keys. */
 @Timeout(30)
-class TelnetEditingTest extends TelnetTestServer.PerTest {
+class TelnetEditingTest {
 
     static final String LEFT = "\u001b[D", RIGHT = "\u001b[C", UP = "\u001b[A", DOWN = "\u001b[B";
 
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
     TelnetPeer p;
 
     @BeforeEach
     void start() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         Path home = Files.createDirectories(portico.home("alice"));
         Files.createDirectories(home.resolve("documents"));
         Files.writeString(home.resolve("notes.txt"), "remember the milk\n");
         Files.writeString(home.resolve("alpha1"), "one\n");
         Files.writeString(home.resolve("alpha2"), "two\n");
         p = portico.alice(TelnetPeer.Policy.TERMINAL);
-    }
-
-    @AfterEach
-    void closeClient() throws IOException {
-        p.close();
     }
 
     /** Types keys and Enter, returns everything up to the next prompt. */
@@ -97,12 +96,8 @@ class TelnetEditingTest extends TelnetTestServer.PerTest {
 
     @Test
     void aDumbTerminalGetsBlankLinesInsteadOfEscapes() throws IOException {
-        try (TelnetPeer dumb = new TelnetPeer(portico.port(), TelnetPeer.Policy.TERMINAL).terminalType("DUMB").window(80, 5)) {
-            dumb.readUntil(TelnetReplies.LOGIN_PROMPT);
-            dumb.line("alice");
-            dumb.readUntil(TelnetReplies.PASSWORD_PROMPT);
-            dumb.line(dev.portico.testing.TestServices.ALICE_PASSWORD);
-            dumb.readUntil(TelnetReplies.PROMPT_END);
+        try (TelnetPeer dumb = portico.peer(TelnetPeer.Policy.TERMINAL).terminalType("DUMB").window(80, 5)) {
+            dumb.login("alice", TestServices.ALICE_PASSWORD);
             dumb.line("clear");
             String out = dumb.readUntil(TelnetReplies.PROMPT_END);
             assertThat(out).doesNotContain("\u001b").contains("\n\n\n\n\n");
@@ -117,9 +112,8 @@ class TelnetEditingTest extends TelnetTestServer.PerTest {
 
     @Test
     void typingPastTheLineLimitRingsTheBellAndKeepsTheLine() throws IOException {
-        try (TelnetTestServer small = TelnetTestServer.start(dir.resolve("small"),
-                c -> c.withLimits(c.limits().withMaxLineLength(16)));
-             TelnetPeer q = small.alice(TelnetPeer.Policy.TERMINAL)) {
+        portico.start(dir.resolve("small"), "telnet.max-line", "16");
+        try (TelnetPeer q = portico.alice(TelnetPeer.Policy.TERMINAL)) {
             q.send("echo 0123456789abcdefghij\r");
             String out = q.readUntil(TelnetReplies.PROMPT_END);
             assertThat(out).contains("\u0007").contains("\n0123456789a\n");

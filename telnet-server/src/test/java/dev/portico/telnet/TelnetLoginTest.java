@@ -3,19 +3,25 @@ package dev.portico.telnet;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(20)
-class TelnetLoginTest extends TelnetTestServer.PerTest {
+class TelnetLoginTest {
+
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
 
     @Test
     void goodLoginWithCommonsNetReachesThePromptAndWhoamiAnswers() throws IOException {
-        portico = TelnetTestServer.start(dir);
-        try (ShellClient c = new ShellClient(portico.port())) {
+        portico.start(dir);
+        try (TelnetPeer c = portico.commonsNet(true, 80)) {
             c.login("alice", TestServices.ALICE_PASSWORD);
             assertThat(c.run("whoami")).isEqualTo("alice\n");
         }
@@ -23,12 +29,12 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void passwordIsNotEchoedInCharacterMode() throws IOException {
-        portico = TelnetTestServer.start(dir);
-        try (ShellClient c = new ShellClient(portico.port())) {
+        portico.start(dir);
+        try (TelnetPeer c = portico.commonsNet(true, 80)) {
             c.readUntil(TelnetReplies.LOGIN_PROMPT);
-            c.send("alice\n");
+            c.line("alice");
             assertThat(c.readUntil(TelnetReplies.PASSWORD_PROMPT)).contains("alice");   // the name is echoed
-            c.send(TestServices.ALICE_PASSWORD + "\n");
+            c.line(TestServices.ALICE_PASSWORD);
             String afterPassword = c.readUntil(TelnetReplies.PROMPT_END);
             assertThat(afterPassword).doesNotContain(TestServices.ALICE_PASSWORD).contains("Welcome to Portico, alice");
         }
@@ -36,7 +42,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void lineModePasswordPromptOffersServerEcho() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         try (TelnetPeer p = portico.peer(TelnetPeer.Policy.REFUSE_ALL)) {
             p.readUntil(TelnetReplies.LOGIN_PROMPT);
             int before = p.commands.size();
@@ -51,7 +57,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void threeBadPasswordsCloseTheConnection() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         try (TelnetPeer p = portico.peer(TelnetPeer.Policy.TERMINAL)) {
             for (int i = 0; i < 3; i++) {
                 p.readUntil(TelnetReplies.LOGIN_PROMPT);
@@ -67,7 +73,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void unknownUserIsRefusedLikeABadPassword() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         try (TelnetPeer p = portico.peer(TelnetPeer.Policy.TERMINAL)) {
             p.readUntil(TelnetReplies.LOGIN_PROMPT);
             p.line("mallory");
@@ -84,7 +90,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void idleSessionGetsAGoodbyeLineAndIsClosed() throws IOException {
-        portico = TelnetTestServer.start(dir, c -> c.withIdleTimeout(Duration.ofMillis(700)));
+        portico.start(dir, "telnet.idle-timeout", "700ms");
         try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
             p.readUntil(TelnetReplies.IDLE_GOODBYE);
             p.expectClosed();
@@ -93,7 +99,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void logoutExitAndCtrlDEndTheSession() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         for (String way : new String[]{"logout\r\n", "exit\r\n", "\u0004"}) {
             try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
                 p.send(way);
@@ -105,7 +111,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void connectionsOverTheLimitGetTheRefusalLine() throws IOException {
-        portico = TelnetTestServer.start(dir, c -> c.withLimits(c.limits().withMaxSessions(1)));
+        portico.start(dir, "telnet.max-sessions", "1");
         try (TelnetPeer first = portico.peer(TelnetPeer.Policy.TERMINAL)) {
             first.readUntil(TelnetReplies.LOGIN_PROMPT);
             try (TelnetPeer second = portico.peer(TelnetPeer.Policy.TERMINAL)) {
@@ -117,10 +123,10 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void shutdownTellsSessionsAtThePrompt() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
             long t0 = System.nanoTime();
-            portico.close();
+            portico.stop();
             p.readUntil(TelnetReplies.SHUTDOWN);
             p.expectClosed();
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
@@ -129,7 +135,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void aCommandRunningLongerThanTheIdleTimeoutIsNotCutOff() throws IOException {
-        portico = TelnetTestServer.start(dir, c -> c.withIdleTimeout(Duration.ofMillis(600)));
+        portico.start(dir, "telnet.idle-timeout", "600ms");
         try (TelnetPeer p = portico.alice(TelnetPeer.Policy.REFUSE_ALL)) {
             p.line("sleep 1.2");
             p.readUntil(TelnetReplies.PROMPT_END, 5000);     // the sleep ended normally
@@ -140,7 +146,7 @@ class TelnetLoginTest extends TelnetTestServer.PerTest {
 
     @Test
     void idleAtTheLoginPromptAlsoEndsTheSession() throws IOException {
-        portico = TelnetTestServer.start(dir, c -> c.withIdleTimeout(Duration.ofMillis(500)));
+        portico.start(dir, "telnet.idle-timeout", "500ms");
         try (TelnetPeer p = portico.peer(TelnetPeer.Policy.TERMINAL)) {
             p.readUntil(TelnetReplies.LOGIN_PROMPT);
             p.readUntil(TelnetReplies.IDLE_GOODBYE);

@@ -1,19 +1,22 @@
 package dev.portico.telnet;
 
 import dev.portico.testing.TestServices;
+import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
@@ -21,31 +24,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code mail}: a MIME message built with Jakarta Mail, delivered to the Maildir, read and saved in the shell. */
 @Timeout(30)
-class TelnetMailTest extends TelnetTestServer.PerTest {
+class TelnetMailTest {
 
-    ShellClient alice;
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
+    TelnetPeer alice;
     byte[] attachment;
 
     @BeforeEach
     void start() throws Exception {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         attachment = new byte[2560];
         for (int i = 0; i < attachment.length; i++) attachment[i] = (byte) i;
         portico.services.mail().deliver(List.of("alice"), new ByteArrayInputStream(message()));
         portico.services.mail().deliver(List.of("alice"), new ByteArrayInputStream(
                 "From: bob@localhost\r\nSubject: plain\r\n\r\njust text\r\n".getBytes()));
-        alice = new ShellClient(portico.port()).login("alice", TestServices.ALICE_PASSWORD);
-    }
-
-    @AfterEach
-    void closeClient() throws Exception {
-        alice.close();
+        alice = portico.shell("alice", TestServices.ALICE_PASSWORD);
     }
 
     private byte[] message() throws Exception {
         MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
         m.setFrom(new InternetAddress("carol@example.org", "Carol Example"));
-        m.setRecipients(jakarta.mail.Message.RecipientType.TO, "alice@localhost");
+        m.setRecipients(Message.RecipientType.TO, "alice@localhost");
         m.setSubject("Quarterly réport", "UTF-8");
         MimeBodyPart text = new MimeBodyPart();
         text.setText("Héllo Alice, the report is attached. Totals: 1+1=2 ✓\n", "UTF-8");
@@ -104,7 +104,7 @@ class TelnetMailTest extends TelnetTestServer.PerTest {
         assertThat(alice.run("mail x")).isEqualTo("mail: not a message number: x\n");
         assertThat(alice.run("mail save 1 9 f")).isEqualTo("mail: message 1 has no part 9\n");
         assertThat(alice.run("mail save 1")).startsWith("usage: mail");
-        try (ShellClient bob = new ShellClient(portico.port()).login("bob", TestServices.BOB_PASSWORD)) {
+        try (TelnetPeer bob = portico.shell("bob", TestServices.BOB_PASSWORD)) {
             assertThat(bob.run("mail")).isEqualTo("No mail.\n");
         }
     }

@@ -1,8 +1,11 @@
 package dev.portico.telnet;
 
+import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,19 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Raw-socket transcripts of negotiation and NVT data. */
 @Timeout(30)
-class TelnetNegotiationTest extends TelnetTestServer.PerTest {
+class TelnetNegotiationTest {
+
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
 
     @BeforeEach
     void start() throws IOException {
-        portico = TelnetTestServer.start(dir);
-    }
-
-    /** Sends a command line and returns its output (echo and next prompt removed). */
-    static String run(TelnetPeer p, String command) throws IOException {
-        p.line(command);
-        String t = p.readUntil(TelnetReplies.PROMPT_END);
-        t = t.substring(0, t.lastIndexOf('\n') + 1);
-        return t.startsWith(command + "\n") ? t.substring(command.length() + 1) : t;
+        portico.start(dir);
     }
 
     @Test
@@ -48,14 +46,10 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
     @Test
     void aPeerThatRefusesEverythingGetsAWorkingLineAtATimeSession() throws IOException {
         try (TelnetPeer p = portico.peer(TelnetPeer.Policy.REFUSE_ALL)) {
-            p.readUntil(TelnetReplies.LOGIN_PROMPT);
-            p.line("alice");
-            p.readUntil(TelnetReplies.PASSWORD_PROMPT);
-            p.line(dev.portico.testing.TestServices.ALICE_PASSWORD);
-            p.readUntil(TelnetReplies.PROMPT_END);
+            p.login("alice", TestServices.ALICE_PASSWORD);
             // No server echo in line mode: the output is just the answer.
-            assertThat(run(p, "echo hello there")).isEqualTo("hello there\n");
-            assertThat(run(p, "pwd")).isEqualTo("/\n");
+            assertThat(p.run("echo hello there")).isEqualTo("hello there\n");
+            assertThat(p.run("pwd")).isEqualTo("/\n");
             // RFC 854: without SGA the server says GA after each prompt.
             assertThat(p.commands).contains("GA");
             assertThat(p.commands.stream().filter(c -> c.startsWith("WILL") || c.startsWith("DO")).count())
@@ -164,7 +158,7 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
             p.sendBytes(IAC, 244);
             assertThat(p.readUntil(TelnetReplies.PROMPT_END)).contains(TelnetReplies.INTERRUPTED);
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
-            assertThat(run(p, "echo after")).isEqualTo("after\n");
+            assertThat(p.run("echo after")).isEqualTo("after\n");
         }
     }
 
@@ -177,7 +171,7 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
             assertThat(p.readUntil(TelnetReplies.PROMPT_END)).contains(TelnetReplies.INTERRUPTED);
             p.send("echo never\u0003");
             p.readUntil(TelnetReplies.PROMPT_END);
-            assertThat(run(p, "echo yes")).isEqualTo("yes\n");
+            assertThat(p.run("echo yes")).isEqualTo("yes\n");
             p.sendBytes(IAC, 243);     // BRK at the prompt acts like Ctrl-C
             p.readUntil(TelnetReplies.PROMPT_END);
         }
@@ -191,7 +185,7 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
             for (int i = 4; i < sb.length - 2; i++) sb[i] = 'A';
             sb[sb.length - 2] = (byte) IAC; sb[sb.length - 1] = (byte) SE;
             p.sendBytes(sb);
-            assertThat(run(p, "echo fine")).isEqualTo("fine\n");
+            assertThat(p.run("echo fine")).isEqualTo("fine\n");
         }
     }
 
@@ -201,9 +195,9 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
         for (int i = 0; i < 12; i++) Files.writeString(home.resolve(String.format("file-%02d.txt", i)), "x");
         try (TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL)) {
             p.naws(40, 24);
-            String narrow = run(p, "ls");
+            String narrow = p.run("ls");
             p.naws(200, 24);
-            String wide = run(p, "ls");
+            String wide = p.run("ls");
             assertThat(narrow.lines().count()).isEqualTo(4);     // 13 characters a column: 3 columns, 4 rows
             assertThat(wide.lines().count()).isEqualTo(1);
             assertThat(wide).contains("file-00.txt", "file-11.txt");
@@ -231,7 +225,7 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
             p.sendBytes(IAC, DO, Telnet.BINARY, IAC, WILL, Telnet.BINARY);
             p.drain(300);
             assertThat(p.commands.subList(before, p.commands.size())).containsExactlyInAnyOrder("WILL BINARY", "DO BINARY");
-            assertThat(run(p, "echo bin")).isEqualTo("bin\n");
+            assertThat(p.run("echo bin")).isEqualTo("bin\n");
             p.sendBytes(IAC, DONT, Telnet.BINARY);
             p.drain(200);
             assertThat(p.commands).contains("WONT BINARY");
@@ -246,21 +240,19 @@ class TelnetNegotiationTest extends TelnetTestServer.PerTest {
             p.send("echo typed-ahead\r\n");
             p.sendBytes(IAC, 242);          // the in-band half of Synch
             p.readUntil(TelnetReplies.PROMPT_END);
-            assertThat(run(p, "echo after")).isEqualTo("after\n");
+            assertThat(p.run("echo after")).isEqualTo("after\n");
             assertThat(p.rest()).doesNotContain("typed-ahead");
         }
     }
 
     @Test
     void shutdownWaitsForARunningCommandThenSaysGoodbye() throws IOException {
-        portico.close();
-        portico = TelnetTestServer.start(dir.resolve("long-grace"),
-                c -> c.withLimits(c.limits().withShutdownGrace(java.time.Duration.ofSeconds(20))));
+        portico.start(dir.resolve("long-grace"), "telnet.shutdown-grace", "20s");
         try (TelnetPeer p = portico.alice(TelnetPeer.Policy.REFUSE_ALL)) {
             p.line("sleep 0.5");
             p.drain(100);
             long t0 = System.nanoTime();
-            portico.close();                // returns once the session is done, long before the grace
+            portico.stop();                 // returns once the session is done, long before the grace
             p.readUntil(TelnetReplies.SHUTDOWN);
             p.expectClosed();
             long ms = (System.nanoTime() - t0) / 1_000_000;

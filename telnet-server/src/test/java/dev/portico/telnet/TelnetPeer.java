@@ -1,12 +1,18 @@
 package dev.portico.telnet;
 
+import dev.portico.testing.RawClient;
+import org.apache.commons.net.telnet.EchoOptionHandler;
+import org.apache.commons.net.telnet.InvalidTelnetOptionException;
+import org.apache.commons.net.telnet.SuppressGAOptionHandler;
+import org.apache.commons.net.telnet.TelnetClient;
+import org.apache.commons.net.telnet.TerminalTypeOptionHandler;
+import org.apache.commons.net.telnet.WindowSizeOptionHandler;
+
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,12 +20,20 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A raw-socket Telnet peer for exact transcripts: it parses what the server sends, records every
- * command ("DO NAWS", "SB TTYPE 1"), answers negotiation according to its {@link Policy}, and
- * keeps the data bytes. Every read is bounded by a deadline.
+ * The tests' Telnet client, on a real socket, in one of two kinds:
+ * <ul>
+ * <li>a raw peer ({@link #TelnetPeer(int, Policy)}, on a {@link RawClient}) for exact transcripts:
+ *     it parses what the server sends, records every command ("DO NAWS", "SB TTYPE 1") in
+ *     {@link #commands}, answers negotiation according to its {@link Policy} and keeps the data bytes;</li>
+ * <li>Commons Net's {@link TelnetClient} ({@link #commonsNet}), a real client negotiating by itself
+ *     as a terminal program would.</li>
+ * </ul>
+ * Both read the same way ({@link #readUntil}, {@link #run}, {@link #login}); every read is bounded
+ * by a deadline.
  */
 final class TelnetPeer implements Closeable {
 
+    /** How a raw peer answers the server's negotiation. */
     enum Policy {
         /** Answers every WILL with DONT and every DO with WONT: the server must still give a working line mode. */
         REFUSE_ALL,
@@ -32,11 +46,17 @@ final class TelnetPeer implements Closeable {
     }
 
     static final int IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
+    private static final int WAIT_MILLIS = 5000;
 
-    private final Socket socket;
+    /** The raw socket, or null when Commons Net talks. */
+    private final RawClient raw;
+    private final TelnetClient commonsNet;
     private final InputStream in;
     private final OutputStream out;
+    /** What ends a typed line: CR LF on the wire; Commons Net writes its own CR before LF. */
+    private final String enter;
     private final Policy policy;
+    /** Every command the server sent a raw peer, in order; always empty with Commons Net, which keeps them. */
     final List<String> commands = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
     private int consumed;
@@ -45,37 +65,79 @@ final class TelnetPeer implements Closeable {
     private int state;          // 0 data, 1 IAC, 2 verb, 3 SB, 4 SB IAC
     private int verb;
     private final ByteArrayOutputStream sb = new ByteArrayOutputStream();
+    private boolean closed;
 
+    /** A raw peer answering negotiation by {@code policy}. */
     TelnetPeer(int port, Policy policy) throws IOException {
+        this.raw = new RawClient(port).timeout(200);
+        this.commonsNet = null;
+        this.in = raw.socket().getInputStream();
+        this.out = raw.socket().getOutputStream();
+        this.enter = "\r\n";
         this.policy = policy;
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-        socket.setSoTimeout(200);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
     }
 
+    private TelnetPeer(TelnetClient client) {
+        this.raw = null;
+        this.commonsNet = client;
+        this.in = client.getInputStream();
+        this.out = client.getOutputStream();
+        this.enter = "\n";
+        this.policy = null;
+    }
+
+    /**
+     * Commons Net's client: as a terminal ({@code terminal}: echo by the server, SGA both ways, a
+     * terminal type and a window {@code width} wide, so the session runs in character mode), or
+     * with no option handlers at all (a line-mode session).
+     */
+    static TelnetPeer commonsNet(int port, boolean terminal, int width) throws IOException {
+        TelnetClient telnet = new TelnetClient();
+        if (terminal) {
+            try {
+                telnet.addOptionHandler(new EchoOptionHandler(false, false, false, true));
+                telnet.addOptionHandler(new SuppressGAOptionHandler(true, true, true, true));
+                telnet.addOptionHandler(new TerminalTypeOptionHandler("VT100", false, false, true, false));
+                telnet.addOptionHandler(new WindowSizeOptionHandler(width, 24, true, false, true, false));
+            } catch (InvalidTelnetOptionException e) {
+                throw new IOException(e);
+            }
+        }
+        telnet.setReaderThread(false);
+        telnet.setConnectTimeout(WAIT_MILLIS);
+        telnet.setDefaultTimeout(WAIT_MILLIS);
+        telnet.connect("127.0.0.1", port);
+        // Commons Net without a reader thread reports a read timeout as end of stream, so the
+        // timeout is the whole wait a test allows for one answer.
+        telnet.setSoTimeout(WAIT_MILLIS);
+        return new TelnetPeer(telnet);
+    }
+
+    /** Commons Net as an 80-column terminal. */
+    static TelnetPeer commonsNet(int port) throws IOException {
+        return commonsNet(port, true, 80);
+    }
+
+    /** The window size a raw TERMINAL peer reports when the server asks for NAWS. */
     TelnetPeer window(int w, int h) {
         width = w;
         height = h;
         return this;
     }
 
+    /** The terminal type a raw TERMINAL peer reports. */
     TelnetPeer terminalType(String t) {
         terminalType = t;
         return this;
-    }
-
-    Socket socket() {
-        return socket;
     }
 
     void send(String text) throws IOException {
         sendBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Types a line and Enter. */
     void line(String text) throws IOException {
-        send(text + "\r\n");
+        send(text + enter);
     }
 
     void sendBytes(int... bytes) throws IOException {
@@ -93,9 +155,27 @@ final class TelnetPeer implements Closeable {
         sendBytes(IAC, SB, 31, w >> 8, w & 0xff, h >> 8, h & 0xff, IAC, SE);
     }
 
+    /** Answers the login prompts and waits for the first shell prompt. */
+    TelnetPeer login(String user, String password) throws IOException {
+        readUntil(TelnetReplies.LOGIN_PROMPT);
+        line(user);
+        readUntil(TelnetReplies.PASSWORD_PROMPT);
+        line(password);
+        readUntil(TelnetReplies.PROMPT_END);
+        return this;
+    }
+
+    /** Runs one command and returns its output: the echoed command line and the next prompt removed. */
+    String run(String command) throws IOException {
+        line(command);
+        String t = readUntil(TelnetReplies.PROMPT_END);
+        t = t.substring(0, t.lastIndexOf('\n') + 1);
+        return t.startsWith(command + "\n") ? t.substring(command.length() + 1) : t;
+    }
+
     /** Reads until {@code marker} appears in the data after what earlier calls returned; returns that text. */
     String readUntil(String marker) throws IOException {
-        return readUntil(marker, 5000);
+        return readUntil(marker, WAIT_MILLIS);
     }
 
     String readUntil(String marker, long millis) throws IOException {
@@ -109,13 +189,14 @@ final class TelnetPeer implements Closeable {
                 return got;
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no '" + marker + "' within " + millis + " ms; got: " + text);
+                throw new AssertionError("no '" + marker + "' within " + millis + " ms; got: "
+                        + text.substring(Math.max(0, text.length() - 2000)));
             }
             if (!pump()) throw new AssertionError("closed before '" + marker + "'; got: " + text);
         }
     }
 
-    /** Reads whatever arrives for {@code millis}; false if the connection closed. */
+    /** Reads whatever arrives for {@code millis}; false if the connection closed. Raw peers only. */
     boolean drain(long millis) throws IOException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
@@ -124,9 +205,9 @@ final class TelnetPeer implements Closeable {
         return true;
     }
 
-    /** Waits (bounded) for the server to close. */
+    /** Waits (bounded) for the server to close. Raw peers only. */
     void expectClosed() throws IOException {
-        long deadline = System.currentTimeMillis() + 5000;
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
             try {
                 if (!pump()) return;
@@ -142,6 +223,7 @@ final class TelnetPeer implements Closeable {
         return text(consumed);
     }
 
+    /** The data bytes as received (a raw peer has turned IAC IAC back into one 0xFF). */
     byte[] rawData() {
         synchronized (data) {
             return data.toByteArray();
@@ -150,13 +232,14 @@ final class TelnetPeer implements Closeable {
 
     /** The normalized text from character {@code from} on. */
     private String text(int from) {
-        String s = new String(rawData(), StandardCharsets.UTF_8).replace("\r\n", "\n").replace("\r\0", "\r");
+        String s = new String(rawData(), StandardCharsets.UTF_8).replace("\r\n", "\n").replace("\r\0", "\r")
+                .replace("\0", "");
         return s.substring(Math.min(from, s.length()));
     }
 
     /** One read; false at end of stream. */
     private boolean pump() throws IOException {
-        byte[] buf = new byte[4096];
+        byte[] buf = new byte[8192];
         int n;
         try {
             n = in.read(buf);
@@ -164,7 +247,13 @@ final class TelnetPeer implements Closeable {
             return true;
         }
         if (n < 0) return false;
-        for (int i = 0; i < n; i++) byteIn(buf[i] & 0xff);
+        if (raw == null) {
+            synchronized (data) {
+                data.write(buf, 0, n);       // Commons Net has taken the commands out already
+            }
+        } else {
+            for (int i = 0; i < n; i++) byteIn(buf[i] & 0xff);
+        }
         return true;
     }
 
@@ -227,8 +316,12 @@ final class TelnetPeer implements Closeable {
         }
     }
 
+    /** Closes the connection; again does nothing (the fixture closes what a test closed already). */
     @Override
     public void close() throws IOException {
-        socket.close();
+        if (closed) return;
+        closed = true;
+        if (raw != null) raw.close();
+        else commonsNet.disconnect();
     }
 }

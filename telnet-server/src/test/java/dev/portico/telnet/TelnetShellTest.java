@@ -1,10 +1,11 @@
 package dev.portico.telnet;
 
 import dev.portico.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,25 +17,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every file and general shell command, through Commons Net TelnetClient in character mode. */
 @Timeout(30)
-class TelnetShellTest extends TelnetTestServer.PerTest {
+class TelnetShellTest {
 
+    @TempDir Path dir;
+    @RegisterExtension final TelnetTestServer portico = new TelnetTestServer();
     Path home;
-    ShellClient alice;
+    TelnetPeer alice;
 
     @BeforeEach
     void start() throws IOException {
-        portico = TelnetTestServer.start(dir);
+        portico.start(dir);
         home = Files.createDirectories(portico.home("alice"));
         Files.createDirectories(home.resolve("docs"));
         Files.writeString(home.resolve("docs/readme.txt"), "line 1\nline 2\nline 3\nline 4\nline 5\n");
         Files.writeString(home.resolve("a.txt"), "alpha\n");
         Files.writeString(dir.resolve("secret.txt"), "outside\n");
-        alice = new ShellClient(portico.port()).login("alice", TestServices.ALICE_PASSWORD);
-    }
-
-    @AfterEach
-    void closeClient() throws IOException {
-        alice.close();
+        alice = portico.shell("alice", TestServices.ALICE_PASSWORD);
     }
 
     @Test
@@ -101,7 +99,7 @@ class TelnetShellTest extends TelnetTestServer.PerTest {
     void readOnlyUsersCannotChangeFiles() throws IOException {
         Files.createDirectories(portico.home("bob"));
         Files.writeString(portico.home("bob").resolve("b.txt"), "bob\n");
-        try (ShellClient bob = new ShellClient(portico.port()).login("bob", TestServices.BOB_PASSWORD)) {
+        try (TelnetPeer bob = portico.shell("bob", TestServices.BOB_PASSWORD)) {
             assertThat(bob.run("cat b.txt")).isEqualTo("bob\n");
             assertThat(bob.run("mkdir x")).contains("read-only");
             assertThat(bob.run("rm b.txt")).contains("read-only");
@@ -132,7 +130,7 @@ class TelnetShellTest extends TelnetTestServer.PerTest {
         assertThat(alice.run("date")).containsPattern("\\d{4} \\d\\d:\\d\\d:\\d\\d GMT");
         assertThat(alice.run("uptime")).startsWith("up ").contains("live sessions");
         assertThat(alice.run("whoami")).isEqualTo("alice\n");
-        try (ShellClient bob = new ShellClient(portico.port()).login("bob", TestServices.BOB_PASSWORD)) {
+        try (TelnetPeer bob = portico.shell("bob", TestServices.BOB_PASSWORD)) {
             assertThat(alice.run("who")).contains("alice", "bob", "telnet", "127.0.0.1");
             bob.run("pwd");
         }
@@ -154,7 +152,7 @@ class TelnetShellTest extends TelnetTestServer.PerTest {
         try (OutputStream o = Files.newOutputStream(home.resolve("huge.txt"))) {
             for (int i = 0; i < 400_000; i++) o.write(line);      // ~29 MB
         }
-        alice.send("cat huge.txt\n");
+        alice.line("cat huge.txt");
         alice.readUntil("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n0123");
         alice.send("\u0003");
         // The rest of what was in flight, then the interrupt mark and a prompt: bounded by the deadline.
@@ -172,8 +170,8 @@ class TelnetShellTest extends TelnetTestServer.PerTest {
     @Test
     void theWindowWidthCommonsNetReportsSizesLsColumns() throws IOException {
         for (int i = 0; i < 12; i++) Files.writeString(home.resolve(String.format("file-%02d.txt", i)), "x");
-        try (ShellClient narrow = new ShellClient(portico.port(), true, 40).login("alice", TestServices.ALICE_PASSWORD);
-             ShellClient wide = new ShellClient(portico.port(), true, 250).login("alice", TestServices.ALICE_PASSWORD)) {
+        try (TelnetPeer narrow = portico.commonsNet(true, 40).login("alice", TestServices.ALICE_PASSWORD);
+             TelnetPeer wide = portico.commonsNet(true, 250).login("alice", TestServices.ALICE_PASSWORD)) {
             assertThat(narrow.run("ls").lines().count()).isEqualTo(5);   // 14 names, 13 wide: 3 columns
             assertThat(wide.run("ls").lines().count()).isEqualTo(1);
         }
@@ -181,7 +179,7 @@ class TelnetShellTest extends TelnetTestServer.PerTest {
 
     @Test
     void withoutOptionHandlersCommonsNetGetsALineModeSession() throws IOException {
-        try (ShellClient plain = new ShellClient(portico.port(), false, 80)) {
+        try (TelnetPeer plain = portico.commonsNet(false, 80)) {
             plain.login("alice", TestServices.ALICE_PASSWORD);
             assertThat(plain.run("echo line mode")).isEqualTo("line mode\n");
         }

@@ -1,81 +1,108 @@
 package dev.portico.telnet;
 
-import dev.portico.core.Services;
+import dev.portico.core.Settings;
 import dev.portico.testing.TestServices;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.UnaryOperator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A Telnet server on 127.0.0.1, port 0, over {@link TestServices}, for one test. */
-final class TelnetTestServer implements AutoCloseable {
+/**
+ * The module's test fixture, registered with {@code @RegisterExtension}: starts a Telnet server on
+ * 127.0.0.1, port 0, over {@link TestServices}, opens clients to it, and after each test closes
+ * every client it opened and the server.
+ */
+final class TelnetTestServer implements AfterEachCallback {
 
-    /** Base of a test class with a temporary folder and (when a test starts one) a server closed after each test. */
-    abstract static class PerTest {
+    /** What every test server sets: a free port, and waits short enough for tests. */
+    private static final Settings TEST_SETTINGS = Settings.of(
+            "telnet.port", "0", "telnet.negotiation-wait", "300ms", "telnet.shutdown-grace", "1s");
 
-        @TempDir Path dir;
-        TelnetTestServer portico;
+    TestServices services;
+    TelnetServer server;
+    private final List<TelnetPeer> clients = new CopyOnWriteArrayList<>();
 
-        @AfterEach
-        void stopServer() {
-            if (portico != null) portico.close();
-        }
+    /** Starts a server over new {@link TestServices} in {@code dir}, with extra {@code telnet.*} keys and values. */
+    TelnetTestServer start(Path dir, String... settings) throws IOException {
+        return start(TestServices.create(dir), settings);
     }
 
-    final Services services;
-    final TelnetServer server;
+    TelnetTestServer start(TestServices services, String... settings) throws IOException {
+        return start(services, shared(services), settings);
+    }
 
-    private TelnetTestServer(Services services, TelnetServer server) {
+    /** Starts a server over {@code shared} (stopping one this test started before). */
+    TelnetTestServer start(TestServices services, TelnetServer.Shared shared, String... settings) throws IOException {
+        stop();
         this.services = services;
-        this.server = server;
+        server = new TelnetServer(config(settings), shared).start();
+        return this;
     }
 
-    static TelnetTestServer start(Path dir) throws IOException {
-        return start(dir, c -> c);
+    /** The configuration of a test server, with extra keys and values. */
+    static TelnetConfig config(String... settings) {
+        return TelnetConfig.from(TEST_SETTINGS.with(Settings.of(settings)));
     }
 
-    static TelnetTestServer start(Path dir, UnaryOperator<TelnetConfig> tweak) throws IOException {
-        return start(TestServices.create(dir), tweak);
-    }
-
-    static TelnetTestServer start(Services services, UnaryOperator<TelnetConfig> tweak) throws IOException {
-        TelnetConfig config = tweak.apply(TelnetConfig.defaults().withPort(0).withNegotiationWait(Duration.ofMillis(300))
-                .withLimits(TelnetConfig.DEFAULT_LIMITS.withShutdownGrace(Duration.ofSeconds(1))));
-        return new TelnetTestServer(services, new TelnetServer(services, config).start());
+    /** Everything the shell shares, from the test's services. */
+    static TelnetServer.Shared shared(TestServices s) {
+        return new TelnetServer.Shared(s.listening(), s.logins(), s.files(), s.mail(), s.domains(), s.users());
     }
 
     int port() {
         return server.port();
     }
 
+    /** A user's home folder on disk. */
     Path home(String user) {
-        return services.dataDir().resolve("files").resolve(user);
+        return services.dir().resolve("files").resolve(user);
     }
 
+    /** A raw peer at the greeting. */
     TelnetPeer peer(TelnetPeer.Policy policy) throws IOException {
-        return new TelnetPeer(port(), policy);
+        return opened(new TelnetPeer(port(), policy));
     }
 
     /** A raw peer logged in and at its first prompt. */
     TelnetPeer loggedIn(TelnetPeer.Policy policy, String user, String password) throws IOException {
-        TelnetPeer p = peer(policy);
-        p.readUntil(TelnetReplies.LOGIN_PROMPT);
-        p.line(user);
-        p.readUntil(TelnetReplies.PASSWORD_PROMPT);
-        p.line(password);
-        p.readUntil(TelnetReplies.PROMPT_END);
-        return p;
+        return peer(policy).login(user, password);
     }
 
     TelnetPeer alice(TelnetPeer.Policy policy) throws IOException {
         return loggedIn(policy, "alice", TestServices.ALICE_PASSWORD);
     }
 
+    /** Commons Net's client at the greeting ({@link TelnetPeer#commonsNet(int, boolean, int)}). */
+    TelnetPeer commonsNet(boolean terminal, int width) throws IOException {
+        return opened(TelnetPeer.commonsNet(port(), terminal, width));
+    }
+
+    /** Commons Net as an 80-column terminal, logged in and at its first prompt. */
+    TelnetPeer shell(String user, String password) throws IOException {
+        return commonsNet(true, 80).login(user, password);
+    }
+
+    private TelnetPeer opened(TelnetPeer client) {
+        clients.add(client);
+        return client;
+    }
+
+    /** Stops the server (a test may, to see what clients get); the next test or {@link #start} may start another. */
+    void stop() {
+        if (server != null) server.close();
+        server = null;
+    }
+
     @Override
-    public void close() {
-        server.close();
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            for (TelnetPeer c : clients) c.close();
+        } finally {
+            clients.clear();
+            stop();
+        }
     }
 }
