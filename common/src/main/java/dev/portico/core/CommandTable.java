@@ -34,14 +34,14 @@ public final class CommandTable<S extends CommandTable.SessionState<P>, P extend
     }
 
     /** What the table asks of a session to apply the gates. */
-    public interface SessionState<P> {
+    public interface SessionState<P extends Enum<P>> {
         P phase();
 
         /**
          * Whether the session's policy requires TLS for this verb and it is not there yet: a plain
          * control connection, or for FTP's data verbs, data connections without PROT P.
          */
-        default boolean tlsMissing(String verb) {
+        default boolean tlsMissing(Verb<?, P, ?> verb) {
             return false;
         }
 
@@ -65,18 +65,18 @@ public final class CommandTable<S extends CommandTable.SessionState<P>, P extend
     }
 
     /** The protocol's replies for what the table refuses. */
-    public interface Refusals<S, P, R> {
+    public interface Refusals<S, P extends Enum<P>, R> {
         R unknown(S session, String verb);
 
         /** A known verb outside its phases; may read what the command carries (SMTP BDAT's chunk). */
         R wrongPhase(S session, CommandLine line, P phase) throws IOException;
 
-        default R tlsRequired(S session, String verb) {
-            throw new IllegalStateException(verb + " has the TLS gate but the protocol has no reply for it");
+        default R tlsRequired(S session, Verb<S, P, R> verb) {
+            throw new IllegalStateException(verb.name() + " has the TLS gate but the protocol has no reply for it");
         }
 
-        default R loginRequired(S session, String verb) {
-            throw new IllegalStateException(verb + " has the LOGIN gate but the protocol has no reply for it");
+        default R loginRequired(S session, Verb<S, P, R> verb) {
+            throw new IllegalStateException(verb.name() + " has the LOGIN gate but the protocol has no reply for it");
         }
 
         /** The session spent its bad-line budget: a reply that closes it. */
@@ -112,22 +112,26 @@ public final class CommandTable<S extends CommandTable.SessionState<P>, P extend
 
     /** Applies every gate to one command line and runs its handler when all pass. */
     public R dispatch(S session, CommandLine line) throws IOException {
-        Verb<S, P, R> row = rows.get(line.verb());
-        session.settle(row == null || !row.gates().contains(Verb.Gate.DURING_TRANSFER));
-        if (row == null) return badInput(session, refusals.unknown(session, line.verb()));
+        Verb<S, P, R> verb = rows.get(line.verb());
+        if (verb == null) {
+            session.settle(true);
+            return badInput(session, refusals.unknown(session, line.verb()));
+        }
+        Verb.Row<S, P, R> row = verb.row();
+        session.settle(!row.gates().contains(Verb.Gate.DURING_TRANSFER));
         try {
             P phase = session.phase();
             if (!row.phases().contains(phase)) return refusals.wrongPhase(session, line, phase);
-            if (row.gates().contains(Verb.Gate.TLS) && session.tlsMissing(row.name())) return refusals.tlsRequired(session, row.name());
-            if (row.gates().contains(Verb.Gate.LOGIN) && session.loginMissing()) return refusals.loginRequired(session, row.name());
+            if (row.gates().contains(Verb.Gate.TLS) && session.tlsMissing(verb)) return refusals.tlsRequired(session, verb);
+            if (row.gates().contains(Verb.Gate.LOGIN) && session.loginMissing()) return refusals.loginRequired(session, verb);
             return row.handler().handle(session, line.argument());
         } catch (Refusal r) {
             if (replyType.isInstance(r.reply())) return replyType.cast(r.reply());
-            log.error("{} {} refused with a reply of another protocol", session, row.name(), r);
-            return refusals.localError(session, row.name());
+            log.error("{} {} refused with a reply of another protocol", session, verb.name(), r);
+            return refusals.localError(session, verb.name());
         } catch (RuntimeException e) {
-            log.error("{} {} failed", session, row.name(), e);
-            return refusals.localError(session, row.name());
+            log.error("{} {} failed", session, verb.name(), e);
+            return refusals.localError(session, verb.name());
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.portico.core;
 
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
  * One row of a protocol's command table. Each protocol's verbs are an enum implementing this
  * ({@code SmtpVerb}, {@code FtpVerb}...), so the whole protocol reads on one screen: the verb,
- * the phases it may run in, the gates it must pass and its handler. {@link CommandTable} applies
+ * the phases it may run in, its handler and the gates it must pass. {@link CommandTable} applies
  * every part of the row; handlers never re-check them.
  *
  * @param <S> the protocol's session type
@@ -24,12 +26,20 @@ public interface Verb<S, P extends Enum<P>, R> {
         DURING_TRANSFER
     }
 
+    /** What a verb enum constant carries: its phases, handler and gates. */
+    record Row<S, P extends Enum<P>, R>(Set<P> phases, CommandTable.Handler<S, R> handler, Set<Gate> gates) {
+        public Row {
+            phases = Set.copyOf(phases);
+            gates = Set.copyOf(gates);
+        }
+
+        public static <S, P extends Enum<P>, R> Row<S, P, R> of(Set<P> phases, CommandTable.Handler<S, R> handler, Gate... gates) {
+            return new Row<>(phases, handler, gates.length == 0 ? EnumSet.noneOf(Gate.class) : EnumSet.copyOf(Arrays.asList(gates)));
+        }
+    }
+
     /** The verb as clients send it, in upper case: the enum constant's name. */
     String name();
 
-    Set<P> phases();
-
-    Set<Gate> gates();
-
-    CommandTable.Handler<S, R> handler();
+    Row<S, P, R> row();
 }

@@ -25,7 +25,7 @@ class CommandTableTest {
         final List<String> settled = new ArrayList<>();
 
         @Override public Phase phase() { return phase; }
-        @Override public boolean tlsMissing(String verb) { return tlsMissing; }
+        @Override public boolean tlsMissing(Verb<?, Phase, ?> verb) { return tlsMissing; }
         @Override public boolean loginMissing() { return loginMissing; }
         @Override public CommandBudget badCommands() { return budget; }
         @Override public void settle(boolean waitForTransfer) { settled.add(waitForTransfer ? "wait" : "run"); }
@@ -45,27 +45,21 @@ class CommandTableTest {
             throw new IllegalStateException("a bug");
         });
 
-        private final Set<Phase> phases;
-        private final Set<Gate> gates;
-        private final CommandTable.Handler<Toy, String> handler;
+        private final Row<Toy, Phase, String> row;
 
         ToyVerb(Set<Phase> phases, Set<Gate> gates, CommandTable.Handler<Toy, String> handler) {
-            this.phases = phases;
-            this.gates = gates;
-            this.handler = handler;
+            this.row = new Row<>(phases, handler, gates);
         }
 
-        @Override public Set<Phase> phases() { return phases; }
-        @Override public Set<Gate> gates() { return gates; }
-        @Override public CommandTable.Handler<Toy, String> handler() { return handler; }
+        @Override public Row<Toy, Phase, String> row() { return row; }
     }
 
     static final CommandTable<Toy, Phase, String> TABLE = CommandTable.of(ToyVerb.class, String.class,
             new CommandTable.Refusals<>() {
                 @Override public String unknown(Toy s, String verb) { return "unknown " + verb; }
                 @Override public String wrongPhase(Toy s, CommandLine line, Phase phase) { return "not now " + line.verb(); }
-                @Override public String tlsRequired(Toy s, String verb) { return "tls first " + verb; }
-                @Override public String loginRequired(Toy s, String verb) { return "login first " + verb; }
+                @Override public String tlsRequired(Toy s, Verb<Toy, Phase, String> verb) { return "tls first " + verb.name(); }
+                @Override public String loginRequired(Toy s, Verb<Toy, Phase, String> verb) { return "login first " + verb.name(); }
                 @Override public String tooManyBadCommands(Toy s) { return "bye"; }
                 @Override public String localError(Toy s, String verb) { return "local error"; }
             });
@@ -115,9 +109,9 @@ class CommandTableTest {
     void aRefusalOfTheWrongReplyTypeIsABugAnsweredAsLocalError() throws IOException {
         CommandTable<Toy, Phase, Integer> numbers = new CommandTable<>(List.of(new Verb<Toy, Phase, Integer>() {
             @Override public String name() { return "ODD"; }
-            @Override public Set<Phase> phases() { return EnumSet.allOf(Phase.class); }
-            @Override public Set<Gate> gates() { return Set.of(); }
-            @Override public CommandTable.Handler<Toy, Integer> handler() { return (s, a) -> { throw new Refusal("text"); }; }
+            @Override public Row<Toy, Phase, Integer> row() {
+                return Row.of(EnumSet.allOf(Phase.class), (s, a) -> { throw new Refusal("text"); });
+            }
         }), Integer.class, new CommandTable.Refusals<>() {
             @Override public Integer unknown(Toy s, String verb) { return 500; }
             @Override public Integer wrongPhase(Toy s, CommandLine line, Phase phase) { return 503; }

@@ -4,6 +4,7 @@ import dev.portico.core.BareLineEndingException;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
 import dev.portico.core.Refusal;
@@ -175,9 +176,9 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
 
     /** With {@code ftp.tls.required}: USER and PASS need AUTH TLS, the data verbs PROT P. */
     @Override
-    public boolean tlsMissing(String verb) {
+    public boolean tlsMissing(Verb<?, Phase, ?> verb) {
         if (!config.tlsRequired()) return false;
-        return FtpVerb.DATA_VERBS.contains(verb) ? !protP : !connection.isSecure();
+        return FtpVerb.opensData(verb) ? !protP : !connection.isSecure();
     }
 
     /**

@@ -6,12 +6,8 @@ import dev.portico.core.Reply;
 import dev.portico.core.Verb;
 import dev.portico.ftp.FtpSession.Phase;
 
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Every FTP verb we answer: the phases it is allowed in, its handler and its gates. Aliases
@@ -65,22 +61,21 @@ enum FtpVerb implements Verb<FtpSession, Phase, Reply> {
     EPRT(Sets.IN, FtpDataCommands::eprt),
     ABOR(Sets.IN, FtpDataCommands::abor, Gate.DURING_TRANSFER),
     // transfers and listings (FtpTransferCommands)
-    RETR(Sets.IN, FtpTransferCommands::retr, Gate.TLS),
-    STOR(Sets.IN, FtpTransferCommands::stor, Gate.TLS),
-    APPE(Sets.IN, FtpTransferCommands::appe, Gate.TLS),
-    STOU(Sets.IN, FtpTransferCommands::stou, Gate.TLS),
-    LIST(Sets.IN, FtpTransferCommands::list, Gate.TLS),
-    NLST(Sets.IN, FtpTransferCommands::nlst, Gate.TLS),
-    MLSD(Sets.IN, FtpTransferCommands::mlsd, Gate.TLS),
+    RETR(Sets.IN, FtpTransferCommands::retr, Channel.DATA, Gate.TLS),
+    STOR(Sets.IN, FtpTransferCommands::stor, Channel.DATA, Gate.TLS),
+    APPE(Sets.IN, FtpTransferCommands::appe, Channel.DATA, Gate.TLS),
+    STOU(Sets.IN, FtpTransferCommands::stou, Channel.DATA, Gate.TLS),
+    LIST(Sets.IN, FtpTransferCommands::list, Channel.DATA, Gate.TLS),
+    NLST(Sets.IN, FtpTransferCommands::nlst, Channel.DATA, Gate.TLS),
+    MLSD(Sets.IN, FtpTransferCommands::mlsd, Channel.DATA, Gate.TLS),
     MLST(Sets.IN, FtpTransferCommands::mlst),
     STAT(Sets.IN, FtpTransferCommands::stat, Gate.DURING_TRANSFER);
 
     /**
-     * The verbs that open a data connection: their TLS gate asks for PROT P (RFC 4217 §9), where
-     * USER's and PASS's ask for a TLS control connection.
+     * Which connection a verb's TLS gate is about: the data verbs need PROT P (RFC 4217 §9), the
+     * others (USER, PASS) a TLS control connection.
      */
-    static final Set<String> DATA_VERBS = Stream.of(RETR, STOR, APPE, STOU, LIST, NLST, MLSD)
-            .map(Enum::name).collect(Collectors.toUnmodifiableSet());
+    enum Channel { CONTROL, DATA }
 
     /** RFC 959 verbs this server knows of and does not do: 502 rather than 500. */
     private static final Set<String> NOT_IMPLEMENTED = Set.of("REIN", "SMNT");
@@ -91,30 +86,26 @@ enum FtpVerb implements Verb<FtpSession, Phase, Reply> {
         static final Set<Phase> IN = EnumSet.of(Phase.LOGGED_IN);
     }
 
-    private final Set<Phase> phases;
-    private final Set<Gate> gates;
-    private final CommandTable.Handler<FtpSession, Reply> handler;
+    private final Row<FtpSession, Phase, Reply> row;
+    final Channel channel;
 
     FtpVerb(Set<Phase> phases, CommandTable.Handler<FtpSession, Reply> handler, Gate... gates) {
-        this.phases = Collections.unmodifiableSet(EnumSet.copyOf(phases));
-        this.gates = Collections.unmodifiableSet(gates.length == 0 ? EnumSet.noneOf(Gate.class)
-                : EnumSet.copyOf(Arrays.asList(gates)));
-        this.handler = handler;
+        this(phases, handler, Channel.CONTROL, gates);
+    }
+
+    FtpVerb(Set<Phase> phases, CommandTable.Handler<FtpSession, Reply> handler, Channel channel, Gate... gates) {
+        this.row = Row.of(phases, handler, gates);
+        this.channel = channel;
     }
 
     @Override
-    public Set<Phase> phases() {
-        return phases;
+    public Row<FtpSession, Phase, Reply> row() {
+        return row;
     }
 
-    @Override
-    public Set<Gate> gates() {
-        return gates;
-    }
-
-    @Override
-    public CommandTable.Handler<FtpSession, Reply> handler() {
-        return handler;
+    /** Whether the verb moves data over a data connection (its TLS gate asks for PROT P). */
+    static boolean opensData(Verb<?, Phase, ?> verb) {
+        return verb instanceof FtpVerb v && v.channel == Channel.DATA;
     }
 
     /** FTP's wording for what the table refuses. FTP sets no bad-command budget: unknown verbs never close a session. */
@@ -138,8 +129,8 @@ enum FtpVerb implements Verb<FtpSession, Phase, Reply> {
 
         /** A data verb without PROT P still uses up the PASV/PORT it came with, as any refused transfer does. */
         @Override
-        public Reply tlsRequired(FtpSession session, String verb) {
-            if (!DATA_VERBS.contains(verb)) return FtpReplies.TLS_REQUIRED;
+        public Reply tlsRequired(FtpSession session, Verb<FtpSession, Phase, Reply> verb) {
+            if (!opensData(verb)) return FtpReplies.TLS_REQUIRED;
             session.closeDataChannel();
             return FtpReplies.DATA_TLS_REQUIRED;
         }

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -135,7 +136,7 @@ final class Transfer {
     }
 
     /** Lets the transfer finish within {@code grace}, then aborts it (the session is ending). */
-    void finishWithin(java.time.Duration grace) {
+    void finishWithin(Duration grace) {
         try {
             thread.join(grace);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
 import dev.portico.core.Refusal;
@@ -71,7 +72,7 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
 
     /** USER, PASS and AUTH carry the TLS gate: refused on a plain connection when {@code pop3.tls.required} is set. */
     @Override
-    public boolean tlsMissing(String verb) {
+    public boolean tlsMissing(Verb<?, Phase, ?> verb) {
         return !plainLoginAllowed();
     }
 

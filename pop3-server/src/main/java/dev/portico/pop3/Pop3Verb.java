@@ -37,29 +37,15 @@ enum Pop3Verb implements Verb<Pop3Session, Phase, Pop3Reply> {
     UIDL(EnumSet.of(TRANSACTION), Pop3MailCommands::uidl),
     QUIT(EnumSet.of(AUTHORIZATION, TRANSACTION), Pop3MailCommands::quit);
 
-    private final Set<Phase> phases;
-    private final Set<Gate> gates;
-    private final CommandTable.Handler<Pop3Session, Pop3Reply> handler;
+    private final Row<Pop3Session, Phase, Pop3Reply> row;
 
     Pop3Verb(Set<Phase> phases, CommandTable.Handler<Pop3Session, Pop3Reply> handler, Gate... gates) {
-        this.phases = phases;
-        this.gates = gates.length == 0 ? EnumSet.noneOf(Gate.class) : EnumSet.copyOf(Set.of(gates));
-        this.handler = handler;
+        this.row = Row.of(phases, handler, gates);
     }
 
     @Override
-    public Set<Phase> phases() {
-        return phases;
-    }
-
-    @Override
-    public Set<Gate> gates() {
-        return gates;
-    }
-
-    @Override
-    public CommandTable.Handler<Pop3Session, Pop3Reply> handler() {
-        return handler;
+    public Row<Pop3Session, Phase, Pop3Reply> row() {
+        return row;
     }
 
     private static final Logger log = LoggerFactory.getLogger(Pop3Verb.class);
@@ -77,7 +63,7 @@ enum Pop3Verb implements Verb<Pop3Session, Phase, Pop3Reply> {
         }
 
         @Override
-        public Pop3Reply tlsRequired(Pop3Session s, String verb) {
+        public Pop3Reply tlsRequired(Pop3Session s, Verb<Pop3Session, Phase, Pop3Reply> verb) {
             return Pop3Replies.TLS_REQUIRED;
         }
 

@@ -5,6 +5,7 @@ import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
 import dev.portico.core.Reply;
@@ -111,7 +112,7 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
 
     /** {@code smtp.tls.required} on a connection without STARTTLS yet; only verbs with the TLS gate ask. */
     @Override
-    public boolean tlsMissing(String verb) {
+    public boolean tlsMissing(Verb<?, Phase, ?> verb) {
         return env.config().tlsRequired() && !connection.isSecure();
     }
 

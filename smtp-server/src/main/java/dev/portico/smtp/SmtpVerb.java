@@ -37,34 +37,21 @@ enum SmtpVerb implements Verb<SmtpSession, Phase, Reply> {
     EXPN(all(), SmtpCommands::expn),
     HELP(all(), SmtpCommands::help);
 
-    private final Set<Phase> phases;
-    private final Set<Gate> gates;
-    private final CommandTable.Handler<SmtpSession, Reply> handler;
+    private final Row<SmtpSession, Phase, Reply> row;
 
     SmtpVerb(Set<Phase> phases, CommandTable.Handler<SmtpSession, Reply> handler, Gate... gates) {
-        this.phases = phases;
-        this.gates = gates.length == 0 ? EnumSet.noneOf(Gate.class) : EnumSet.copyOf(Set.of(gates));
-        this.handler = handler;
+        this.row = Row.of(phases, handler, gates);
+    }
+
+    @Override
+    public Row<SmtpSession, Phase, Reply> row() {
+        return row;
     }
 
     private static Set<Phase> all() {
         return EnumSet.allOf(Phase.class);
     }
 
-    @Override
-    public Set<Phase> phases() {
-        return phases;
-    }
-
-    @Override
-    public Set<Gate> gates() {
-        return gates;
-    }
-
-    @Override
-    public CommandTable.Handler<SmtpSession, Reply> handler() {
-        return handler;
-    }
 
     private static final Logger log = LoggerFactory.getLogger(SmtpVerb.class);
 
@@ -85,12 +72,12 @@ enum SmtpVerb implements Verb<SmtpSession, Phase, Reply> {
         }
 
         @Override
-        public Reply tlsRequired(SmtpSession s, String verb) {
+        public Reply tlsRequired(SmtpSession s, Verb<SmtpSession, Phase, Reply> verb) {
             return SmtpReplies.TLS_REQUIRED;
         }
 
         @Override
-        public Reply loginRequired(SmtpSession s, String verb) {
+        public Reply loginRequired(SmtpSession s, Verb<SmtpSession, Phase, Reply> verb) {
             return SmtpReplies.AUTH_REQUIRED;
         }
 

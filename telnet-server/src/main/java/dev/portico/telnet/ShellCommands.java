@@ -26,7 +26,7 @@ final class ShellCommands {
         List<String> out = new ArrayList<>();
         out.add("Commands (paths are inside your home directory):");
         for (ShellVerb v : ShellVerb.values()) {
-            if (v.usage == null || !v.phases().contains(s.phase())) continue;
+            if (v.usage == null || !v.row().phases().contains(s.phase())) continue;
             out.add(String.format("  %-28s %s", v.usage.length() > 28 ? v.command() + " ..." : v.usage, v.summary));
         }
         out.add("Keys: Tab completes, Up/Down recall, Ctrl-C interrupts, Ctrl-D logs out.");

@@ -19,7 +19,7 @@ final class ShellCompletion {
         List<String> matches = new ArrayList<>();
         if (before.substring(0, start).isBlank()) {
             for (ShellVerb v : ShellVerb.values()) {
-                if (v.phases().contains(s.phase()) && v.command().startsWith(word)) matches.add(v.command() + " ");
+                if (v.row().phases().contains(s.phase()) && v.command().startsWith(word)) matches.add(v.command() + " ");
             }
             return new LineEditor.Completion(start, matches);
         }

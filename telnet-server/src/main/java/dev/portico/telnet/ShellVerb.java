@@ -51,17 +51,13 @@ enum ShellVerb implements Verb<TelnetSession, Phase, ShellReply> {
             "manage users"),
     STATS(admin(), ShellAdminCommands::stats, "stats", "sessions and bytes per server");
 
-    private final Set<Phase> phases;
-    private final Set<Gate> gates;
-    private final CommandTable.Handler<TelnetSession, ShellReply> handler;
+    private final Row<TelnetSession, Phase, ShellReply> row;
     /** Usage and help text; null for aliases, which help leaves out. */
     final String usage, summary;
 
     ShellVerb(Set<Phase> phases, CommandTable.Handler<TelnetSession, ShellReply> handler, String usage, String summary,
               Gate... gates) {
-        this.phases = phases;
-        this.gates = gates.length == 0 ? EnumSet.noneOf(Gate.class) : EnumSet.copyOf(Set.of(gates));
-        this.handler = handler;
+        this.row = Row.of(phases, handler, gates);
         this.usage = usage;
         this.summary = summary;
     }
@@ -77,18 +73,8 @@ enum ShellVerb implements Verb<TelnetSession, Phase, ShellReply> {
     }
 
     @Override
-    public Set<Phase> phases() {
-        return phases;
-    }
-
-    @Override
-    public Set<Gate> gates() {
-        return gates;
-    }
-
-    @Override
-    public CommandTable.Handler<TelnetSession, ShellReply> handler() {
-        return handler;
+    public Row<TelnetSession, Phase, ShellReply> row() {
+        return row;
     }
 
     /** The command as users type it. */
