@@ -1,6 +1,7 @@
 package dev.portico.ftp;
 
 import dev.portico.core.Reply;
+import dev.portico.core.StorageFullException;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -9,7 +10,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.util.Locale;
 
 /**
  * Replies the FTP server sends more than once, shared with the tests, and the one place where a
@@ -55,6 +55,8 @@ public final class FtpReplies {
     public static final Reply NO_SUCH_FILE = Reply.of(550, "No such file or directory");
     public static final Reply PERMISSION_DENIED = Reply.of(550, "Permission denied");
     public static final Reply BAD_FILE_NAME = Reply.of(553, "File name not allowed");
+    /** RFC 959 4.2.1: the disk or a quota is full; the session goes on. */
+    public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "Insufficient storage space");
 
     public static final Reply TYPE_ASCII = Reply.of(200, "Switching to ASCII mode");
     public static final Reply TYPE_BINARY = Reply.of(200, "Switching to Binary mode");
@@ -120,8 +122,7 @@ public final class FtpReplies {
         if (e instanceof DirectoryNotEmptyException) return Reply.of(550, "Directory not empty");
         if (e instanceof NotDirectoryException) return NOT_A_DIRECTORY;
         if (e instanceof InvalidPathException) return BAD_FILE_NAME;
-        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
-        if (m.contains("no space left") || m.contains("disk quota")) return Reply.of(452, "Insufficient storage space");
+        if (StorageFullException.isFull(e)) return INSUFFICIENT_STORAGE;
         if (e instanceof FileSystemException) return Reply.of(450, "File unavailable");
         return LOCAL_ERROR;
     }

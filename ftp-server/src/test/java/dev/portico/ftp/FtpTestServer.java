@@ -62,6 +62,17 @@ final class FtpTestServer implements BeforeEachCallback, AfterEachCallback {
         if (startBeforeEach != null) start(startBeforeEach);
     }
 
+    /**
+     * Moves the test's data folder to {@code data} (on a {@code FullDisk}, say) before the server
+     * starts; it is deleted after the test like the default one.
+     */
+    FtpTestServer dataFolder(Path data) throws IOException {
+        if (server != null) throw new IllegalStateException("the server of this test runs already");
+        Files.deleteIfExists(dir);
+        dir = Files.createDirectories(data);
+        return this;
+    }
+
     /** Starts the server with the test settings and {@code settings} ({@code "ftp.anonymous", "true"}). */
     FtpTestServer start(String... settings) throws IOException {
         return start(UnaryOperator.identity(), settings);

@@ -1,6 +1,7 @@
 package dev.portico.smtp;
 
 import dev.portico.core.Reply;
+import dev.portico.core.StorageFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +96,13 @@ final class SmtpDataCommands {
             s.resetTransaction();
             return SmtpReplies.MESSAGE_TOO_BIG;
         }
+        IOException spoolFailure = s.chunks.spool().failure();
+        if (spoolFailure != null) {
+            // RFC 3030 2: after a 4xx to a chunk the client sends no more chunks of this message.
+            log.warn("{} BDAT message from <{}> cannot be spooled: {}", s, s.sender, spoolFailure.toString());
+            s.resetTransaction();
+            return storageFailure(spoolFailure);
+        }
         if (!last) return SmtpReplies.chunkReceived(size);
         try {
             sink.finish();
@@ -138,6 +146,11 @@ final class SmtpDataCommands {
             log.info("{} message from <{}> refused ({} octets): {}", s, s.sender, sink.size(), refusal);
             return refusal;
         }
+        if (spool.failure() != null) {
+            log.warn("{} message from <{}> ({} octets) cannot be spooled: {}", s, s.sender, sink.size(),
+                    spool.failure().toString());
+            return storageFailure(spool.failure());
+        }
         // The check only informs the log about what gets stored; a discarding handler stores nothing.
         if (s.env.config().mimeCheck() && s.env.config().delivery() != SmtpConfig.Delivery.DISCARD
                 && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
@@ -155,10 +168,19 @@ final class SmtpDataCommands {
                     s.recipients.size(), sink.size(), reply);
             return reply;
         } catch (IOException e) {
-            // A failing store is expected now and then: 451 and a short log line. Any other
-            // exception is a bug the command table logs with its stack trace, answering 451 too.
+            // A failing store is expected now and then: 452 when the disk is full, else 451, and a
+            // short log line. Any other exception is a bug the command table logs with its stack
+            // trace, answering 451 too.
             log.warn("{} delivery of message {} failed: {}", s, id, e.toString());
-            return SmtpReplies.LOCAL_ERROR;
+            return storageFailure(e);
         }
+    }
+
+    /**
+     * The transient reply for a message that could not be stored: 452 4.3.1 "mail system full"
+     * (RFC 5321 4.2.2, RFC 3463 3.4) when the disk or a quota is full, 451 4.3.0 for anything else.
+     */
+    static Reply storageFailure(IOException e) {
+        return StorageFullException.isFull(e) ? SmtpReplies.INSUFFICIENT_STORAGE : SmtpReplies.LOCAL_ERROR;
     }
 }

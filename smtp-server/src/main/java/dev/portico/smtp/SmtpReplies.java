@@ -23,6 +23,8 @@ public final class SmtpReplies {
 
     public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3 Too many recipients");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0 Local error in processing, try again later");
+    /** RFC 5321 4.2.2 452 with RFC 3463 3.4's 4.3.1 "mail system full": the disk or a quota is full. */
+    public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1 Insufficient system storage, try again later");
     public static final Reply TEMP_AUTH_FAILURE = Reply.of(454, "4.7.0 Temporary authentication failure");
 
     public static final Reply UNKNOWN_COMMAND = Reply.of(500, "5.5.2 Syntax error, command unrecognized");

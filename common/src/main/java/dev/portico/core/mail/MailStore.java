@@ -9,8 +9,9 @@ public interface MailStore {
 
     /**
      * Stores one message in every listed mailbox, all or none: when this returns, every copy is
-     * durable (fsync) and visible; when it throws, none is visible. The stream is read once, to
-     * its end, and should hold CR LF lines.
+     * durable (fsync) and visible; when it throws, none is visible, and a full disk or quota is a
+     * {@link dev.portico.core.StorageFullException}. The stream is read once, to its end, and
+     * should hold CR LF lines.
      */
     void deliver(Collection<String> users, InputStream message) throws IOException;
 

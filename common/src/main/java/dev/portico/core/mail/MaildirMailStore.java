@@ -1,5 +1,6 @@
 package dev.portico.core.mail;
 
+import dev.portico.core.StorageFullException;
 import dev.portico.core.auth.User;
 
 import java.io.IOException;
@@ -65,9 +66,10 @@ public final class MaildirMailStore implements MailStore {
         if (targets.isEmpty()) throw new IllegalArgumentException("no recipients");
         long now = System.currentTimeMillis();
         String base = (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + HOST;
-        Path tmp = ensure(targets.get(0)).resolve("tmp").resolve(base);
+        Path tmp = null;
         List<Path> created = new ArrayList<>();
         try {
+            tmp = ensure(targets.get(0)).resolve("tmp").resolve(base);
             long size = write(message, tmp);
             String name = base + ",S=" + size;
             for (String user : targets) {
@@ -77,11 +79,15 @@ public final class MaildirMailStore implements MailStore {
                 created.add(target);
             }
             for (Path p : created) fsyncDirectory(p.getParent());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            for (Path p : created) Files.deleteIfExists(p);
+            // told apart now, while the partial tmp/ file still holds its space
+            throw StorageFullException.classify(e, tmp != null ? tmp : root);
+        } catch (RuntimeException e) {
             for (Path p : created) Files.deleteIfExists(p);
             throw e;
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) Files.deleteIfExists(tmp);
         }
     }
 
