@@ -183,7 +183,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
 
     /**
      * RFC 959 §5.3: commands other than ABOR, STAT and NOOP wait for a running transfer's final
-     * reply; a transfer that has ended is counted into the session either way.
+     * reply; a transfer that has ended is forgotten either way (its thread counted its bytes).
      */
     @Override
     public void settle(boolean waitForTransfer) throws IOException {
@@ -295,16 +295,14 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
         return r;
     }
 
-    /** Counts a finished transfer's bytes into the session. */
+    /** Forgets a finished transfer (its thread has counted its bytes) and restores the idle timeout. */
     private void finishTransfer() {
-        Transfer t = transfer;
         transfer = null;
         try {
             connection.setIdleTimeout(config.limits().idleTimeout().toMillis());
         } catch (IOException e) {
             // the control connection is gone; the session loop will notice
         }
-        if (t.isUpload()) connection.countTransfer(t.moved(), 0); else connection.countTransfer(0, t.moved());
     }
 
     /** ABOR: 426 from the transfer thread, then true (the caller replies 226); false when none ran. */

@@ -76,13 +76,13 @@ final class Transfer {
     private final Finish finish;
     private final Runnable cleanup;
     private final boolean upload;
-    /** Reports the bytes moved to the session's traffic counters (the registry's bytes in/out). */
+    /** Reports the bytes moved to the session's traffic counters (the registry's bytes in/out), once per transfer. */
     private final LongConsumer counted;
     private final AtomicLong progress = new AtomicLong();
     private volatile boolean aborted;
     private volatile Socket socket;
     private Thread thread;
-    /** Bytes moved, read by the session after the thread ends for its counters. */
+    /** Bytes moved, as the body reported them. */
     private volatile long moved;
 
     Transfer(String session, String what, DataChannel data, Protection protection, Replies replies, Reply opening,
@@ -116,10 +116,6 @@ final class Transfer {
     /** Bytes moved so far (what STAT shows and the stall watchdog watches). */
     long progress() {
         return progress.get();
-    }
-
-    long moved() {
-        return moved;
     }
 
     String status() {
@@ -177,44 +173,45 @@ final class Transfer {
             return;
         }
         socket = ch.socket();
+        Reply result;
         try {
             replies.send(opening);
             Streams streams = protection == null ? new Streams(ch, ch.socket().getInputStream(), ch.socket().getOutputStream())
                     : secure(ch);
             if (streams == null) {
                 socket.close();
-                reply(FtpReplies.TLS_REUSE_REQUIRED);
-                return;
-            }
-            moved = body.run(streams, progress);
-            // ABOR shuts the data socket down, which a reader may see as a normal end of data:
-            // an aborted upload must never be taken for a complete one.
-            if (aborted) throw new IOException("aborted by the client");
-            closeCleanly(socket);
-            if (finish != null) {
-                try {
-                    finish.run();
-                } catch (IOException e) {
-                    throw new DiskError(e);
-                }
-            }
-            ok = true;
-            if (isListing()) {
-                log.debug("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+                result = FtpReplies.TLS_REUSE_REQUIRED;
             } else {
-                log.info("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+                moved = body.run(streams, progress);
+                // ABOR shuts the data socket down, which a reader may see as a normal end of data:
+                // an aborted upload must never be taken for a complete one.
+                if (aborted) throw new IOException("aborted by the client");
+                closeCleanly(socket);
+                if (finish != null) {
+                    try {
+                        finish.run();
+                    } catch (IOException e) {
+                        throw new DiskError(e);
+                    }
+                }
+                ok = true;
+                if (isListing()) {
+                    log.debug("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+                } else {
+                    log.info("{} {}: {} bytes in {} ms", session, what, moved, (System.nanoTime() - started) / 1_000_000);
+                }
+                result = FtpReplies.TRANSFER_COMPLETE;
             }
-            reply(FtpReplies.TRANSFER_COMPLETE);
         } catch (DiskError e) {
             log.info("{} {}: failed on disk: {}", session, what, e.getCause().toString());
-            reply(FtpReplies.error((Exception) e.getCause()));
+            result = FtpReplies.error((Exception) e.getCause());
         } catch (IOException e) {
             log.info("{} {}: {} after {} bytes: {}", session, what, aborted ? "aborted" : "data connection lost",
                     progress.get(), e.toString());
-            reply(FtpReplies.TRANSFER_ABORTED);
+            result = FtpReplies.TRANSFER_ABORTED;
         } catch (RuntimeException e) {
             log.error("{} {}: transfer failed", session, what, e);
-            reply(FtpReplies.LOCAL_ERROR);
+            result = FtpReplies.LOCAL_ERROR;
         } finally {
             data.close();
             try {
@@ -223,9 +220,11 @@ final class Transfer {
                 // nothing left to do with it
             }
             if (!ok) cleanup.run();
-            if (moved == 0) moved = progress.get();
-            counted.accept(moved);
         }
+        // Counted here and only here, once, before the final reply: a client that reads the
+        // session's traffic right after 226 sees this transfer in it.
+        counted.accept(moved == 0 ? progress.get() : moved);
+        reply(result);
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.portico.ftp;
 
 import dev.portico.testing.TestServices;
+import org.apache.commons.net.ProtocolCommandEvent;
+import org.apache.commons.net.ProtocolCommandListener;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPFile;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,16 +52,41 @@ class FtpTransferTest {
         return b;
     }
 
-    @Test
-    void dataConnectionTrafficCountsTowardsTheSession() throws Exception {
-        alice(false);
+    /**
+     * The registry counts every octet once: the control lines both ways, exactly as the client sent
+     * and received them, plus the data connections' bytes. (They were counted twice, by the transfer
+     * thread and again by the session.)
+     */
+    @ParameterizedTest(name = "active={0}")
+    @ValueSource(booleans = {false, true})
+    void dataConnectionTrafficCountsOnceTowardsTheSession(boolean active) throws Exception {
+        AtomicLong controlSent = new AtomicLong(), controlReceived = new AtomicLong();
+        c = new FTPClient();
+        c.addProtocolCommandListener(new ProtocolCommandListener() {
+            @Override
+            public void protocolCommandSent(ProtocolCommandEvent event) {
+                controlSent.addAndGet(event.getMessage().getBytes(StandardCharsets.UTF_8).length);
+            }
+
+            @Override
+            public void protocolReplyReceived(ProtocolCommandEvent event) {
+                // the event holds the reply's lines without their CR LF
+                for (String line : event.getMessage().split("\r?\n")) {
+                    controlReceived.addAndGet(line.getBytes(StandardCharsets.UTF_8).length + 2);
+                }
+            }
+        });
+        ftp.connect(c, ftp.port());
+        assertThat(c.login("alice", TestServices.ALICE_PASSWORD)).isTrue();
+        if (active) c.enterLocalActiveMode(); else c.enterLocalPassiveMode();
+        c.setFileType(FTP.BINARY_FILE_TYPE);
         byte[] data = random(200_000, 3);
         assertThat(c.storeFile("up.dat", new ByteArrayInputStream(data))).isTrue();
         assertThat(c.retrieveFile("up.dat", new ByteArrayOutputStream())).isTrue();
         assertThat(ftp.services.sessions().sessions()).singleElement().satisfies(session -> {
             assertThat(session.user()).isEqualTo("alice");
-            assertThat(session.bytesIn()).isGreaterThanOrEqualTo(200_000);
-            assertThat(session.bytesOut()).isGreaterThanOrEqualTo(200_000);
+            assertThat(session.bytesIn()).isEqualTo(controlSent.get() + data.length);
+            assertThat(session.bytesOut()).isEqualTo(controlReceived.get() + data.length);
         });
     }
 
