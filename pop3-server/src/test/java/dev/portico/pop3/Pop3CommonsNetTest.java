@@ -11,6 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,6 +65,35 @@ class Pop3CommonsNetTest {
             assertThat(client.capa()).isTrue();
             assertThat(client.getReplyStrings()).contains("UIDL", "TOP", "STLS");
             assertThat(client.logout()).isTrue();
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    /**
+     * A message another program dropped into {@code new/} with bare LF line ends (Postfix,
+     * procmail, Dovecot): LIST and STAT give its size as sent, CR LF included (RFC 1939 §11), and
+     * RETR sends exactly that many octets before the terminating dot. They reported one octet
+     * per line less, so a client trusting the size cut the message short.
+     */
+    @Test
+    void sizesOfABareLfMessageMatchWhatRetrSends() throws IOException {
+        pop3.start();
+        String lf = "From: postfix@example.org\nSubject: bare LF\n\nline one\n.dot line\n\nlast line\n";
+        Path dropped = Files.createDirectories(pop3.maildir("alice").resolve("new")).resolve("1700000000.V801I42M1.mx");
+        Files.writeString(dropped, lf, StandardCharsets.US_ASCII);
+        String sent = lf.replace("\n", "\r\n");
+        POP3Client client = configure(new POP3Client());
+        client.connect("127.0.0.1", pop3.port());
+        try {
+            assertThat(client.login("alice", Pop3Fixture.ALICE)).isTrue();
+            assertThat(client.status().size).isEqualTo(sent.length());
+            assertThat(client.listMessages()).singleElement().satisfies(m -> assertThat(m.size).isEqualTo(sent.length()));
+            assertThat(client.listMessage(1).size).isEqualTo(sent.length());
+            String retrieved = read(client.retrieveMessage(1));
+            assertThat(retrieved).isEqualTo(sent);           // dot-stuffing undone by the client
+            assertThat(retrieved.length()).isEqualTo(client.listMessage(1).size);
+            client.logout();
         } finally {
             client.disconnect();
         }

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,7 +33,9 @@ import java.util.stream.Stream;
  * A message is written once into {@code tmp/}, fsynced, then hard-linked into each recipient's
  * {@code new/} (copied where links are impossible), and the directories are fsynced. Messages keep
  * their CR LF line endings, so POP3 serves them byte for byte. File names follow the Maildir
- * convention with Courier's {@code ,S=size}: {@code 1732245600.M123456P4242Q7.host,S=2048}.
+ * convention with Courier's {@code ,S=size} and Dovecot's {@code ,W=size} (the size with CR LF
+ * line ends, what POP3 reports): {@code 1732245600.M123456P4242Q7.host,S=2048,W=2048}. Files other
+ * programs put there may end their lines with a bare LF; their sizes are counted as POP3 sends them.
  */
 public final class MaildirMailStore implements MailStore {
 
@@ -42,6 +45,9 @@ public final class MaildirMailStore implements MailStore {
 
     private final Path root;
     private final Set<String> locked = ConcurrentHashMap.newKeySet();
+    /** Sizes with CR LF line ends of files whose names lack {@code ,W=}: user/uid to {file size, size}. */
+    private final Map<String, long[]> sentSizes = new ConcurrentHashMap<>();
+    private static final int SIZE_CACHE_MAX = 100_000;
 
     public MaildirMailStore(Path root) throws IOException {
         Files.createDirectories(root);
@@ -70,8 +76,9 @@ public final class MaildirMailStore implements MailStore {
         List<Path> created = new ArrayList<>();
         try {
             tmp = ensure(targets.get(0)).resolve("tmp").resolve(base);
-            long size = write(message, tmp);
-            String name = base + ",S=" + size;
+            long[] sizes = write(message, tmp);
+            // S= is the file's size (Courier), W= its size with CR LF line ends (Dovecot): what POP3 reports
+            String name = base + ",S=" + sizes[0] + ",W=" + sizes[1];
             for (String user : targets) {
                 Path dir = ensure(user);
                 Path target = dir.resolve("new").resolve(name);
@@ -91,17 +98,20 @@ public final class MaildirMailStore implements MailStore {
         }
     }
 
-    private static long write(InputStream in, Path file) throws IOException {
+    /** Writes and fsyncs the message; returns its size on disk and its size with CR LF line ends. */
+    private static long[] write(InputStream in, Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             byte[] buf = new byte[64 * 1024];
             long total = 0;
+            CrLfSize sent = new CrLfSize();
             for (int n; (n = in.read(buf)) > 0; ) {
                 ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                 while (b.hasRemaining()) ch.write(b);
                 total += n;
+                sent.add(buf, n);
             }
             ch.force(true);
-            return total;
+            return new long[]{total, sent.total()};
         }
     }
 
@@ -160,8 +170,9 @@ public final class MaildirMailStore implements MailStore {
                         if (name.startsWith(".")) continue;
                         try {
                             String uid = uid(name);
+                            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                             files.put(uid, p);
-                            found.add(new MessageInfo(uid, sizeOf(name, p), Files.getLastModifiedTime(p).toInstant(),
+                            found.add(new MessageInfo(uid, sentSize(user, uid, p, a.size()), a.lastModifiedTime().toInstant(),
                                     sub.equals("cur")));
                         } catch (NoSuchFileException e) {
                             // removed by someone else while we looked
@@ -227,14 +238,60 @@ public final class MaildirMailStore implements MailStore {
         return colon < 0 ? fileName : fileName.substring(0, colon);
     }
 
-    private static long sizeOf(String name, Path p) throws IOException {
-        int s = name.indexOf(",S=");
-        if (s >= 0) {
-            int end = s + 3;
-            while (end < name.length() && Character.isDigit(name.charAt(end))) end++;
-            if (end > s + 3) return Long.parseLong(name.substring(s + 3, end));
+    /**
+     * A message's size as POP3 sends it (RFC 1939 §11: LIST and STAT give the size with CR LF line
+     * ends, before dot-stuffing). Free when the name carries Dovecot's {@code ,W=} (ours do);
+     * otherwise (Postfix, procmail, older Portico files) the file is read once and the result kept
+     * while the file keeps its size: Maildir files are never rewritten, only renamed, so the uid is key.
+     */
+    private long sentSize(String user, String uid, Path p, long fileSize) throws IOException {
+        long w = field(uid, ",W=");
+        if (w >= 0) return w;
+        String key = user + "/" + uid;
+        long[] known = sentSizes.get(key);
+        if (known != null && known[0] == fileSize) return known[1];
+        CrLfSize sent = new CrLfSize();
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) sent.add(buf, n);
         }
-        return Files.size(p);
+        if (sentSizes.size() >= SIZE_CACHE_MAX) sentSizes.clear();   // a bound, not an LRU: recounting is cheap enough
+        sentSizes.put(key, new long[]{fileSize, sent.total()});
+        return sent.total();
+    }
+
+    /** The number after {@code tag} ({@code ,W=}) in a Maildir base name, or -1. */
+    private static long field(String uid, String tag) {
+        int s = uid.indexOf(tag);
+        if (s < 0) return -1;
+        int start = s + tag.length(), end = start;
+        while (end < uid.length() && end - start < 18 && Character.isDigit(uid.charAt(end))) end++;
+        return end > start ? Long.parseLong(uid.substring(start, end)) : -1;
+    }
+
+    /**
+     * Counts octets as POP3's dot-stuffing writer sends them before the terminating dot: a bare LF
+     * goes out as CR LF, and a last line without a line end gets one (RFC 1939 §3).
+     */
+    static final class CrLfSize {
+        private long total;
+        private int last = -1;
+
+        void add(byte[] b, int len) {
+            int prev = last;
+            for (int i = 0; i < len; i++) {
+                int c = b[i] & 0xff;
+                if (c == '\n' && prev != '\r') total++;
+                prev = c;
+            }
+            total += len;
+            if (len > 0) last = b[len - 1] & 0xff;
+        }
+
+        long total() {
+            if (last < 0 || last == '\n') return total;
+            return total + (last == '\r' ? 1 : 2);
+        }
     }
 
     private static String hostName() {

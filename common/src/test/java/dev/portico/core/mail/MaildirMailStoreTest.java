@@ -31,7 +31,7 @@ class MaildirMailStoreTest {
             try (Stream<Path> s = Files.list(store.maildir(u).resolve("new"))) {
                 List<Path> files = s.toList();
                 assertThat(files).hasSize(1);
-                assertThat(files.get(0).getFileName().toString()).endsWith(",S=21");
+                assertThat(files.get(0).getFileName().toString()).endsWith(",S=21,W=21");
                 assertThat(Files.readString(files.get(0))).isEqualTo("Subject: hi\r\n\r\nbody\r\n");
             }
             try (Stream<Path> s = Files.list(store.maildir(u).resolve("tmp"))) {
@@ -99,5 +99,46 @@ class MaildirMailStoreTest {
     void mailboxNamesCannotEscape() throws IOException {
         MaildirMailStore store = new MaildirMailStore(dir);
         assertThatThrownBy(() -> store.deliver(List.of("../x"), msg("x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * RFC 1939 §11: sizes are as sent, every line ending in CR LF. Postfix, procmail and Dovecot
+     * write bare LF; their files were reported one octet short per line.
+     */
+    @Test
+    void sizesCountLineEndsAsCrLfWhateverTheFileHolds() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        store.deliver(List.of("alice"), msg("ours\r\n"));
+        Path fresh = Files.createDirectories(store.maildir("alice").resolve("new"));
+        // name (no S=, no W=) -> content -> size as sent
+        Files.writeString(fresh.resolve("1700000001.postfix.host"), "Subject: a\n\nbody\n");        // 17 + 3 LFs
+        Files.writeString(fresh.resolve("1700000002.mixed.host"), "a\r\nb\nc");                    // no final line end
+        Files.writeString(fresh.resolve("1700000003.cr.host"), "a\rb\r");                          // lone CRs, last one gets LF
+        Files.writeString(fresh.resolve("1700000004.empty.host"), "");
+        Files.writeString(fresh.resolve("1700000005.courier.host,S=4"), "x\ny\n");                 // S= is the file size: not used
+        Files.writeString(fresh.resolve("1700000006.dovecot.host,S=4,W=6"), "x\ny\n");             // W= is trusted
+        try (Mailbox box = store.open("alice", false)) {
+            assertThat(box.messages()).extracting(MessageInfo::size).containsExactlyInAnyOrder(6L, 20L, 9L, 5L, 0L, 6L, 6L);
+            for (MessageInfo m : box.messages()) {
+                String name = m.uid();
+                if (name.contains("postfix")) assertThat(m.size()).isEqualTo(20);
+                if (name.contains("mixed")) assertThat(m.size()).isEqualTo("a\r\nb\r\nc\r\n".length());
+                if (name.contains("cr.host")) assertThat(m.size()).isEqualTo("a\rb\r\n".length());
+            }
+        }
+    }
+
+    @Test
+    void sizesOfFilesWithoutWAreCountedOnceAndRecountedWhenTheFileChanges() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        Path fresh = Files.createDirectories(store.maildir("alice").resolve("new"));
+        Path f = Files.writeString(fresh.resolve("1700000001.postfix.host"), "a\nb\n");
+        try (Mailbox box = store.open("alice", false)) {
+            assertThat(box.messages().get(0).size()).isEqualTo(6);
+        }
+        Files.writeString(f, "a\nb\nc\n");
+        try (Mailbox box = store.open("alice", false)) {
+            assertThat(box.messages().get(0).size()).isEqualTo(9);
+        }
     }
 }
