@@ -1,6 +1,8 @@
 package dev.portico.smtp;
 
 import dev.portico.core.Reply;
+import dev.portico.core.auth.User;
+import dev.portico.core.mail.MailStore;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import dev.portico.testing.TestTls;
@@ -147,6 +149,34 @@ class SmtpClientTest {
             client.disconnect();
         }
         assertThat(smtp.onlyMessage("bob")).contains("with SMTP").endsWith("Subject: commons\r\n\r\n.\r\nbody\r\n");
+    }
+
+    /**
+     * RFC 5321 4.5.1: {@code Postmaster} (and {@code postmaster@domain}) must be accepted. With no
+     * administrator in the user directory it was refused with 550; now it goes to the postmaster
+     * Maildir whoever the administrators are.
+     */
+    @Test
+    void postmasterIsAcceptedWithNoAdministrator() throws IOException {
+        smtp.start(dir, SmtpTestSupport.settings());
+        smtp.services.users().remove("alice");          // the only administrator
+        assertThat(smtp.services.users().list()).noneMatch(User::isAdmin);
+        SMTPClient client = new SMTPClient();
+        client.setDefaultTimeout(5000);
+        client.connect("127.0.0.1", smtp.port());
+        try {
+            client.setSoTimeout(5000);
+            assertThat(client.login("client.example")).isTrue();
+            assertThat(client.setSender("")).isTrue();
+            assertThat(client.addRecipient("Postmaster")).as(client.getReplyString()).isTrue();
+            assertThat(client.addRecipient("POSTMASTER@localhost")).as(client.getReplyString()).isTrue();
+            assertThat(client.sendShortMessageData("Subject: to whom it may concern\r\n\r\nhello\r\n")).isTrue();
+            client.logout();
+        } finally {
+            client.disconnect();
+        }
+        assertThat(smtp.onlyMessage(MailStore.POSTMASTER)).startsWith("Return-Path: <>\r\n")
+                .endsWith("Subject: to whom it may concern\r\n\r\nhello\r\n");
     }
 
     /** What an embedding test does: capture mail in memory instead of the Maildir. */

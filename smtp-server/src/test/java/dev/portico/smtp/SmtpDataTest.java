@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.mail.MailStore;
 import dev.portico.testing.RawClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -336,7 +337,8 @@ class SmtpDataTest {
             c.sendRaw("From: jösé@bücher.example\r\nSubject: Grüße\r\n\r\nÜnïcödé\r\n.\r\n");
             c.expect("250 2.0.0");
         }
-        String toPostmaster = smtp.onlyMessage("alice");          // alice is the administrator
+        String toPostmaster = smtp.onlyMessage(MailStore.POSTMASTER);   // the role mailbox, not an administrator's
+        assertThat(smtp.messages("alice")).isEmpty();
         assertThat(toPostmaster).startsWith("Return-Path: <>\r\n").contains("for <Postmaster@localhost>");
         String utf8 = smtp.onlyMessage("bob");
         assertThat(utf8).contains("with UTF8SMTP\r\n").endsWith("Subject: Grüße\r\n\r\nÜnïcödé\r\n");

@@ -26,7 +26,8 @@ import java.util.Locale;
 import java.util.Properties;
 
 /**
- * {@code mail}: the user's Maildir through the shared {@link MailStore}
+ * {@code mail}: the user's Maildir through the shared {@link MailStore}, and {@code postmaster}: the
+ * postmaster's, for administrators
  * (opened shared, so POP3 can hold it at the same time), MIME decoded by Jakarta Mail.
  * Messages are numbered 1..n in arrival order, as POP3 numbers them.
  */
@@ -39,17 +40,31 @@ final class ShellMailCommands {
     private ShellMailCommands() {}
 
     static ShellReply mail(TelnetSession s, String arg) throws IOException {
+        return read(s, s.user.name(), "mail", arg);
+    }
+
+    /**
+     * The postmaster mailbox ({@link MailStore#POSTMASTER}, RFC 5321 4.5.1), read like one's own;
+     * the command table lets only administrators run it.
+     */
+    static ShellReply postmaster(TelnetSession s, String arg) throws IOException {
+        return read(s, MailStore.POSTMASTER, "postmaster", arg);
+    }
+
+    private static ShellReply read(TelnetSession s, String mailbox, String command, String arg) throws IOException {
         List<String> a = ShellWords.texts(arg);
-        try (Mailbox box = s.shared.mail().open(s.user.name(), false)) {
+        try (Mailbox box = s.shared.mail().open(mailbox, false)) {
             List<MessageInfo> messages = box.messages();
             if (a.isEmpty()) return list(box, messages);
             if (a.get(0).equals("save") && a.size() == 4) {
                 return save(s, box, message(s, messages, a.get(1)), a.get(1), a.get(2), a.get(3));
             }
-            if (a.size() == 1 && !a.get(0).equals("save")) return show(s, box, message(s, messages, a.get(0)), a.get(0));
-            return ShellReply.of("usage: mail | mail N | mail save N PART FILE");
+            if (a.size() == 1 && !a.get(0).equals("save")) {
+                return show(s, box, message(s, messages, a.get(0)), command + " save " + a.get(0));
+            }
+            return ShellReply.of("usage: " + command + " | " + command + " N | " + command + " save N PART FILE");
         } catch (MessagingException e) {
-            return ShellReply.of("mail: cannot read that message: " + e.getMessage());
+            return ShellReply.of(command + ": cannot read that message: " + e.getMessage());
         }
     }
 
@@ -114,7 +129,8 @@ final class ShellMailCommands {
         }
     }
 
-    private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String number)
+    /** Shows a message; {@code saveCommand} ("mail save 3") is what the user types to save a part. */
+    private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String saveCommand)
             throws IOException, MessagingException {
         MimeMessage msg = parse(s, box, m);
         TelnetOutput out = s.out();
@@ -136,7 +152,7 @@ final class ShellMailCommands {
             } else {
                 out.println("");
                 out.println("--- part " + (i + 1) + ": attachment " + type + describeName(p) + ", " + decodedSize(p)
-                        + " bytes (save with: mail save " + number + " " + (i + 1) + " FILE) ---");
+                        + " bytes (save with: " + saveCommand + " " + (i + 1) + " FILE) ---");
             }
         }
         return ShellReply.NONE;

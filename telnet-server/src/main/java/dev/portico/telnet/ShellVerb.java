@@ -49,7 +49,9 @@ enum ShellVerb implements Verb<TelnetSession, Phase, ShellReply> {
     UNBAN(admin(), ShellAdminCommands::unban, "unban ADDRESS", "lift a ban"),
     USERS(admin(), ShellAdminCommands::users, "users [list | add NAME PASSWORD | remove NAME | passwd NAME PASSWORD]",
             "manage users"),
-    STATS(admin(), ShellAdminCommands::stats, "stats", "sessions and bytes per server");
+    STATS(admin(), ShellAdminCommands::stats, "stats", "sessions and bytes per server"),
+    POSTMASTER(admin(), ShellMailCommands::postmaster, "postmaster [N | save N PART FILE]",
+            "the postmaster's mail (RFC 5321 4.5.1), like mail");
 
     private final Row<TelnetSession, Phase, ShellReply> row;
     /** Usage and help text; null for aliases, which help leaves out. */

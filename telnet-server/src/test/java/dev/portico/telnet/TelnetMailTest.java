@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import dev.portico.core.mail.MailStore;
 import dev.portico.testing.TestServices;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -106,6 +107,19 @@ class TelnetMailTest {
         assertThat(alice.run("mail save 1")).startsWith("usage: mail");
         try (TelnetPeer bob = portico.shell("bob", TestServices.BOB_PASSWORD)) {
             assertThat(bob.run("mail")).isEqualTo("No mail.\n");
+        }
+    }
+
+    /** RFC 5321 4.5.1: postmaster mail lands in its own Maildir; administrators read it, nobody else. */
+    @Test
+    void administratorsReadThePostmasterMailbox() throws Exception {
+        portico.services.mail().deliver(List.of(MailStore.POSTMASTER), new ByteArrayInputStream(
+                "From: mailer-daemon@example.org\r\nSubject: bounce report\r\n\r\nundeliverable\r\n".getBytes()));
+        assertThat(alice.run("postmaster")).contains("1 message:", "bounce report");
+        assertThat(alice.run("postmaster 1")).contains("Subject: bounce report", "undeliverable");
+        assertThat(alice.run("mail")).doesNotContain("bounce report");
+        try (TelnetPeer bob = portico.shell("bob", TestServices.BOB_PASSWORD)) {
+            assertThat(bob.run("postmaster")).isEqualTo("postmaster: " + TelnetReplies.ADMIN_ONLY + "\n");
         }
     }
 }

@@ -8,6 +8,13 @@ import java.util.Collection;
 public interface MailStore {
 
     /**
+     * The role mailbox RFC 5321 4.5.1 requires every domain to have: mail to {@code postmaster}
+     * goes here unless a user has that name (then it is that user's mailbox). Administrators read
+     * it in the shell.
+     */
+    String POSTMASTER = "postmaster";
+
+    /**
      * Stores one message in every listed mailbox, all or none: when this returns, every copy is
      * durable (fsync) and visible; when it throws, none is visible, and a full disk or quota is a
      * {@link dev.portico.core.StorageFullException}. The stream is read once, to its end, and
