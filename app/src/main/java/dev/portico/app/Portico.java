@@ -1,5 +1,6 @@
 package dev.portico.app;
 
+import dev.portico.core.Leftovers;
 import dev.portico.core.Limits;
 import dev.portico.core.Listening;
 import dev.portico.core.SessionRegistry;
@@ -8,7 +9,6 @@ import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.LoginGuard;
 import dev.portico.core.auth.PasswordHash;
 import dev.portico.core.echo.EchoServer;
-import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.LocalFileStores;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.core.mail.MailStore;
@@ -31,6 +31,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,6 +56,8 @@ import java.util.OptionalInt;
 public final class Portico implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Portico.class);
+    /** maildir(5): a file in tmp/ untouched for 36 hours is garbage; a delivery in progress is younger. */
+    static final Duration MAILDIR_TMP_AGE = Duration.ofHours(36);
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
@@ -69,9 +72,9 @@ public final class Portico implements AutoCloseable {
     private final LoginGuard logins;
     private final Listening listening;
     private final Tls tls;
-    private final MailStore mail;
+    private final MaildirMailStore mail;
     private final MailDomains domains;
-    private final FileStores files;
+    private final LocalFileStores files;
     private final Path dataDir;
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
@@ -122,6 +125,7 @@ public final class Portico implements AutoCloseable {
     }
 
     private void startAll(Configs c) throws IOException {
+        removeCrashLeftovers(c);
         if (c.telnet().port().isPresent()) {
             TelnetServer t = new TelnetServer(c.telnet(),
                     new TelnetServer.Shared(listening, logins, files, mail, domains, users));
@@ -144,6 +148,32 @@ public final class Portico implements AutoCloseable {
             EchoServer e = new EchoServer(listening, new InetSocketAddress(listening.bindAddress(), c.echoPort().getAsInt()),
                     c.echoLimits()).start();
             add(e, Map.of("echo", e.address()));
+        }
+    }
+
+    /**
+     * Removes what a crash left in the data folder: FTP upload temporaries in every home and the
+     * anonymous root, and Maildir {@code tmp/} files older than {@link #MAILDIR_TMP_AGE}. Here,
+     * before any server starts, is the one moment nothing of this process can be writing them,
+     * whichever servers run: an {@code FtpServer.start} would delete the uploads of another FTP
+     * server sharing the stores, and the Maildirs are cleaned also when SMTP is off. The stores do
+     * the walking because they know their layout; Portico decides when. A failure only logs.
+     */
+    private void removeCrashLeftovers(Configs c) {
+        Leftovers uploads = Leftovers.NONE, mailTmp = Leftovers.NONE;
+        try {
+            uploads = files.removeLeftovers(FtpServer.UPLOAD_PREFIX, List.of(c.ftp().anonymousRoot()));
+        } catch (IOException e) {
+            log.warn("cannot remove FTP upload leftovers: {}", e.toString());
+        }
+        try {
+            mailTmp = mail.removeStaleTemporaries(MAILDIR_TMP_AGE);
+        } catch (IOException e) {
+            log.warn("cannot remove stale Maildir tmp/ files: {}", e.toString());
+        }
+        if (uploads.files() + mailTmp.files() > 0) {
+            log.info("removed what a crash left: {} FTP upload temporaries ({} bytes), {} Maildir tmp/ files older than {} h ({} bytes)",
+                    uploads.files(), uploads.bytes(), mailTmp.files(), MAILDIR_TMP_AGE.toHours(), mailTmp.bytes());
         }
     }
 

@@ -27,7 +27,7 @@ final class FtpListing {
     /** The facts a session shows until OPTS MLST says otherwise. */
     static final Set<String> ALL_FACTS = Set.copyOf(FACTS);
     /** Uploads in progress (see FtpTransferCommands.store) are not listed. */
-    static final String UPLOAD_PREFIX = ".portico-upload-";
+    static final String UPLOAD_PREFIX = FtpServer.UPLOAD_PREFIX;
 
     private static final DateTimeFormatter RECENT = DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter OLD = DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);

@@ -24,6 +24,13 @@ public final class FtpServer implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(FtpServer.class);
 
     /**
+     * How the temporary file of an upload in progress is named (next to its target, hidden from
+     * listings, renamed into place after the last byte). One that exists while no server runs
+     * was left by a crash: the launcher removes them at start.
+     */
+    public static final String UPLOAD_PREFIX = ".portico-upload-";
+
+    /**
      * What the FTP server takes from the objects the launcher shares between servers.
      *
      * @param listening the shared listen address, session registry and accept filter

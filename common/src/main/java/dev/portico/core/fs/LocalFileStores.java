@@ -1,9 +1,17 @@
 package dev.portico.core.fs;
 
+import dev.portico.core.Leftovers;
 import dev.portico.core.auth.User;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /** {@link FileStores} on the local disk: a user's home is {@code DATA/files/NAME/}. */
 public final class LocalFileStores implements FileStores {
@@ -23,5 +31,48 @@ public final class LocalFileStores implements FileStores {
     @Override
     public FileStore readOnly(Path root) throws IOException {
         return new LocalFileStore(root, false);
+    }
+
+    /**
+     * Deletes every regular file whose name starts with {@code prefix} anywhere under the homes and
+     * under {@code otherRoots} (those that exist): temporaries of uploads a crash interrupted, which
+     * no one else would ever remove. Symbolic links are neither followed nor deleted, and an
+     * unreadable folder is skipped. Only safe while no session uses these stores, i.e. at start.
+     */
+    public Leftovers removeLeftovers(String prefix, Collection<Path> otherRoots) throws IOException {
+        if (prefix.isEmpty()) throw new IllegalArgumentException("an empty prefix would match every file");
+        Leftovers removed = Leftovers.NONE;
+        List<Path> roots = new ArrayList<>();
+        roots.add(homes);
+        roots.addAll(otherRoots);
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) continue;
+            Remover remover = new Remover(prefix);
+            Files.walkFileTree(root.toRealPath(), remover);   // a configured root may be a link; nothing below it is followed
+            removed = removed.plus(remover.removed);
+        }
+        return removed;
+    }
+
+    private static final class Remover extends SimpleFileVisitor<Path> {
+        private final String prefix;
+        Leftovers removed = Leftovers.NONE;
+
+        Remover(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
+            if (a.isRegularFile() && file.getFileName().toString().startsWith(prefix) && Files.deleteIfExists(file)) {
+                removed = removed.plusFile(a.size());
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;      // unreadable or vanished: nothing of ours to remove there
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.portico.core.mail;
 
+import dev.portico.core.Leftovers;
 import dev.portico.core.StorageFullException;
 import dev.portico.core.auth.User;
 
@@ -8,14 +9,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -138,6 +142,45 @@ public final class MaildirMailStore implements MailStore {
             // Some file systems cannot open directories; the rename is still done.
             if (!(e instanceof AccessDeniedException)) throw e;
         }
+    }
+
+    /**
+     * Deletes files in every mailbox's {@code tmp/} (and its Maildir++ folders' {@code tmp/}) last
+     * modified more than {@code age} ago. A delivery's file lives in {@code tmp/} only while it
+     * is written; one that stays was left by a crash. The Maildir convention (maildir(5)) is to
+     * clean what is older than 36 hours, which also spares other programs' deliveries in progress.
+     */
+    public Leftovers removeStaleTemporaries(Duration age) throws IOException {
+        long cutoff = System.currentTimeMillis() - age.toMillis();
+        Leftovers removed = Leftovers.NONE;
+        List<Path> tmps = new ArrayList<>();
+        try (DirectoryStream<Path> users = Files.newDirectoryStream(root)) {
+            for (Path user : users) {
+                Path maildir = user.resolve("Maildir");
+                if (!Files.isDirectory(maildir, LinkOption.NOFOLLOW_LINKS)) continue;
+                tmps.add(maildir.resolve("tmp"));
+                try (DirectoryStream<Path> folders = Files.newDirectoryStream(maildir, ".*")) {
+                    for (Path folder : folders) tmps.add(folder.resolve("tmp"));
+                }
+            }
+        }
+        for (Path tmp : tmps) {
+            if (!Files.isDirectory(tmp, LinkOption.NOFOLLOW_LINKS)) continue;
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
+                for (Path f : files) {
+                    BasicFileAttributes a;
+                    try {
+                        a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (NoSuchFileException e) {
+                        continue;
+                    }
+                    if (a.isRegularFile() && a.lastModifiedTime().toMillis() < cutoff && Files.deleteIfExists(f)) {
+                        removed = removed.plusFile(a.size());
+                    }
+                }
+            }
+        }
+        return removed;
     }
 
     @Override

@@ -1,0 +1,104 @@
+package dev.portico.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.portico.core.Settings;
+import dev.portico.ftp.FtpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a {@code kill -9} leaves in a data folder is removed when Portico starts on it again: FTP
+ * upload temporaries (hidden from listings, so their owners cannot delete them) in every home and
+ * the anonymous root, and Maildir {@code tmp/} files older than 36 hours; younger ones may be
+ * deliveries in progress and stay. One INFO line says how many files and bytes went.
+ */
+@Timeout(30)
+class CrashLeftoversTest {
+
+    @TempDir
+    Path data;
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger porticoLog = (Logger) LoggerFactory.getLogger(Portico.class);
+
+    private Level level;
+
+    @BeforeEach
+    void captureTheLog() {
+        logged.start();
+        level = porticoLog.getLevel();
+        porticoLog.setLevel(Level.INFO);       // the test configuration logs WARN and above only
+        porticoLog.addAppender(logged);
+    }
+
+    @AfterEach
+    void releaseTheLog() {
+        porticoLog.detachAppender(logged);
+        porticoLog.setLevel(level);
+    }
+
+    private Path file(String relative, int size, Duration age) throws IOException {
+        Path p = data.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.write(p, new byte[size]);
+        Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(age)));
+        return p;
+    }
+
+    private Portico start() throws IOException {
+        return Portico.start(Settings.of("data", data.toString(), "telnet.port", "off", "ftp.port", "off",
+                "smtp.port", "off", "pop3.port", "off", "users.hash-iterations", "1000"));
+    }
+
+    @Test
+    void uploadTemporariesAndStaleMaildirTmpFilesGoAtStartYoungOnesStay() throws IOException {
+        String upload = FtpServer.UPLOAD_PREFIX;
+        Path[] gone = {
+                file("files/alice/" + upload + "k3j2", 1000, Duration.ZERO),
+                file("files/alice/deep/er/" + upload + "x", 500, Duration.ofDays(3)),
+                file("files/bob/" + upload + "y", 24, Duration.ofMinutes(1)),
+                file("anonymous/pub/" + upload + "z", 200, Duration.ZERO),
+                file("mail/alice/Maildir/tmp/1700000000.M1P9Q1.host", 300, Duration.ofHours(37)),
+                file("mail/bob/Maildir/.Sent/tmp/1700000000.M2P9Q2.host", 76, Duration.ofDays(30)),
+        };
+        Path[] kept = {
+                file("files/alice/report.pdf", 10, Duration.ofDays(3)),
+                file("files/alice/portico-upload-not-hidden", 10, Duration.ofDays(3)),
+                file("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host", 100, Duration.ofHours(1)),
+                file("mail/alice/Maildir/new/1700000000.M4P9Q4.host,S=10,W=10", 10, Duration.ofDays(90)),
+                file("mail/alice/Maildir/cur/1700000000.M5P9Q5.host,S=10,W=10:2,S", 10, Duration.ofDays(90)),
+        };
+        try (Portico ignored = start()) {
+            for (Path p : gone) assertThat(p).doesNotExist();
+            for (Path p : kept) assertThat(p).exists();
+        }
+        assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("removed what a crash left"))
+                .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo(
+                        "removed what a crash left: 4 FTP upload temporaries (1724 bytes), "
+                                + "2 Maildir tmp/ files older than 36 h (376 bytes)"));
+    }
+
+    @Test
+    void aCleanDataFolderLogsNothing() throws IOException {
+        file("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host", 100, Duration.ofHours(35));
+        try (Portico ignored = start()) {
+            assertThat(data.resolve("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host")).exists();
+        }
+        assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().startsWith("removed what a crash left"));
+    }
+}
