@@ -1,5 +1,6 @@
 package dev.portico.ftp;
 
+import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import dev.portico.core.fs.FileEntry;
 import dev.portico.core.fs.VirtualPath;
@@ -51,7 +52,7 @@ final class FtpDirectoryCommands {
         } catch (IOException e) {
             return FtpReplies.error(e);
         }
-        log.info("{} MKD {}", s, p);
+        log.info("{} MKD {}", s, LogSafe.text(p));
         return FtpReplies.pathReply(p.toString(), "created");
     }
 
@@ -64,7 +65,7 @@ final class FtpDirectoryCommands {
         } catch (IOException e) {
             return FtpReplies.error(e);
         }
-        log.info("{} RMD {}", s, p);
+        log.info("{} RMD {}", s, LogSafe.text(p));
         return FtpReplies.FILE_ACTION_OK;
     }
 
@@ -77,7 +78,7 @@ final class FtpDirectoryCommands {
         } catch (IOException e) {
             return FtpReplies.error(e);
         }
-        log.info("{} DELE {}", s, p);
+        log.info("{} DELE {}", s, LogSafe.text(p));
         return FtpReplies.FILE_ACTION_OK;
     }
 
@@ -106,7 +107,7 @@ final class FtpDirectoryCommands {
         } catch (IOException e) {
             return FtpReplies.error(e);
         }
-        log.info("{} RNFR {} RNTO {}", s, from, to);
+        log.info("{} RNFR {} RNTO {}", s, LogSafe.text(from), LogSafe.text(to));
         return FtpReplies.RENAMED;
     }
 

@@ -4,6 +4,7 @@ import dev.portico.core.BareLineEndingException;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.LogSafe;
 import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
@@ -157,7 +158,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
     /** Runs one command line through the table; null when the handler has answered already. */
     private Reply execute(CommandLine cmd) throws IOException {
         if (log.isDebugEnabled()) {
-            log.debug("{} <- {}", connection, cmd.verb().equals("PASS") ? "PASS ****" : cmd.verb() + " " + cmd.argument());
+            log.debug("{} <- {}", connection, cmd.verb().equals("PASS") ? "PASS ****" : LogSafe.text(cmd.verb() + " " + cmd.argument()));
         }
         if (phase == Phase.RENAMING && !cmd.verb().equals("RNTO")) {
             // RFC 959 §4.1.3: RNTO must come right after RNFR

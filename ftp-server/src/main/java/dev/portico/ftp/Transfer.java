@@ -1,5 +1,6 @@
 package dev.portico.ftp;
 
+import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
@@ -89,7 +90,7 @@ final class Transfer {
              boolean upload, Body body, Finish finish, Runnable cleanup, LongConsumer counted) {
         this.counted = counted;
         this.session = session;
-        this.what = what;
+        this.what = LogSafe.text(what);   // the command and the client's path: it goes to the log (and STAT)
         this.data = data;
         this.protection = protection;
         this.replies = replies;

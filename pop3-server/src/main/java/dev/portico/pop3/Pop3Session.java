@@ -4,6 +4,7 @@ import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.LogSafe;
 import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
@@ -116,7 +117,7 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
         CommandLine command = CommandLine.parse(line);
         if (log.isDebugEnabled()) {
             boolean secret = command.verb().equals("PASS") || command.verb().equals("AUTH");
-            log.debug("{} < {}", connection, secret ? command.verb() + " ***" : line);
+            log.debug("{} < {}", connection, LogSafe.text(secret ? command.verb() + " ***" : line));
         }
         return Pop3Verb.TABLE.dispatch(this, command);
     }

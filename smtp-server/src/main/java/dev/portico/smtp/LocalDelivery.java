@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import dev.portico.core.auth.User;
 import dev.portico.core.auth.UserDirectory;
@@ -80,7 +81,7 @@ public final class LocalDelivery implements DeliveryHandler {
         if (recipients.isEmpty()) return SmtpReplies.UNKNOWN_USER;
         byte[] returnPath = ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
         mail.deliver(recipients, new SequenceInputStream(new ByteArrayInputStream(returnPath), body));
-        log.debug("smtp-{} delivered message from <{}> to {}", ctx.sessionId(), envelope.sender(), recipients);
+        log.debug("smtp-{} delivered message from <{}> to {}", ctx.sessionId(), LogSafe.text(envelope.sender()), recipients);
         return SmtpReplies.DELIVERED;
     }
 }

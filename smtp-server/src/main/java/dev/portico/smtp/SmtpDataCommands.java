@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import dev.portico.core.StorageFullException;
 import org.slf4j.Logger;
@@ -143,7 +144,7 @@ final class SmtpDataCommands {
                 : s.env.config().requireHeaders() && !(sink.hasDate() && sink.hasFrom()) ? SmtpReplies.MISSING_HEADERS
                 : null;
         if (refusal != null) {
-            log.info("{} message from <{}> refused ({} octets): {}", s, s.sender, sink.size(), refusal);
+            log.info("{} message from <{}> refused ({} octets): {}", s, LogSafe.text(s.sender), sink.size(), refusal);
             return refusal;
         }
         if (spool.failure() != null) {
@@ -156,7 +157,7 @@ final class SmtpDataCommands {
                 && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
             try (InputStream in = spool.open()) {
                 List<String> problems = MimeCheck.problems(in);
-                if (!problems.isEmpty()) log.info("{} message from <{}> has MIME problems, delivered anyway: {}", s, s.sender, problems);
+                if (!problems.isEmpty()) log.info("{} message from <{}> has MIME problems, delivered anyway: {}", s, LogSafe.text(s.sender), LogSafe.text(problems));
             }
         }
         String id = s.connection.id() + "." + (++s.messages);
@@ -164,7 +165,7 @@ final class SmtpDataCommands {
         Envelope envelope = new Envelope(s.sender, s.recipients, s.declaredSize, s.body, s.smtpUtf8);
         try (InputStream body = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.open())) {
             Reply reply = s.env.delivery().deliver(s.context(), envelope, body);
-            log.info("{} message {} from <{}> to {} recipient(s), {} octets: {}", s, id, s.sender,
+            log.info("{} message {} from <{}> to {} recipient(s), {} octets: {}", s, id, LogSafe.text(s.sender),
                     s.recipients.size(), sink.size(), reply);
             return reply;
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,7 @@ final class SmtpMailCommands {
             s.recipients.add(address);
             s.phase = SmtpSession.Phase.RCPT;
         } else {
-            log.info("{} recipient <{}> refused: {}", s, address, reply);
+            log.info("{} recipient <{}> refused: {}", s, LogSafe.text(address), LogSafe.text(reply));
         }
         return reply;
     }

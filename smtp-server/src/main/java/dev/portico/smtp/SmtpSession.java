@@ -5,6 +5,7 @@ import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.LogSafe;
 import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
@@ -101,7 +102,7 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
 
     private Reply handle(String line) throws IOException {
         CommandLine command = CommandLine.parse(line);
-        if (log.isDebugEnabled()) log.debug("{} <<< {}", connection, command.verb().equals("AUTH") ? "AUTH ..." : line);
+        if (log.isDebugEnabled()) log.debug("{} <<< {}", connection, command.verb().equals("AUTH") ? "AUTH ..." : LogSafe.text(line));
         return SmtpVerb.TABLE.dispatch(this, command);
     }
 

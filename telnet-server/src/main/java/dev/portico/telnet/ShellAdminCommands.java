@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import dev.portico.core.LogSafe;
 import dev.portico.core.SessionInfo;
 import dev.portico.core.SessionRegistry;
 import dev.portico.core.auth.FileUserDirectory;
@@ -106,7 +107,7 @@ final class ShellAdminCommands {
                     return ShellReply.of("users: user " + a.get(1).toLowerCase(Locale.ROOT) + " already exists");
                 }
                 dir.add(a.get(1), a.get(2).toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
-                log.info("{} {} added user {}", s.connection(), s.user.name(), a.get(1));
+                log.info("{} {} added user {}", s.connection(), s.user.name(), LogSafe.text(a.get(1)));
                 return ShellReply.of("user " + a.get(1) + " added (read, write)");
             }
             case "remove" -> {
@@ -114,14 +115,14 @@ final class ShellAdminCommands {
                 if (a.get(1).equalsIgnoreCase(s.user.name())) return ShellReply.of("users: you cannot remove yourself");
                 if (dir.find(a.get(1)).isEmpty()) return ShellReply.of("users: no user " + a.get(1));
                 dir.remove(a.get(1));
-                log.info("{} {} removed user {}", s.connection(), s.user.name(), a.get(1));
+                log.info("{} {} removed user {}", s.connection(), s.user.name(), LogSafe.text(a.get(1)));
                 return ShellReply.of("user " + a.get(1) + " removed");
             }
             case "passwd" -> {
                 if (a.size() != 3) return ShellReply.of("usage: users passwd NAME PASSWORD");
                 if (dir.find(a.get(1)).isEmpty()) return ShellReply.of("users: no user " + a.get(1));
                 dir.setPassword(a.get(1), a.get(2).toCharArray());
-                log.info("{} {} changed the password of {}", s.connection(), s.user.name(), a.get(1));
+                log.info("{} {} changed the password of {}", s.connection(), s.user.name(), LogSafe.text(a.get(1)));
                 return ShellReply.of("password of " + a.get(1) + " changed");
             }
             default -> {

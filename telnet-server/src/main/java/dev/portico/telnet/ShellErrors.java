@@ -8,7 +8,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
-/** The one place file-store errors become the shell's words. */
+/**
+ * The one place file-store errors become the shell's words. The file an error names is the user's
+ * virtual path ({@code cat: /etc/passwd: no such file or directory}): the file store names no host
+ * path in its errors, and the mail command names messages by number, so nothing here shows where
+ * the server keeps a user's files.
+ */
 final class ShellErrors {
 
     private ShellErrors() {}

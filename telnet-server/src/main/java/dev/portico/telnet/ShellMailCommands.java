@@ -20,6 +20,8 @@ import java.io.UnsupportedEncodingException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +83,20 @@ final class ShellMailCommands {
         return messages.get(n - 1);
     }
 
+    /**
+     * A message's content. The store's errors name the message's file on the host (under the data
+     * folder), which the user must not see: the user is told which message, never where it lives.
+     */
+    private static InputStream content(Mailbox box, MessageInfo m, String number) throws IOException {
+        try {
+            return box.content(m.uid());
+        } catch (NoSuchFileException e) {        // deleted meanwhile, e.g. by a POP3 session
+            throw new NoSuchFileException("message " + number);
+        } catch (FileSystemException e) {
+            throw new FileSystemException("message " + number, null, e.getReason());
+        }
+    }
+
     private static ShellReply list(Mailbox box, List<MessageInfo> messages) throws IOException, MessagingException {
         if (messages.isEmpty()) return ShellReply.of("No mail.");
         List<String> out = new ArrayList<>();
@@ -88,7 +104,7 @@ final class ShellMailCommands {
         for (int i = 0; i < messages.size(); i++) {
             MessageInfo m = messages.get(i);
             InternetHeaders h;
-            try (InputStream in = box.content(m.uid())) {
+            try (InputStream in = content(box, m, Integer.toString(i + 1))) {
                 h = new InternetHeaders(in);
             }
             out.add(String.format("%3d %s %s  %-24s  %-32s %8d", i + 1, m.seen() ? " " : "N",
@@ -122,9 +138,9 @@ final class ShellMailCommands {
         return s.length() <= max ? s : s.substring(0, max - 1) + "~";
     }
 
-    private static MimeMessage parse(TelnetSession s, Mailbox box, MessageInfo m) throws IOException, MessagingException {
+    private static MimeMessage parse(TelnetSession s, Mailbox box, MessageInfo m, String number) throws IOException, MessagingException {
         if (m.size() > MAX_SHOWN) throw s.refuse("message too large to show here (" + m.size() + " bytes)");
-        try (InputStream in = box.content(m.uid())) {
+        try (InputStream in = content(box, m, number)) {
             return new MimeMessage(MIME, in);
         }
     }
@@ -132,7 +148,7 @@ final class ShellMailCommands {
     /** Shows a message; {@code saveCommand} ("mail save 3") is what the user types to save a part. */
     private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String saveCommand)
             throws IOException, MessagingException {
-        MimeMessage msg = parse(s, box, m);
+        MimeMessage msg = parse(s, box, m, number);
         TelnetOutput out = s.out();
         for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
             String v = msg.getHeader(h, ", ");
@@ -160,7 +176,7 @@ final class ShellMailCommands {
 
     private static ShellReply save(TelnetSession s, Mailbox box, MessageInfo m, String number, String part, String file)
             throws IOException, MessagingException {
-        MimeMessage msg = parse(s, box, m);
+        MimeMessage msg = parse(s, box, m, number);
         List<Part> parts = new ArrayList<>();
         leaves(msg, parts, 0);
         int k;

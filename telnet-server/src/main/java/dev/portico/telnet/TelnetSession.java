@@ -3,6 +3,7 @@ package dev.portico.telnet;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
+import dev.portico.core.LogSafe;
 import dev.portico.core.Refusal;
 import dev.portico.core.auth.User;
 import dev.portico.core.fs.FileStore;
@@ -149,7 +150,7 @@ final class TelnetSession implements LineEditor.Keys, CommandTable.SessionState<
         verb = words.get(0).text();
         String argument = line.substring(words.get(0).end()).strip();
         terminal.busy(true);
-        log.debug("{} {}", connection, verb);     // never the arguments: users add/passwd carry passwords
+        log.debug("{} {}", connection, LogSafe.text(verb));     // never the arguments: users add/passwd carry passwords
         try {
             return ShellVerb.TABLE.dispatch(this, new CommandLine(verb.toUpperCase(Locale.ROOT), argument));
         } catch (IOException e) {

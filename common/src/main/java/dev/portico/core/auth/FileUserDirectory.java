@@ -40,10 +40,23 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>A slow hash per login would cap FTP sessions per second, so a successful check leaves an
  * HMAC of (stored hash, password) under a random per-process key in memory; a later login with
  * the same password matches that instead of re-running PBKDF2. No password is ever stored.
+ *
+ * <p>A failed check costs the same whether the name exists or not, so its time does not tell which
+ * names exist: every check that misses the cache runs exactly {@code cost} PBKDF2 iterations, the
+ * largest of the iterations new hashes get and those of every stored hash. A name that does not
+ * exist is checked against no hash and pays all of it in padding; a user hashed with an older,
+ * smaller count pays its own iterations plus padding up to the cost (so raising
+ * {@code users.hash-iterations} makes no old user cheaper to probe than a missing one, and lowering
+ * it makes no missing name cheaper than an old user). Unknown names take the same path through the
+ * HMAC cache and the shared in-flight checks, and the cache only ever holds right passwords, so a
+ * wrong password never hits it whether the name exists or not.
  */
 public final class FileUserDirectory implements UserDirectory {
 
     private record Entry(User user, String hash) {}
+
+    /** The users as last read, and what every check of them costs (see the class comment). */
+    private record Table(Map<String, Entry> entries, int cost) {}
 
     private final Path file;
     private final PasswordHash hasher;
@@ -51,7 +64,7 @@ public final class FileUserDirectory implements UserDirectory {
     private final SecretKeySpec cacheKey;
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
-    private volatile Map<String, Entry> entries = Map.of();
+    private volatile Table table;
     private volatile FileTime loadedStamp;
     private volatile long loadedSize = -1;
 
@@ -61,6 +74,7 @@ public final class FileUserDirectory implements UserDirectory {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+        this.table = table(Map.of());
         reloadIfChanged();
     }
 
@@ -71,7 +85,7 @@ public final class FileUserDirectory implements UserDirectory {
     @Override
     public Optional<User> find(String name) {
         if (name == null) return Optional.empty();
-        Entry e = current().get(name.toLowerCase(Locale.ROOT));
+        Entry e = current().entries().get(name.toLowerCase(Locale.ROOT));
         return e == null ? Optional.empty() : Optional.of(e.user());
     }
 
@@ -79,23 +93,22 @@ public final class FileUserDirectory implements UserDirectory {
     public Optional<User> authenticate(String name, char[] password) {
         if (name == null || password == null) return Optional.empty();
         String key = name.toLowerCase(Locale.ROOT);
-        Entry e = current().get(key);
-        if (e == null) {
-            // Same cost as a wrong password, so timing does not tell which names exist.
-            PasswordHash.verify(password, "pbkdf2-sha256$" + PasswordHash.DEFAULT_ITERATIONS / 10 + "$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
-            return Optional.empty();
-        }
-        byte[] mac = mac(e.hash(), password);
+        Table t = current();
+        Entry e = t.entries().get(key);
+        // A missing name takes every step a wrong password takes (see the class comment): its
+        // stored hash is null, which never matches and costs the whole of t.cost() in padding.
+        String stored = e == null ? null : e.hash();
+        byte[] mac = mac(stored == null ? "" : stored, password);
         byte[] known = verified.get(key);
-        if (known != null && MessageDigest.isEqual(known, mac)) return Optional.of(e.user());
+        if (e != null && known != null && MessageDigest.isEqual(known, mac)) return Optional.of(e.user());
         // Fifty clients logging in at once after a start would each run the slow hash: logins with
         // the same credentials share one check. Different passwords never wait for each other.
         String flight = key + "\0" + Base64.getEncoder().encodeToString(mac);
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         CompletableFuture<Boolean> running = inFlight.putIfAbsent(flight, mine);
-        if (running != null) return running.join() ? Optional.of(e.user()) : Optional.empty();
+        if (running != null) return running.join() && e != null ? Optional.of(e.user()) : Optional.empty();
         try {
-            boolean ok = PasswordHash.verify(password, e.hash());
+            boolean ok = PasswordHash.verify(password, stored, t.cost()) && e != null;
             if (ok) verified.put(key, mac);
             mine.complete(ok);
             return ok ? Optional.of(e.user()) : Optional.empty();
@@ -109,7 +122,7 @@ public final class FileUserDirectory implements UserDirectory {
 
     @Override
     public List<User> list() {
-        return current().values().stream().map(Entry::user).sorted(Comparator.comparing(User::name)).toList();
+        return current().entries().values().stream().map(Entry::user).sorted(Comparator.comparing(User::name)).toList();
     }
 
     /** Adds a user, or fails if the name is taken. */
@@ -142,23 +155,29 @@ public final class FileUserDirectory implements UserDirectory {
         lock.lock();
         try {
             reloadIfChanged();
-            Map<String, Entry> m = new LinkedHashMap<>(entries);
+            Map<String, Entry> m = new LinkedHashMap<>(table.entries());
             change.apply(m);
             write(m);
-            entries = Map.copyOf(m);
+            table = table(m);
             verified.clear();
         } finally {
             lock.unlock();
         }
     }
 
-    private Map<String, Entry> current() {
+    private Table current() {
         try {
             reloadIfChanged();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return entries;
+        return table;
+    }
+
+    private Table table(Map<String, Entry> m) {
+        int cost = hasher.iterations();
+        for (Entry e : m.values()) cost = Math.max(cost, PasswordHash.iterationsOf(e.hash()));
+        return new Table(Map.copyOf(m), cost);
     }
 
     private void reloadIfChanged() throws IOException {
@@ -168,7 +187,7 @@ public final class FileUserDirectory implements UserDirectory {
             stamp = Files.getLastModifiedTime(file);
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            entries = Map.of();
+            table = table(Map.of());
             loadedStamp = null;
             return;
         }
@@ -184,7 +203,7 @@ public final class FileUserDirectory implements UserDirectory {
                 if (f.length != 3) throw new IOException(file + " line " + n + ": expected name:permissions:hash");
                 m.put(f[0], new Entry(new User(f[0], parsePermissions(f[1])), f[2]));
             }
-            entries = Map.copyOf(m);
+            table = table(m);
             loadedStamp = stamp;
             loadedSize = size;
             verified.clear();

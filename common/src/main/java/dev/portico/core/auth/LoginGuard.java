@@ -1,6 +1,7 @@
 package dev.portico.core.auth;
 
 import dev.portico.core.ConnectionFilter;
+import dev.portico.core.LogSafe;
 import dev.portico.core.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every login of every protocol goes through here: failures are slowed down per remote address
  * and per user name, and an address that keeps failing is banned for a while from every server
  * at once (the listeners ask {@link #admits} at accept). Brute force becomes impractical;
- * a correct password stays cheap.
+ * a correct password stays cheap. The name a client tried is logged escaped ({@link LogSafe}): it
+ * may hold line feeds meant to forge log lines.
  */
 public final class LoginGuard implements ConnectionFilter {
 
@@ -73,7 +75,7 @@ public final class LoginGuard implements ConnectionFilter {
      */
     public Optional<User> login(String protocol, InetAddress from, String name, char[] password) {
         if (isBanned(from)) {
-            log.info("{}: login as {} from banned {}", protocol, name, from.getHostAddress());
+            log.info("{}: login as {} from banned {}", protocol, LogSafe.text(name), from.getHostAddress());
             pause(policy.maxDelay());
             return Optional.empty();
         }
@@ -86,7 +88,7 @@ public final class LoginGuard implements ConnectionFilter {
         }
         int fromThere = record(byAddress, from);
         int forName = name == null ? 0 : record(byUser, name.toLowerCase(Locale.ROOT));
-        log.info("{}: failed login as {} from {} ({} failures from there)", protocol, name, from.getHostAddress(), fromThere);
+        log.info("{}: failed login as {} from {} ({} failures from there)", protocol, LogSafe.text(name), from.getHostAddress(), fromThere);
         if (fromThere >= policy.banAfter()) {
             bans.put(from, Instant.now().plus(policy.banDuration()));
             byAddress.remove(from);

@@ -1,13 +1,19 @@
 package dev.portico.core.fs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +29,12 @@ import java.util.stream.Stream;
 /**
  * A {@link FileStore} on a local directory. Every virtual path is resolved under the root and the
  * real path of what exists is checked to stay inside it, so symbolic links cannot lead out.
+ *
+ * <p>The JDK's file errors name host paths ({@code /srv/portico/data/files/alice/etc/passwd}); the
+ * store's callers show errors to users (the shell prints them), so every error leaving the store
+ * names the user's virtual path instead ({@code /etc/passwd}), or no path at all, and never the host
+ * directory the user's files live in. Errors keep their type, so callers still tell a missing file
+ * from a refused one.
  */
 public final class LocalFileStore implements FileStore {
 
@@ -61,6 +73,8 @@ public final class LocalFileStore implements FileStore {
         } catch (NoSuchFileException e) {
             // a dangling symbolic link: we cannot know where it leads, so refuse it
             throw new AccessDeniedException(v.toString(), null, "dangling link");
+        } catch (FileSystemException e) {
+            throw hidden(e);   // a loop of links, or a directory we may not search
         }
         if (!real.startsWith(root)) throw new AccessDeniedException(v.toString(), null, "outside the user's root");
         return p;
@@ -74,7 +88,8 @@ public final class LocalFileStore implements FileStore {
 
     @Override
     public FileEntry stat(VirtualPath path) throws IOException {
-        return entry(path.name(), resolve(path));
+        Path p = resolve(path);
+        return io(() -> entry(path.name(), p));
     }
 
     private FileEntry entry(String name, Path p) throws IOException {
@@ -91,7 +106,7 @@ public final class LocalFileStore implements FileStore {
         Path dir = resolve(directory);
         if (!Files.isDirectory(dir)) throw new NotDirectoryException(directory.toString());
         List<FileEntry> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
+        try (Stream<Path> s = io(() -> Files.list(dir))) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 try {
                     if (!p.toRealPath().startsWith(root)) continue;   // links leading out are not shown
@@ -100,6 +115,9 @@ public final class LocalFileStore implements FileStore {
                     // vanished or dangling while listing: leave it out
                 }
             }
+        } catch (UncheckedIOException e) {
+            // reading the directory failed half-way (Files.list's iterator wraps the error)
+            throw e.getCause() instanceof FileSystemException f ? hidden(f) : e.getCause();
         }
         out.sort(Comparator.comparing(FileEntry::name));
         return out;
@@ -109,7 +127,7 @@ public final class LocalFileStore implements FileStore {
     public FileChannel openRead(VirtualPath path) throws IOException {
         Path p = resolve(path);
         if (Files.isDirectory(p)) throw new AccessDeniedException(path.toString(), null, "is a directory");
-        return FileChannel.open(p, StandardOpenOption.READ);
+        return io(() -> FileChannel.open(p, StandardOpenOption.READ));
     }
 
     @Override
@@ -117,9 +135,9 @@ public final class LocalFileStore implements FileStore {
         Path p = resolveForWrite(path);
         if (Files.isDirectory(p)) throw new AccessDeniedException(path.toString(), null, "is a directory");
         if (append) {
-            return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return io(() -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
         }
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = io(() -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
         try {
             ch.truncate(offset);
             ch.position(offset);
@@ -134,8 +152,9 @@ public final class LocalFileStore implements FileStore {
     public VirtualPath createUnique(VirtualPath directory, String prefix) throws IOException {
         for (int i = 0; i < 100; i++) {
             VirtualPath v = directory.child(prefix + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
+            Path p = resolveForWrite(v);
             try {
-                Files.createFile(resolveForWrite(v));
+                io(() -> Files.createFile(p));
                 return v;
             } catch (FileAlreadyExistsException e) {
                 // try another name
@@ -146,12 +165,17 @@ public final class LocalFileStore implements FileStore {
 
     @Override
     public void createDirectory(VirtualPath path) throws IOException {
-        Files.createDirectory(resolveForWrite(path));
+        Path p = resolveForWrite(path);
+        io(() -> Files.createDirectory(p));
     }
 
     @Override
     public void delete(VirtualPath path) throws IOException {
-        Files.delete(resolveForWrite(path));
+        Path p = resolveForWrite(path);
+        io(() -> {
+            Files.delete(p);
+            return null;
+        });
     }
 
     @Override
@@ -160,18 +184,73 @@ public final class LocalFileStore implements FileStore {
         if (!Files.exists(a, LinkOption.NOFOLLOW_LINKS)) throw new NoSuchFileException(from.toString());
         if (Files.isDirectory(b)) throw new FileAlreadyExistsException(to.toString());
         if (Files.isDirectory(a) && b.startsWith(a)) throw new AccessDeniedException(to.toString(), null, "inside itself");
-        Files.move(a, b, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        io(() -> Files.move(a, b, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
     }
 
     @Override
     public void copy(VirtualPath from, VirtualPath to) throws IOException {
         Path a = resolve(from), b = resolveForWrite(to);
         if (Files.isDirectory(a)) throw new AccessDeniedException(from.toString(), null, "is a directory");
-        Files.copy(a, b, StandardCopyOption.REPLACE_EXISTING);
+        io(() -> Files.copy(a, b, StandardCopyOption.REPLACE_EXISTING));
     }
 
     @Override
     public void setModified(VirtualPath path, Instant time) throws IOException {
-        Files.setLastModifiedTime(resolveForWrite(path), FileTime.from(time));
+        Path p = resolveForWrite(path);
+        io(() -> Files.setLastModifiedTime(p, FileTime.from(time)));
+    }
+
+    /** One call into the JDK's file system, whose errors name host paths. */
+    private interface Io<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs {@code call}, its error (if any) naming virtual paths instead of host paths. */
+    private <T> T io(Io<T> call) throws IOException {
+        try {
+            return call.call();
+        } catch (FileSystemException e) {
+            throw hidden(e);
+        }
+    }
+
+    /**
+     * The same error naming the virtual paths of its files: the host path made relative to the
+     * root, or no path when it lies elsewhere. The JDK's error is left out as the cause (its message
+     * is the host path); the stack trace is kept for the log.
+     */
+    private FileSystemException hidden(FileSystemException e) {
+        String file = virtual(e.getFile());
+        String other = virtual(e.getOtherFile());
+        String reason = e.getReason();
+        FileSystemException h = switch (e) {
+            case NoSuchFileException x -> new NoSuchFileException(file, other, reason);
+            case FileAlreadyExistsException x -> new FileAlreadyExistsException(file, other, reason);
+            case DirectoryNotEmptyException x -> new DirectoryNotEmptyException(file);
+            case NotDirectoryException x -> new NotDirectoryException(file);
+            case AccessDeniedException x -> new AccessDeniedException(file, other, reason);
+            case NotLinkException x -> new NotLinkException(file, other, reason);
+            case FileSystemLoopException x -> new FileSystemLoopException(file);
+            case AtomicMoveNotSupportedException x -> new AtomicMoveNotSupportedException(file, other, reason);
+            default -> new FileSystemException(file, other, reason);
+        };
+        h.setStackTrace(e.getStackTrace());
+        return h;
+    }
+
+    private String virtual(String host) {
+        if (host == null) return null;
+        Path p;
+        try {
+            p = Path.of(host).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (!p.startsWith(root)) return null;
+        StringBuilder v = new StringBuilder();
+        for (Path segment : root.relativize(p)) {
+            if (!segment.toString().isEmpty()) v.append('/').append(segment);
+        }
+        return v.isEmpty() ? "/" : v.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.portico.core.fs;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,13 +10,18 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class LocalFileStoreTest {
 
@@ -97,6 +103,41 @@ class LocalFileStoreTest {
         assertThat(store.list(VirtualPath.ROOT)).extracting(FileEntry::name)
                 .containsExactlyInAnyOrder("b", "c", u.name());
         assertThatThrownBy(() -> store.delete(VirtualPath.ROOT)).isInstanceOf(AccessDeniedException.class);
+    }
+
+    /**
+     * Issue 13, item 7: the JDK's errors name host paths, and the shell printed them
+     * ({@code cat: /srv/.../files/alice/etc/passwd: no such file or directory}). Every error out of
+     * the store names the virtual path, keeps its type, and holds nothing of the host folder.
+     */
+    @Test
+    void errorsNameTheVirtualPathNeverTheHostPath() throws IOException {
+        LocalFileStore store = new LocalFileStore(tmp.resolve("home"), true);
+        store.createDirectory(v("d"));
+        write(store.openWrite(v("d/a"), false, 0), "a");
+        Files.createSymbolicLink(store.root().resolve("loop"), store.root().resolve("loop"));
+        record Case(ThrowingCallable call, Class<? extends FileSystemException> type, String file) {}
+        List<Case> cases = List.of(
+                new Case(() -> store.openRead(v("etc/passwd")), NoSuchFileException.class, "/etc/passwd"),
+                new Case(() -> store.stat(v("d/missing")), NoSuchFileException.class, "/d/missing"),
+                new Case(() -> store.openWrite(v("no/such/dir/f"), false, 0), NoSuchFileException.class, "/no/such/dir/f"),
+                new Case(() -> store.createDirectory(v("d")), FileAlreadyExistsException.class, "/d"),
+                new Case(() -> store.createDirectory(v("x/y")), NoSuchFileException.class, "/x/y"),
+                new Case(() -> store.delete(v("d")), DirectoryNotEmptyException.class, "/d"),
+                new Case(() -> store.delete(v("d/gone")), NoSuchFileException.class, "/d/gone"),
+                new Case(() -> store.copy(v("d/gone"), v("c")), NoSuchFileException.class, "/d/gone"),
+                new Case(() -> store.setModified(v("d/gone"), Instant.EPOCH), NoSuchFileException.class, "/d/gone"),
+                new Case(() -> store.openWrite(v("d/a/under-a-file"), false, 0), FileSystemException.class, "/d/a/under-a-file"),
+                new Case(() -> store.openRead(v("loop")), FileSystemException.class, "/loop"));
+        for (Case c : cases) {
+            Throwable t = catchThrowable(c.call());
+            assertThat(t).isInstanceOf(c.type());
+            FileSystemException e = (FileSystemException) t;
+            assertThat(e.getFile()).as(e.toString()).isEqualTo(c.file());
+            assertThat(e.toString()).doesNotContain(tmp.toString()).doesNotContain(store.root().toString());
+            assertThat(e.getOtherFile()).isNull();
+            assertThat(e.getCause()).isNull();
+        }
     }
 
     private static void write(FileChannel ch, String s) throws IOException {
