@@ -62,7 +62,7 @@ final class ShellMailCommands {
                 return save(s, box, message(s, messages, a.get(1)), a.get(1), a.get(2), a.get(3));
             }
             if (a.size() == 1 && !a.get(0).equals("save")) {
-                return show(s, box, message(s, messages, a.get(0)), command + " save " + a.get(0));
+                return show(s, box, message(s, messages, a.get(0)), a.get(0), command + " save " + a.get(0));
             }
             return ShellReply.of("usage: " + command + " | " + command + " N | " + command + " save N PART FILE");
         } catch (MessagingException e) {
@@ -146,7 +146,7 @@ final class ShellMailCommands {
     }
 
     /** Shows a message; {@code saveCommand} ("mail save 3") is what the user types to save a part. */
-    private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String saveCommand)
+    private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String number, String saveCommand)
             throws IOException, MessagingException {
         MimeMessage msg = parse(s, box, m, number);
         TelnetOutput out = s.out();
