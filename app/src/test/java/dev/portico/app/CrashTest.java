@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedInputStream;
@@ -67,6 +68,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * protocol; {@code -Dportico.crash.rounds=N} runs N. The seed of every round is printed, and
  * {@code -Dportico.crash.seed=S} replays one.
  */
+@Isolated   // its load and its processes would make other tests' timing-sensitive steps flaky
 @Timeout(value = 20, unit = TimeUnit.MINUTES)   // the real bounds are per step, below; this only stops a runaway
 class CrashTest {
 
