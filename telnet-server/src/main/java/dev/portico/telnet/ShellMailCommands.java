@@ -49,7 +49,9 @@ final class ShellMailCommands {
             if (a.size() == 1 && !a.get(0).equals("save")) return show(s, box, message(s, messages, a.get(0)), a.get(0));
             return ShellReply.of("usage: mail | mail N | mail save N PART FILE");
         } catch (MessagingException e) {
-            return ShellReply.of("mail: cannot read that message: " + e.getMessage());
+            // The parser's message quotes the broken header as sent: cleaned like any header text
+            // (found by MailViewFuzzTest: a control character in a Content-Type reached the terminal).
+            return ShellReply.of("mail: cannot read that message: " + clean(String.valueOf(e.getMessage())));
         }
     }
 
