@@ -66,7 +66,9 @@ final class ShellMailCommands {
             }
             return ShellReply.of("usage: " + command + " | " + command + " N | " + command + " save N PART FILE");
         } catch (MessagingException e) {
-            return ShellReply.of(command + ": cannot read that message: " + e.getMessage());
+            // The parser's message quotes the broken header as sent: cleaned like any header text
+            // (found by MailViewFuzzTest: a control character in a Content-Type reached the terminal).
+            return ShellReply.of(command + ": cannot read that message: " + clean(String.valueOf(e.getMessage())));
         }
     }
 
@@ -124,14 +126,18 @@ final class ShellMailCommands {
         }
     }
 
-    /** Header text made safe for a terminal: no control characters, no escape sequences. */
+    /**
+     * Header text made safe for a terminal: no control characters, no escape sequences. Unicode's
+     * Cc, not POSIX Cntrl: the C1 controls U+0080-U+009F count too, as U+009B is a CSI (ECMA-48)
+     * to a UTF-8 terminal such as xterm.
+     */
     private static String clean(String s) {
-        return s.replaceAll("[\\p{Cntrl}&&[^\t]]", "?");
+        return s.replaceAll("[\\p{Cc}&&[^\t]]", "?");
     }
 
-    /** Body text for a terminal: line ends and tabs kept, other control characters (ESC) replaced. */
+    /** Body text for a terminal: line ends and tabs kept, other control characters (ESC, C1) replaced. */
     private static String cleanText(String s) {
-        return s.replace("\r\n", "\n").replaceAll("[\\p{Cntrl}&&[^\t\n]]", "?");
+        return s.replace("\r\n", "\n").replaceAll("[\\p{Cc}&&[^\t\n]]", "?");
     }
 
     private static String cut(String s, int max) {

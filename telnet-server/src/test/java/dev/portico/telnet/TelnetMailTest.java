@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,5 +122,21 @@ class TelnetMailTest {
         try (TelnetPeer bob = portico.shell("bob", TestServices.BOB_PASSWORD)) {
             assertThat(bob.run("postmaster")).isEqualTo("postmaster: " + TelnetReplies.ADMIN_ONLY + "\n");
         }
+    }
+
+    /**
+     * Found by MailViewFuzzTest: C1 controls (U+0080-U+009F) passed the filter, which only knew
+     * C0 and DEL; U+009B is a CSI to a UTF-8 xterm, so a subject or body could move the cursor,
+     * clear the screen or retitle the user's terminal.
+     */
+    @Test
+    void c1ControlCharactersInHeadersAndTextAreNotSentToTheTerminal() throws Exception {
+        portico.services.mail().deliver(List.of("alice"), new ByteArrayInputStream(
+                "From: x@localhost\r\nSubject: =?UTF-8?Q?a=C2=9B2Jb?=\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nc\u009B31md\r\n"
+                        .getBytes(StandardCharsets.UTF_8)));
+        String list = alice.run("mail");
+        String shown = alice.run("mail 3");
+        assertThat(list).contains("a?2Jb").doesNotContain("\u009B");
+        assertThat(shown).contains("Subject: a?2Jb", "c?31md").doesNotContain("\u009B");
     }
 }
