@@ -67,7 +67,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * protocol; {@code -Dportico.crash.rounds=N} runs N. The seed of every round is printed, and
  * {@code -Dportico.crash.seed=S} replays one.
  */
-@Isolated   // its load and its processes would make other tests' timing-sensitive steps flaky
 @Isolated   // its clients and server processes would slow the timing-sensitive steps of other tests
 @Timeout(value = 20, unit = TimeUnit.MINUTES)   // the real bounds are per step, below; this only stops a runaway
 class CrashTest {
