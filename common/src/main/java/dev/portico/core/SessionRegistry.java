@@ -4,12 +4,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every live session of every server in the process, shared by all of them, so the shell can
- * list and close any session and count traffic per protocol.
+ * list and close any session and count traffic per protocol. It also keeps the process's
+ * descriptor pool: every server charges each session it admits the descriptors such a session
+ * may hold ({@link Limits#descriptorsPerSession()}), and a connection that does not fit is
+ * refused, so the servers together never take more descriptors than the process has, whatever
+ * their {@code max-sessions} say.
  */
 public final class SessionRegistry {
 
@@ -19,9 +24,46 @@ public final class SessionRegistry {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, LineConnection> live = new ConcurrentHashMap<>();
     private final Map<String, Totals> totals = new ConcurrentHashMap<>();
+    private final int descriptorPool;
+    private final AtomicInteger descriptorsCharged = new AtomicInteger();
+
+    /** A registry whose pool is what the process's open-file limit leaves ({@link Descriptors#sessionPool()}). */
+    public SessionRegistry() {
+        this(Descriptors.sessionPool());
+    }
+
+    /** @param descriptorPool descriptors all sessions together may hold */
+    public SessionRegistry(int descriptorPool) {
+        if (descriptorPool < 1) throw new IllegalArgumentException("descriptorPool must be positive");
+        this.descriptorPool = descriptorPool;
+    }
 
     private static final class Totals {
         final LongAdder sessions = new LongAdder(), in = new LongAdder(), out = new LongAdder();
+    }
+
+    /** Takes {@code n} descriptors from the pool for a new session; false (nothing taken) when they do not fit. */
+    boolean charge(int n) {
+        while (true) {
+            int now = descriptorsCharged.get();
+            if (now + n > descriptorPool) return false;
+            if (descriptorsCharged.compareAndSet(now, now + n)) return true;
+        }
+    }
+
+    /** Gives back what {@link #charge(int)} took when the session ends. */
+    void discharge(int n) {
+        descriptorsCharged.addAndGet(-n);
+    }
+
+    /** Descriptors all sessions together may hold. */
+    public int descriptorPool() {
+        return descriptorPool;
+    }
+
+    /** Descriptors charged to live sessions now. */
+    public int descriptorsCharged() {
+        return descriptorsCharged.get();
     }
 
     long nextId() {

@@ -2,6 +2,7 @@ package dev.portico.ftp;
 
 import dev.portico.core.ConfigException;
 import dev.portico.core.Limits;
+import dev.portico.core.MinDataRate;
 import dev.portico.core.Settings;
 
 import java.net.Inet4Address;
@@ -29,11 +30,12 @@ import java.util.OptionalInt;
  * @param anonymousRoot    the anonymous root, {@code DATA/anonymous} unless configured
  * @param tlsResumption    what a PROT P data connection must do about the control connection's TLS session
  * @param tlsRequired      login and data only after AUTH TLS / PROT P
+ * @param minDataRate      slowest an upload (STOR, APPE, STOU) may arrive, from its first byte, before it is aborted
  */
 public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicitPort, Limits limits, int passiveMin,
                         int passiveMax, InetAddress passiveAddress, List<String> localNetworks, Duration dataTimeout,
                         boolean checkDataAddress, boolean anonymous, Path anonymousRoot,
-                        TlsResumption tlsResumption, boolean tlsRequired) {
+                        TlsResumption tlsResumption, boolean tlsRequired, MinDataRate minDataRate) {
 
     /** Data-connection TLS session resumption policy (RFC 4217 §10.2 leaves it to the server). */
     public enum TlsResumption {
@@ -49,8 +51,11 @@ public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicit
     public static final List<String> DEFAULT_LOCAL_NETWORKS = List.of(
             "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
             "fc00::/7", "fe80::/10");
-    /** The control connection's line limit: long enough for any real path, short enough to bound memory. */
-    public static final Limits DEFAULT_LIMITS = Limits.DEFAULT.withMaxLineLength(4096);
+    /**
+     * The control connection's line limit: long enough for any real path, short enough to bound
+     * memory. A session holds three descriptors in a transfer: control and data connections and the file.
+     */
+    public static final Limits DEFAULT_LIMITS = Limits.defaults(3).withMaxLineLength(4096);
 
     /**
      * Passive ports when none are configured: a fixed range below the kernel's ephemeral ports,
@@ -88,7 +93,7 @@ public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicit
                 range[0], range[1], passiveAddress, nets, s.duration("ftp.data-timeout", Duration.ofSeconds(30)),
                 s.bool("ftp.data.check-address", true), s.bool("ftp.anonymous", false), anonymousRoot,
                 s.choice("ftp.tls.resumption", TlsResumption.class, TlsResumption.ENABLED),
-                s.bool("ftp.tls.required", false));
+                s.bool("ftp.tls.required", false), MinDataRate.from(s, "ftp", MinDataRate.DEFAULT));
     }
 
     private static int[] parseRange(String v) {
