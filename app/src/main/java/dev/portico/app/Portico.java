@@ -94,8 +94,8 @@ public final class Portico implements AutoCloseable {
         this.users = new FileUserDirectory(usersFile(dataDir), new PasswordHash(iterations));
         this.logins = new LoginGuard(users, policy);
         this.listening = new Listening(bind, new SessionRegistry(), logins);
-        log.info("open-file limit {}: {} descriptors for the sessions of all servers", Descriptors.limit(),
-                listening.sessions().descriptorPool());
+        log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
+                Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         this.tls = keystore != null ? Tls.load(Path.of(keystore), keystorePassword)
                 : Tls.selfSigned(dataDir.resolve("tls"), domains.names());
         this.mail = new MaildirMailStore(dataDir.resolve("mail"));

@@ -4,19 +4,21 @@ import com.sun.management.UnixOperatingSystemMXBean;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The process's file descriptors, the resource every session spends: its socket, an FTP data
- * connection and the file it moves, an SMTP spool file and the Maildir files of a delivery. The
- * default session limits are derived from them here, so that a full server refuses a client with
- * its protocol's {@code 421} line instead of running out of descriptors, which makes
- * {@code accept} fail and leaves every new client of every protocol hanging.
+ * The process's file descriptors, the resource every session spends: its socket, and while it
+ * works an FTP data connection and the file it moves, an SMTP spool file, the Maildir files of
+ * a delivery. A process out of descriptors cannot even accept a connection to refuse it, so
+ * every new client of every protocol hangs. The session limits are derived from them here, so
+ * that a full server refuses with its protocol's {@code 421} line instead.
  *
- * <p>Everything is measured once, when the class is first used (early in a start): the limit,
- * and what the process already has open then (the JDK's modules file, jars, standard streams,
- * log files). What sessions may use, the <em>session pool</em>, is the limit minus that and a
- * margin for what opens later (more jars, the virtual-thread pollers, a rolled log file) and for
- * the descriptor each refused connection holds while it gets its refusal line.
+ * <p>The limit, and what the process has open at the first use of this class (early in a
+ * start: the JDK's modules file, jars, standard streams, log files), are measured once. A
+ * quarter of the limit is kept as headroom for what sessions open besides their socket; the
+ * rest is the <em>session pool</em>, which {@link SessionRegistry} holds all servers to. As the
+ * headroom is an estimate, {@link #admitsAnother()} also looks at what is really open once the
+ * pool is a quarter full, and refuses while fewer than {@link #reserve()} descriptors are free.
  */
 public final class Descriptors {
 
@@ -25,18 +27,27 @@ public final class Descriptors {
      * {@code com.sun.management}): a common soft limit, low enough to be safe anywhere.
      */
     public static final long FALLBACK_LIMIT = 8192;
+    /** The most one session holds at once: FTP's control connection, passive listener, data connection and file. */
+    static final int MOST_PER_SESSION = 4;
 
+    private static final OperatingSystemMXBean OS = ManagementFactory.getOperatingSystemMXBean();
     private static final long LIMIT = measureLimit();
     private static final long OPEN_AT_START = Math.max(0, open());
-    /** 5% of the limit, at least 32: what opens after the measurement, and refusals in flight. */
-    private static final long MARGIN = Math.max(32, LIMIT / 20);
-    private static final int POOL = (int) Math.max(1, Math.min(Integer.MAX_VALUE, LIMIT - OPEN_AT_START - MARGIN));
+    private static final long HEADROOM = Math.max(32, LIMIT / 4);
+    private static final int POOL = (int) Math.max(1, Math.min(Integer.MAX_VALUE, LIMIT - OPEN_AT_START - HEADROOM));
+    /** 2% of the limit, at least 16: for accepting (and refusing) and for what sessions open meanwhile. */
+    private static final long RESERVE = Math.max(16, LIMIT / 50);
+    private static final long RESAMPLE_WHILE_SHORT = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private static boolean sampled;
+    private static long sampledAt;
+    private static long free;
+    private static long admittedSinceSample;
 
     private Descriptors() {}
 
     private static long measureLimit() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof UnixOperatingSystemMXBean unix) {
+        if (OS instanceof UnixOperatingSystemMXBean unix) {
             long max = unix.getMaxFileDescriptorCount();
             if (max > 0) return max;
         }
@@ -48,26 +59,51 @@ public final class Descriptors {
         return LIMIT;
     }
 
-    /** Descriptors open in the process now, or -1 when the JDK cannot tell. Costs a directory listing on Linux. */
+    /** Descriptors open in the process now, or -1 when the JDK cannot tell. Lists {@code /proc/self/fd} on Linux. */
     public static long open() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
-                ? unix.getOpenFileDescriptorCount() : -1;
+        return OS instanceof UnixOperatingSystemMXBean unix ? unix.getOpenFileDescriptorCount() : -1;
     }
 
     /**
-     * Descriptors the sessions of all servers together may hold: the limit minus what was open
-     * at the first use of this class minus the margin. {@link SessionRegistry} enforces it.
+     * Sessions all servers together may hold: the limit minus what was open at the first use of
+     * this class minus a quarter of the limit for data connections, files and deliveries.
      */
     public static int sessionPool() {
         return POOL;
     }
 
+    /** Free descriptors under which a new connection is refused (2% of the limit, at least 16). */
+    public static long reserve() {
+        return RESERVE;
+    }
+
     /**
-     * The default {@code max-sessions} of one server whose sessions hold up to
-     * {@code perSession} descriptors each: half of the session pool, so that a flood on one port
-     * leaves room for the other servers, which together are held to the whole pool.
+     * The default {@code max-sessions} of one server: half of the session pool, so that a flood
+     * on one port leaves room for the other servers, which together are held to the whole pool.
      */
-    public static int defaultMaxSessions(int perSession) {
-        return Math.max(1, POOL / Math.max(1, perSession) / 2);
+    public static int defaultMaxSessions() {
+        return Math.max(1, POOL / 2);
+    }
+
+    /**
+     * Whether one more session may start: false while fewer than {@link #reserve()} descriptors
+     * are free. Counting open descriptors lists them, so it is done only when the sessions
+     * admitted since the last count could have used up what was then free beyond the reserve
+     * ({@link #MOST_PER_SESSION} each), and while short, at most every 100 ms.
+     */
+    static synchronized boolean admitsAnother() {
+        long now = System.nanoTime();
+        boolean stale = !sampled || (free < RESERVE ? now - sampledAt > RESAMPLE_WHILE_SHORT
+                : admittedSinceSample >= (free - RESERVE) / MOST_PER_SESSION);
+        if (stale) {
+            long open = open();
+            free = open < 0 ? Long.MAX_VALUE : LIMIT - open;
+            sampled = true;
+            sampledAt = now;
+            admittedSinceSample = 0;
+        }
+        if (free < RESERVE) return false;
+        admittedSinceSample++;
+        return true;
     }
 }

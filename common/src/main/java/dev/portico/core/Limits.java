@@ -13,13 +13,9 @@ import java.time.Duration;
  * @param maxSessions     live sessions on one server
  * @param maxSessionsPerAddress live sessions from one remote address on one server
  * @param shutdownGrace   how long a stop waits for busy sessions to finish
- * @param descriptorsPerSession file descriptors one session of this protocol may hold at once
- *                        (its socket, data connections, files): what it is charged against the
- *                        process's {@linkplain Descriptors#sessionPool() session pool}; not a
- *                        setting, a fact about the protocol
  */
 public record Limits(int maxLineLength, Duration idleTimeout, Duration commandTimeout, int maxSessions,
-                     int maxSessionsPerAddress, Duration shutdownGrace, int descriptorsPerSession) {
+                     int maxSessionsPerAddress, Duration shutdownGrace) {
 
     /**
      * The longest a command line may take by default: as Postfix's {@code smtpd_timeout} (300 s),
@@ -28,33 +24,26 @@ public record Limits(int maxLineLength, Duration idleTimeout, Duration commandTi
      */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(5);
 
-    /** Defaults for a protocol whose sessions hold one descriptor (echo, the core's tests). */
-    public static final Limits DEFAULT = defaults(1);
+    /**
+     * Lines of 1000 bytes, 5 minutes idle and per command line, 200 sessions per address, 10 s
+     * shutdown grace, and {@linkplain Descriptors#defaultMaxSessions() max-sessions derived from
+     * the process's open-file limit}.
+     */
+    public static final Limits DEFAULT = new Limits(1000, Duration.ofMinutes(5), DEFAULT_COMMAND_TIMEOUT,
+            Descriptors.defaultMaxSessions(), 200, Duration.ofSeconds(10));
 
     public Limits {
         if (maxLineLength < 16) throw new IllegalArgumentException("maxLineLength must be at least 16");
         if (maxSessions < 1 || maxSessionsPerAddress < 1) throw new IllegalArgumentException("session limits must be positive");
-        if (descriptorsPerSession < 1) throw new IllegalArgumentException("descriptorsPerSession must be positive");
         if (commandTimeout.isNegative() || idleTimeout.isNegative()) throw new IllegalArgumentException("timeouts must not be negative");
     }
 
-    /**
-     * The defaults for a protocol whose sessions hold up to {@code descriptorsPerSession}
-     * descriptors: lines of 1000 bytes, 5 minutes idle and per command line, 200 sessions per
-     * address, 10 s shutdown grace, and {@link Descriptors#defaultMaxSessions(int) max-sessions
-     * derived from the process's open-file limit}.
-     */
-    public static Limits defaults(int descriptorsPerSession) {
-        return new Limits(1000, Duration.ofMinutes(5), DEFAULT_COMMAND_TIMEOUT,
-                Descriptors.defaultMaxSessions(descriptorsPerSession), 200, Duration.ofSeconds(10), descriptorsPerSession);
-    }
-
-    public Limits withMaxLineLength(int v) { return new Limits(v, idleTimeout, commandTimeout, maxSessions, maxSessionsPerAddress, shutdownGrace, descriptorsPerSession); }
-    public Limits withIdleTimeout(Duration v) { return new Limits(maxLineLength, v, commandTimeout, maxSessions, maxSessionsPerAddress, shutdownGrace, descriptorsPerSession); }
-    public Limits withCommandTimeout(Duration v) { return new Limits(maxLineLength, idleTimeout, v, maxSessions, maxSessionsPerAddress, shutdownGrace, descriptorsPerSession); }
-    public Limits withMaxSessions(int v) { return new Limits(maxLineLength, idleTimeout, commandTimeout, v, maxSessionsPerAddress, shutdownGrace, descriptorsPerSession); }
-    public Limits withMaxSessionsPerAddress(int v) { return new Limits(maxLineLength, idleTimeout, commandTimeout, maxSessions, v, shutdownGrace, descriptorsPerSession); }
-    public Limits withShutdownGrace(Duration v) { return new Limits(maxLineLength, idleTimeout, commandTimeout, maxSessions, maxSessionsPerAddress, v, descriptorsPerSession); }
+    public Limits withMaxLineLength(int v) { return new Limits(v, idleTimeout, commandTimeout, maxSessions, maxSessionsPerAddress, shutdownGrace); }
+    public Limits withIdleTimeout(Duration v) { return new Limits(maxLineLength, v, commandTimeout, maxSessions, maxSessionsPerAddress, shutdownGrace); }
+    public Limits withCommandTimeout(Duration v) { return new Limits(maxLineLength, idleTimeout, v, maxSessions, maxSessionsPerAddress, shutdownGrace); }
+    public Limits withMaxSessions(int v) { return new Limits(maxLineLength, idleTimeout, commandTimeout, v, maxSessionsPerAddress, shutdownGrace); }
+    public Limits withMaxSessionsPerAddress(int v) { return new Limits(maxLineLength, idleTimeout, commandTimeout, maxSessions, v, shutdownGrace); }
+    public Limits withShutdownGrace(Duration v) { return new Limits(maxLineLength, idleTimeout, commandTimeout, maxSessions, maxSessionsPerAddress, v); }
 
     /**
      * Reads {@code PREFIX.max-line}, {@code PREFIX.idle-timeout}, {@code PREFIX.command-timeout},
@@ -78,7 +67,6 @@ public record Limits(int maxLineLength, Duration idleTimeout, Duration commandTi
         if (!idle.isZero() && (commandDefault.isZero() || idle.compareTo(commandDefault) < 0)) commandDefault = idle;
         Duration command = s.duration(prefix + ".command-timeout", s.duration("command-timeout", commandDefault));
         return new Limits(maxLine, idle, command, sessions, perAddress,
-                s.duration(prefix + ".shutdown-grace", s.duration("shutdown-grace", defaults.shutdownGrace())),
-                defaults.descriptorsPerSession());
+                s.duration(prefix + ".shutdown-grace", s.duration("shutdown-grace", defaults.shutdownGrace())));
     }
 }

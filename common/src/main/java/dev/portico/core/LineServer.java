@@ -87,12 +87,10 @@ public final class LineServer implements Closeable {
                     + a.getAddress().getHostAddress() + ":" + a.getPort() + ": " + e.getMessage());
         }
         serverSocket = ss;
-        Limits limits = options.limits();
-        long wanted = (long) limits.maxSessions() * limits.descriptorsPerSession();
-        if (wanted > registry.descriptorPool()) {
-            log.info("{}: max-sessions {} may need {} descriptors, the process has {} for the sessions of all servers "
-                    + "(open-file limit {}): connections over that are refused", options.protocol(), limits.maxSessions(),
-                    wanted, registry.descriptorPool(), Descriptors.limit());
+        if (options.limits().maxSessions() > registry.pool()) {
+            log.info("{}: max-sessions {} is more than the {} sessions the open-file limit of {} allows all servers: "
+                    + "connections over that are refused", options.protocol(), options.limits().maxSessions(),
+                    registry.pool(), Descriptors.limit());
         }
         acceptor = Thread.ofPlatform().name(options.protocol() + "-accept").daemon(true).start(this::acceptLoop);
         Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
@@ -156,8 +154,7 @@ public final class LineServer implements Closeable {
             String over = all > options.limits().maxSessions() ? "max-sessions " + options.limits().maxSessions()
                     : fromThere > options.limits().maxSessionsPerAddress()
                     ? "max-sessions-per-address " + options.limits().maxSessionsPerAddress()
-                    : !registry.charge(options.limits().descriptorsPerSession())
-                    ? "descriptor pool of " + registry.descriptorPool() + " full" : null;
+                    : registry.admit();
             if (over != null) {
                 refuse(s, from, "session limit (" + over + ")");
                 release(from);
@@ -261,7 +258,7 @@ public final class LineServer implements Closeable {
                 try { s.close(); } catch (IOException ignored) { /* already gone */ }
             }
             release(from);
-            registry.discharge(options.limits().descriptorsPerSession());
+            registry.leave();
         }
     }
 

@@ -12,29 +12,28 @@ class LimitsTest {
 
     @Test
     void defaultSessionLimitsComeFromTheOpenFileLimitAndLeaveHeadroom() {
-        assertThat(Descriptors.limit()).isPositive();
-        assertThat(Descriptors.sessionPool()).isLessThan((int) Descriptors.limit());
-        // each server may fill half the pool with sessions of its weight, never more descriptors than the process has
-        for (int weight = 1; weight <= 3; weight++) {
-            Limits l = Limits.defaults(weight);
-            assertThat(l.descriptorsPerSession()).isEqualTo(weight);
-            assertThat((long) l.maxSessions() * weight).isLessThanOrEqualTo(Descriptors.sessionPool() / 2);
-            assertThat(l.maxSessions()).isGreaterThanOrEqualTo(Descriptors.sessionPool() / weight / 2);
-        }
-        assertThat(new SessionRegistry().descriptorPool()).isEqualTo(Descriptors.sessionPool());
+        long limit = Descriptors.limit();
+        assertThat(limit).isPositive();
+        // a quarter of the limit stays free for data connections, files and deliveries
+        assertThat((long) Descriptors.sessionPool()).isLessThanOrEqualTo(limit - limit / 4);
+        assertThat(Descriptors.sessionPool()).isGreaterThan((int) (limit / 2));
+        // each server may fill half the pool; together they are held to all of it
+        assertThat(Limits.DEFAULT.maxSessions()).isEqualTo(Descriptors.sessionPool() / 2);
+        assertThat(new SessionRegistry().pool()).isEqualTo(Descriptors.sessionPool());
+        assertThat(Descriptors.reserve()).isBetween(16L, Math.max(16, limit / 50));
     }
 
     @Test
     void explicitMaxSessionsStillWins() {
-        Limits l = Limits.from(Settings.of("max-sessions", "7", "smtp.max-sessions", "5"), "smtp", Limits.defaults(3));
+        Limits l = Limits.from(Settings.of("max-sessions", "7", "smtp.max-sessions", "5"), "smtp", Limits.DEFAULT);
         assertThat(l.maxSessions()).isEqualTo(5);
-        assertThat(l.descriptorsPerSession()).isEqualTo(3);
-        assertThat(Limits.from(Settings.of("max-sessions", "7"), "ftp", Limits.defaults(3)).maxSessions()).isEqualTo(7);
+        assertThat(Limits.from(Settings.of("max-sessions", "7"), "ftp", Limits.DEFAULT).maxSessions()).isEqualTo(7);
+        assertThat(Limits.from(Settings.of("max-sessions", "100000"), "ftp", Limits.DEFAULT).maxSessions()).isEqualTo(100_000);
     }
 
     @Test
     void commandTimeoutDefaultsToFiveMinutesOrTheShorterIdleTimeout() {
-        assertThat(Limits.from(Settings.empty(), "pop3", Limits.defaults(2).withIdleTimeout(Duration.ofMinutes(10)))
+        assertThat(Limits.from(Settings.empty(), "pop3", Limits.DEFAULT.withIdleTimeout(Duration.ofMinutes(10)))
                 .commandTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(Limits.from(Settings.of("idle-timeout", "20s"), "smtp", Limits.DEFAULT).commandTimeout())
                 .isEqualTo(Duration.ofSeconds(20));

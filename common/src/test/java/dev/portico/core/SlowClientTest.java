@@ -105,32 +105,30 @@ class SlowClientTest {
     }
 
     @Test
-    void theDescriptorPoolIsSharedByEveryServerOfTheRegistry() throws Exception {
-        SessionRegistry registry = new SessionRegistry(4);
+    void theSessionPoolIsSharedByEveryServerOfTheRegistry() throws Exception {
+        SessionRegistry registry = new SessionRegistry(3);
         // explicit max-sessions far above the pool: the pool still refuses, with the refusal line
-        LineServer ones = start(Limits.DEFAULT.withMaxSessions(1_000_000), registry);
-        LineServer twos = start(Limits.defaults(2).withMaxSessions(1_000_000), registry);
-        try (RawClient a = new RawClient(ones.port()); RawClient b = new RawClient(twos.port())) {
+        LineServer one = start(Limits.DEFAULT.withMaxSessions(1_000_000), registry);
+        LineServer two = start(Limits.DEFAULT.withMaxSessions(1_000_000), registry);
+        try (RawClient a = new RawClient(one.port()); RawClient b = new RawClient(two.port());
+             RawClient c = new RawClient(two.port())) {
             a.expect("220");
-            b.expect("220");                                        // 1 + 2 of 4 charged
-            try (RawClient c = new RawClient(twos.port())) {
-                c.expect("421 busy");                               // 2 more do not fit
-                c.expectClosed();
+            b.expect("220");
+            c.expect("220");
+            for (LineServer full : List.of(one, two)) {
+                try (RawClient d = new RawClient(full.port())) {
+                    d.expect("421 busy");
+                    d.expectClosed();
+                }
             }
-            try (RawClient d = new RawClient(ones.port())) {
-                d.expect("220");                                    // 1 more does: 4 of 4
-                try (RawClient e = new RawClient(ones.port())) {
-                    e.expect("421 busy");
-                }
-                assertThat(registry.descriptorsCharged()).isEqualTo(4);
-                b.send("QUIT");
-                b.expect("221");
-                assertEventually(() -> registry.descriptorsCharged() == 2);
-                try (RawClient f = new RawClient(twos.port())) {
-                    f.expect("220");
-                }
+            assertThat(registry.admitted()).isEqualTo(3);
+            b.send("QUIT");
+            b.expect("221");
+            assertEventually(() -> registry.admitted() == 2);
+            try (RawClient e = new RawClient(one.port())) {
+                e.expect("220");
             }
         }
-        assertEventually(() -> registry.descriptorsCharged() == 0);
+        assertEventually(() -> registry.admitted() == 0);
     }
 }

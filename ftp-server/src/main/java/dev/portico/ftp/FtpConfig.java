@@ -51,11 +51,8 @@ public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicit
     public static final List<String> DEFAULT_LOCAL_NETWORKS = List.of(
             "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
             "fc00::/7", "fe80::/10");
-    /**
-     * The control connection's line limit: long enough for any real path, short enough to bound
-     * memory. A session holds three descriptors in a transfer: control and data connections and the file.
-     */
-    public static final Limits DEFAULT_LIMITS = Limits.defaults(3).withMaxLineLength(4096);
+    /** The control connection's line limit: long enough for any real path, short enough to bound memory. */
+    public static final Limits DEFAULT_LIMITS = Limits.DEFAULT.withMaxLineLength(4096);
 
     /**
      * Passive ports when none are configured: a fixed range below the kernel's ephemeral ports,

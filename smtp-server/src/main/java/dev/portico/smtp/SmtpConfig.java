@@ -41,11 +41,8 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
                          int maxUnknownCommands, int maxAuthFailures, int spoolMemory, MinDataRate minDataRate) {
 
     public static final int DEFAULT_PORT = 2525;
-    /**
-     * 512 octets per command line including CR LF (RFC 5321 4.5.3.1.4). A session holds three
-     * descriptors while it delivers: its socket, the spool file and the Maildir file being written.
-     */
-    public static final Limits DEFAULT_LIMITS = Limits.defaults(3).withMaxLineLength(510).withIdleTimeout(Duration.ofMinutes(5));
+    /** 512 octets per command line including CR LF (RFC 5321 4.5.3.1.4). */
+    public static final Limits DEFAULT_LIMITS = Limits.DEFAULT.withMaxLineLength(510).withIdleTimeout(Duration.ofMinutes(5));
 
     /** Bare CR or LF inside message text (the SMTP smuggling vector). */
     public enum BareLineEndings {

@@ -23,8 +23,7 @@ public record TelnetConfig(OptionalInt port, InetAddress bind, Limits limits, in
                            Duration negotiationWait, int historySize) {
 
     public static final int DEFAULT_PORT = 2323;
-    /** A session holds its socket and a file the shell reads or writes: two descriptors. */
-    public static final Limits DEFAULT_LIMITS = Limits.defaults(2).withIdleTimeout(Duration.ofMinutes(15));
+    public static final Limits DEFAULT_LIMITS = Limits.DEFAULT.withIdleTimeout(Duration.ofMinutes(15));
 
     /** Defaults: port 2323, the suite's bind address, 15 minutes idle, 3 login attempts. */
     public static TelnetConfig defaults() {
