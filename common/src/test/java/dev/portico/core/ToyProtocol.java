@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The smallest line protocol on the core, for testing it: {@code ECHO text}, {@code STARTTLS},
- * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests), {@code FLOOD} (256 MiB
+ * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests: {@code 100} when it has
+ * started, {@code 250} when done), {@code FLOOD} (256 MiB
  * of output, for clients that stop reading), {@code HOLD n} (opens n more file descriptors, kept
  * until the session ends, as an FTP transfer or an SMTP delivery does).
  */
@@ -81,6 +82,7 @@ final class ToyProtocol implements ConnectionHandler {
                     c.send(Reply.of(250, "secure, dropped " + dropped));
                 }
                 case "SLOW" -> {
+                    c.send(Reply.of(100, "sleeping"));     // the session is busy now, not waiting for a command
                     try {
                         Thread.sleep(Long.parseLong(cmd.argument()));
                     } catch (InterruptedException e) {
