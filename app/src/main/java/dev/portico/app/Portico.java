@@ -1,5 +1,6 @@
 package dev.portico.app;
 
+import dev.portico.core.Descriptors;
 import dev.portico.core.Leftovers;
 import dev.portico.core.Limits;
 import dev.portico.core.Listening;
@@ -96,6 +97,8 @@ public final class Portico implements AutoCloseable {
         this.users = new FileUserDirectory(usersFile(dataDir), new PasswordHash(iterations));
         this.logins = new LoginGuard(users, policy);
         this.listening = new Listening(bind, new SessionRegistry(), logins);
+        log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
+                Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         this.tls = keystore != null ? Tls.load(Path.of(keystore), keystorePassword)
                 : Tls.selfSigned(dataDir.resolve("tls"), domains.names());
         this.mail = new MaildirMailStore(dataDir.resolve("mail"));

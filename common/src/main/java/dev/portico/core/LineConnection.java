@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -65,6 +66,10 @@ public final class LineConnection implements Closeable {
     private volatile String user;
     private volatile boolean closed;
     private volatile long writingSince;
+    /** The read timeout between bytes ({@link #setIdleTimeout}); 0 is none. */
+    private int idleMillis;
+    /** What the socket's SO_TIMEOUT is set to now, so that it is changed only when it must be. */
+    private int soTimeout = -1;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
         this.id = id;
@@ -123,8 +128,17 @@ public final class LineConnection implements Closeable {
         if (!(socket instanceof SSLSocket)) socket.setOOBInline(on);
     }
 
+    /** How long one read may block (0: for ever); a command line is bounded by the command timeout besides. */
     public void setIdleTimeout(long millis) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(0, millis)));
+        idleMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, millis));
+        readTimeout(idleMillis);
+    }
+
+    private void readTimeout(int millis) throws IOException {
+        if (millis != soTimeout) {
+            socket.setSoTimeout(millis);
+            soTimeout = millis;
+        }
     }
 
     // ---- reading ------------------------------------------------------------------------------
@@ -135,22 +149,52 @@ public final class LineConnection implements Closeable {
      * {@link LineTooLongException}; a bare line ending under {@link LineEnding#STRICT_CRLF} by
      * {@link BareLineEndingException}. Either way the next call reads the next line.
      *
-     * @throws java.net.SocketTimeoutException when the idle timeout passes
+     * <p>Two clocks run. Each read may block for the idle timeout, and the whole line, counted
+     * from its first byte (a Telnet command on an FTP control connection counts), must arrive
+     * within {@link Limits#commandTimeout()}: otherwise a client sending a byte now and then,
+     * never a line ending, would keep its session for ever (Postfix bounds a request the same
+     * way with {@code smtpd_per_request_deadline}, nginx with {@code client_header_timeout}).
+     *
+     * @throws CommandTimeoutException when the line is not complete within the command timeout
+     * @throws SocketTimeoutException when the idle timeout passes
      */
     public String readLine() throws IOException {
         int len = 0;
         int max = limits.maxLineLength();
+        long commandNanos = limits.commandTimeout().toNanos();
+        long deadline = 0;
+        boolean started = false;
         boolean tooLong = false, bare = false, pendingCr = false;
         while (true) {
             if (pos == limit) {
                 awaitingCommand = len == 0 && !tooLong && !pendingCr;
+                boolean byDeadline = false;
                 try {
-                    if (!fill()) return null;
+                    int timeout = idleMillis;
+                    if (started && commandNanos > 0) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) throw new CommandTimeoutException(limits.commandTimeout());
+                        int leftMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, left / 1_000_000));
+                        if (timeout == 0 || leftMillis < timeout) {
+                            timeout = leftMillis;
+                            byDeadline = true;
+                        }
+                    }
+                    if (!fill(timeout)) return null;
+                } catch (SocketTimeoutException e) {
+                    if (byDeadline && !(e instanceof CommandTimeoutException)) {
+                        throw new CommandTimeoutException(limits.commandTimeout());
+                    }
+                    throw e;
                 } finally {
                     awaitingCommand = false;
                 }
             }
             int b = buffer[pos++] & 0xff;
+            if (!started) {
+                started = true;
+                if (commandNanos > 0) deadline = System.nanoTime() + commandNanos;
+            }
             if (telnetControl && (b == IAC || telnetState != 0)) {
                 b = telnet(b);
                 if (b < 0) continue;
@@ -202,7 +246,9 @@ public final class LineConnection implements Closeable {
         return pos < limit;
     }
 
-    private boolean fill() throws IOException {
+    /** Reads what is there into the empty buffer, waiting up to {@code timeoutMillis} (0: for ever). */
+    private boolean fill(int timeoutMillis) throws IOException {
+        readTimeout(timeoutMillis);
         int n = in.read(buffer, 0, buffer.length);
         if (n < 0) return false;
         pos = 0;
@@ -227,12 +273,12 @@ public final class LineConnection implements Closeable {
         }
         return new InputStream() {
             @Override public int read() throws IOException {
-                if (pos == limit && !fill()) return -1;
+                if (pos == limit && !fill(idleMillis)) return -1;
                 return buffer[pos++] & 0xff;
             }
             @Override public int read(byte[] b, int off, int n) throws IOException {
                 if (n == 0) return 0;
-                if (pos == limit && !fill()) return -1;
+                if (pos == limit && !fill(idleMillis)) return -1;
                 int k = Math.min(n, limit - pos);
                 System.arraycopy(buffer, pos, b, off, k);
                 pos += k;
@@ -352,9 +398,9 @@ public final class LineConnection implements Closeable {
         int discarded = limit - pos;
         pos = limit = 0;
         telnetState = 0;
-        int timeout = socket.getSoTimeout();
         SSLSocket ssl = tls.wrapServer(socket);
-        ssl.setSoTimeout(timeout);
+        ssl.setSoTimeout(idleMillis);
+        soTimeout = idleMillis;
         ssl.startHandshake();
         bind(ssl);
         if (discarded > 0) log.warn("{} discarded {} bytes pipelined before the TLS handshake", this, discarded);

@@ -32,6 +32,10 @@ import javax.net.ssl.SSLException;
 public final class LineServer implements Closeable {
 
     private static final Logger log = LoggerFactory.getLogger(LineServer.class);
+    /** Back-off after a failed accept: from 10 ms, doubled on each further failure, up to 1 s. */
+    private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
+    /** At most one log line per this interval for failed accepts and for refusals. */
+    static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
     /**
      * @param protocol     name used in logs, thread names and the session registry ("ftp")
@@ -57,6 +61,8 @@ public final class LineServer implements Closeable {
     private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final LogThrottle acceptFailures = new LogThrottle(LOG_INTERVAL);
+    private final LogThrottle refusals = new LogThrottle(LOG_INTERVAL);
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
 
@@ -81,6 +87,11 @@ public final class LineServer implements Closeable {
                     + a.getAddress().getHostAddress() + ":" + a.getPort() + ": " + e.getMessage());
         }
         serverSocket = ss;
+        if (options.limits().maxSessions() > registry.pool()) {
+            log.info("{}: max-sessions {} is more than the {} sessions the open-file limit of {} allows all servers: "
+                    + "connections over that are refused", options.protocol(), options.limits().maxSessions(),
+                    registry.pool(), Descriptors.limit());
+        }
         acceptor = Thread.ofPlatform().name(options.protocol() + "-accept").daemon(true).start(this::acceptLoop);
         Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
         return this;
@@ -105,25 +116,48 @@ public final class LineServer implements Closeable {
 
     private void acceptLoop() {
         ServerSocket ss = serverSocket;
+        long backoff = 0;
         while (!ss.isClosed()) {
             Socket s;
             try {
                 s = ss.accept();
             } catch (IOException e) {
-                if (!ss.isClosed()) log.warn("{}: accept failed: {}", options.protocol(), e.toString());
+                if (ss.isClosed()) break;
+                // Out of descriptors (EMFILE), the accept fails at once, again and again: retrying
+                // at once spun both cores and wrote a WARN per failure (118,000 lines a second).
+                // Backing off lets sessions end and free descriptors; one line per interval counts.
+                backoff = backoff == 0 ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoff * 2);
+                long n = acceptFailures.tick(System.nanoTime());
+                if (n > 0) {
+                    log.warn("{}: accept failed{}: {}; retrying with back-off up to {} ms", options.protocol(),
+                            n == 1 ? "" : " " + n + " times since the last such line", e.toString(), MAX_BACKOFF_MS);
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    return;
+                }
                 continue;
+            }
+            if (backoff != 0) {
+                backoff = 0;
+                log.info("{}: accepting again after {} failed accepts", options.protocol(), acceptFailures.total());
+                acceptFailures.reset();
             }
             InetAddress from = s.getInetAddress();
             if (!filter.admits(from)) {
-                log.info("{}: refused {}: address not admitted", options.protocol(), from.getHostAddress());
-                Thread.ofVirtual().start(() -> refuse(s));
+                refuse(s, from, "address not admitted");
                 continue;
             }
             AtomicInteger mine = perAddress.computeIfAbsent(from, a -> new AtomicInteger());
             int all = total.incrementAndGet(), fromThere = mine.incrementAndGet();
-            if (all > options.limits().maxSessions() || fromThere > options.limits().maxSessionsPerAddress()) {
-                log.info("{}: refused {}: session limit", options.protocol(), from.getHostAddress());
-                Thread.ofVirtual().start(() -> { refuse(s); release(from); });
+            String over = all > options.limits().maxSessions() ? "max-sessions " + options.limits().maxSessions()
+                    : fromThere > options.limits().maxSessionsPerAddress()
+                    ? "max-sessions-per-address " + options.limits().maxSessionsPerAddress()
+                    : registry.admit();
+            if (over != null) {
+                refuse(s, from, "session limit (" + over + ")");
+                release(from);
                 continue;
             }
             long id = registry.nextId();
@@ -155,16 +189,27 @@ public final class LineServer implements Closeable {
         }
     }
 
-    private void refuse(Socket s) {
-        try (s) {
-            s.setSoTimeout(2000);
-            if (options.refusalLine() != null) {
-                s.getOutputStream().write((options.refusalLine() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                s.getOutputStream().flush();
-            }
-        } catch (IOException ignored) {
-            // refused peers that vanish first need no answer
+    /**
+     * Sends the refusal line and closes, on a virtual thread so the accept loop goes on; logs
+     * one line per interval however many are refused, so a flood cannot flood the log.
+     */
+    private void refuse(Socket s, InetAddress from, String why) {
+        long n = refusals.tick(System.nanoTime());
+        if (n > 0) {
+            log.info("{}: refused {}: {}{}", options.protocol(), from.getHostAddress(), why,
+                    n == 1 ? "" : " (" + n + " connections refused since the last such line)");
         }
+        Thread.ofVirtual().start(() -> {
+            try (s) {
+                s.setSoTimeout(2000);
+                if (options.refusalLine() != null) {
+                    s.getOutputStream().write((options.refusalLine() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                }
+            } catch (IOException ignored) {
+                // refused peers that vanish first need no answer
+            }
+        });
     }
 
     private void release(InetAddress from) {
@@ -192,6 +237,8 @@ public final class LineServer implements Closeable {
             }
             log.debug("{} connected", c);
             handler.serve(c);
+        } catch (CommandTimeoutException e) {
+            log.info("{}-{} closed: {}", options.protocol(), id, e.getMessage());
         } catch (SocketTimeoutException e) {
             log.info("{}-{} idle timeout", options.protocol(), id);
         } catch (SocketException | SSLException e) {
@@ -211,6 +258,7 @@ public final class LineServer implements Closeable {
                 try { s.close(); } catch (IOException ignored) { /* already gone */ }
             }
             release(from);
+            registry.leave();
         }
     }
 

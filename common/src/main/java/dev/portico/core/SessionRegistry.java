@@ -4,12 +4,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Every live session of every server in the process, shared by all of them, so the shell can
- * list and close any session and count traffic per protocol.
+ * list and close any session and count traffic per protocol. It also holds the servers together
+ * to the process's session pool ({@link Descriptors}): a connection over it, or one coming while
+ * the process is short of descriptors, is refused with its protocol's refusal line, whatever the
+ * servers' {@code max-sessions} say, so that descriptors do not run out.
  */
 public final class SessionRegistry {
 
@@ -19,9 +23,52 @@ public final class SessionRegistry {
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, LineConnection> live = new ConcurrentHashMap<>();
     private final Map<String, Totals> totals = new ConcurrentHashMap<>();
+    private final int pool;
+    private final AtomicInteger admitted = new AtomicInteger();
+
+    /** A registry whose pool is what the process's open-file limit allows ({@link Descriptors#sessionPool()}). */
+    public SessionRegistry() {
+        this(Descriptors.sessionPool());
+    }
+
+    /** @param pool sessions all servers together may hold */
+    public SessionRegistry(int pool) {
+        if (pool < 1) throw new IllegalArgumentException("pool must be positive");
+        this.pool = pool;
+    }
 
     private static final class Totals {
         final LongAdder sessions = new LongAdder(), in = new LongAdder(), out = new LongAdder();
+    }
+
+    /**
+     * Takes a place in the pool for a new connection; {@link #leave()} gives it back. Returns null,
+     * or why there is none. Past a quarter of the pool the process's free descriptors are
+     * checked too: below that, even sessions holding {@link Descriptors#MOST_PER_SESSION}
+     * descriptors each fit in what the pool leaves of the limit.
+     */
+    String admit() {
+        int n = admitted.incrementAndGet();
+        String refused = n > pool ? "session pool of " + pool + " full"
+                : n > pool / Descriptors.MOST_PER_SESSION && !Descriptors.admitsAnother()
+                ? "fewer than " + Descriptors.reserve() + " file descriptors free" : null;
+        if (refused != null) admitted.decrementAndGet();
+        return refused;
+    }
+
+    /** Gives back the place {@link #admit()} took when the connection ends. */
+    void leave() {
+        admitted.decrementAndGet();
+    }
+
+    /** Sessions all servers together may hold. */
+    public int pool() {
+        return pool;
+    }
+
+    /** Places taken in the pool now (live sessions, and connections about to become sessions). */
+    public int admitted() {
+        return admitted.get();
     }
 
     long nextId() {

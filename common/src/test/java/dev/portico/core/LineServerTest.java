@@ -156,8 +156,8 @@ class LineServerTest {
             idle.expect("220");
             busy.expect("220");
             busy.send("SLOW 500");
-            assertEventually(() -> registry.size() == 2);
-            Thread.sleep(50); // let the busy session's read return before the stop starts
+            // once this arrives the busy session has its command: a sleep here failed on a loaded machine
+            busy.expect("100 sleeping");
             long t0 = System.nanoTime();
             server.stop(Duration.ofSeconds(5));
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -174,8 +174,7 @@ class LineServerTest {
         try (RawClient busy = new RawClient(server.port())) {
             busy.expect("220");
             busy.send("SLOW 20000");
-            assertEventually(() -> registry.size() == 1);
-            Thread.sleep(50);
+            busy.expect("100 sleeping");
             server.stop(Duration.ofMillis(200));
             busy.expect("421 shutting down");
             busy.expectClosed();

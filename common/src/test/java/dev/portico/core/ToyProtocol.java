@@ -2,18 +2,36 @@ package dev.portico.core;
 
 import dev.portico.core.tls.Tls;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The smallest line protocol on the core, for testing it: {@code ECHO text}, {@code STARTTLS},
- * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests), {@code FLOOD} (256 MiB
- * of output, for clients that stop reading).
+ * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests: {@code 100} when it has
+ * started, {@code 250} when done), {@code FLOOD} (256 MiB
+ * of output, for clients that stop reading), {@code HOLD n} (opens n more file descriptors, kept
+ * until the session ends, as an FTP transfer or an SMTP delivery does).
  */
 final class ToyProtocol implements ConnectionHandler {
 
     private final Tls tls;
+    private static Path heldFile;
+
+    /** The file HOLD opens, made once per JVM. */
+    private static synchronized Path heldFile() throws IOException {
+        if (heldFile == null) {
+            heldFile = Files.createTempFile("toy-hold", ".tmp");
+            heldFile.toFile().deleteOnExit();
+        }
+        return heldFile;
+    }
 
     ToyProtocol(Tls tls) {
         this.tls = tls;
@@ -30,6 +48,15 @@ final class ToyProtocol implements ConnectionHandler {
 
     @Override
     public void serve(LineConnection c) throws IOException {
+        List<Closeable> held = new ArrayList<>();
+        try {
+            serve(c, held);
+        } finally {
+            for (Closeable h : held) h.close();
+        }
+    }
+
+    private void serve(LineConnection c, List<Closeable> held) throws IOException {
         c.send(Reply.of(220, "toy ready"));
         while (true) {
             String line;
@@ -55,12 +82,21 @@ final class ToyProtocol implements ConnectionHandler {
                     c.send(Reply.of(250, "secure, dropped " + dropped));
                 }
                 case "SLOW" -> {
+                    c.send(Reply.of(100, "sleeping"));     // the session is busy now, not waiting for a command
                     try {
                         Thread.sleep(Long.parseLong(cmd.argument()));
                     } catch (InterruptedException e) {
                         return;
                     }
                     c.send(Reply.of(250, "done"));
+                }
+                case "HOLD" -> {
+                    try {
+                        for (int i = Integer.parseInt(cmd.argument()); i > 0; i--) held.add(FileChannel.open(heldFile()));
+                        c.send(Reply.of(250, "holding " + held.size()));
+                    } catch (IOException e) {
+                        c.send(Reply.of(451, "cannot: " + e.getMessage()));
+                    }
                 }
                 case "FLOOD" -> {
                     byte[] chunk = new byte[65536];

@@ -2,6 +2,7 @@ package dev.portico.ftp;
 
 import dev.portico.core.ConfigException;
 import dev.portico.core.Limits;
+import dev.portico.core.MinDataRate;
 import dev.portico.core.Settings;
 
 import java.net.Inet4Address;
@@ -29,11 +30,12 @@ import java.util.OptionalInt;
  * @param anonymousRoot    the anonymous root, {@code DATA/anonymous} unless configured
  * @param tlsResumption    what a PROT P data connection must do about the control connection's TLS session
  * @param tlsRequired      login and data only after AUTH TLS / PROT P
+ * @param minDataRate      slowest an upload (STOR, APPE, STOU) may arrive, from its first byte, before it is aborted
  */
 public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicitPort, Limits limits, int passiveMin,
                         int passiveMax, InetAddress passiveAddress, List<String> localNetworks, Duration dataTimeout,
                         boolean checkDataAddress, boolean anonymous, Path anonymousRoot,
-                        TlsResumption tlsResumption, boolean tlsRequired) {
+                        TlsResumption tlsResumption, boolean tlsRequired, MinDataRate minDataRate) {
 
     /** Data-connection TLS session resumption policy (RFC 4217 §10.2 leaves it to the server). */
     public enum TlsResumption {
@@ -88,7 +90,7 @@ public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicit
                 range[0], range[1], passiveAddress, nets, s.duration("ftp.data-timeout", Duration.ofSeconds(30)),
                 s.bool("ftp.data.check-address", true), s.bool("ftp.anonymous", false), anonymousRoot,
                 s.choice("ftp.tls.resumption", TlsResumption.class, TlsResumption.ENABLED),
-                s.bool("ftp.tls.required", false));
+                s.bool("ftp.tls.required", false), MinDataRate.from(s, "ftp", MinDataRate.DEFAULT));
     }
 
     private static int[] parseRange(String v) {

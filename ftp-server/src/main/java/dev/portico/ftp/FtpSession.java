@@ -3,11 +3,13 @@ package dev.portico.ftp;
 import dev.portico.core.BareLineEndingException;
 import dev.portico.core.CommandLine;
 import dev.portico.core.CommandTable;
+import dev.portico.core.CommandTimeoutException;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LogSafe;
 import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
+import dev.portico.core.MinDataRate;
 import dev.portico.core.Refusal;
 import dev.portico.core.Reply;
 import dev.portico.core.auth.User;
@@ -92,6 +94,11 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
                     continue;
                 } catch (BareLineEndingException e) {
                     continue;   // not raised under LENIENT
+                } catch (CommandTimeoutException e) {
+                    // a dribbled command line ends the session even while a transfer runs
+                    send(FtpReplies.IDLE_TIMEOUT);
+                    log.info("{} closed: {}", connection, e.getMessage());
+                    return;
                 } catch (SocketTimeoutException e) {
                     if (transfer != null) {
                         // a long transfer is not idleness, a stalled one is
@@ -133,10 +140,24 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
 
     private long watchedProgress = -1;
     private long watchedSince;
+    /** The running upload's rate, measured from its first byte; null before it and for downloads. */
+    private MinDataRate.Meter uploadRate;
 
-    /** Aborts a transfer that has moved no byte for the data timeout (a client that stopped reading). */
+    /**
+     * Aborts a transfer that has moved no byte for the data timeout (a client that stopped
+     * reading), and an upload slower than {@code ftp.min-data-rate} (a client dribbling bytes).
+     */
     private void watchTransfer() throws IOException {
         long now = System.nanoTime(), p = transfer.progress();
+        if (transfer.isUpload() && p > 0 && !config.minDataRate().isOff()) {
+            if (uploadRate == null) uploadRate = config.minDataRate().start();
+            else if (uploadRate.behind(p, now)) {
+                log.info("{} upload slower than {} bytes/s over {} ms: aborted", connection,
+                        config.minDataRate().bytesPerSecond(), config.minDataRate().window().toMillis());
+                transfer.abort();
+                return;
+            }
+        }
         if (p != watchedProgress) {
             watchedProgress = p;
             watchedSince = now;
@@ -151,8 +172,14 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
     void startTransfer(Transfer t) throws IOException {
         transfer = t.start();
         watchedProgress = -1;
-        // wake up often enough to notice a stalled transfer
-        connection.setIdleTimeout(Math.min(config.dataTimeout().toMillis(), config.limits().idleTimeout().toMillis()));
+        uploadRate = null;
+        // wake up often enough to notice a stalled transfer, and to judge an upload's rate
+        long wake = Math.min(config.dataTimeout().toMillis(), config.limits().idleTimeout().toMillis());
+        if (t.isUpload() && !config.minDataRate().isOff()) {
+            long half = Math.max(1, config.minDataRate().window().toMillis() / 2);
+            wake = wake == 0 ? half : Math.min(wake, half);
+        }
+        connection.setIdleTimeout(wake);
     }
 
     /** Runs one command line through the table; null when the handler has answered already. */

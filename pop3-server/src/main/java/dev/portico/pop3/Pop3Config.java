@@ -29,8 +29,7 @@ public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress
 
     public static final int DEFAULT_PORT = 2110;
     /** RFC 2449 §4 allows 255 octets per command; counted here without the CR LF, so slightly liberal. */
-    public static final Limits DEFAULT_LIMITS = new Limits(255, Duration.ofMinutes(10),
-            Limits.DEFAULT.maxSessions(), Limits.DEFAULT.maxSessionsPerAddress(), Limits.DEFAULT.shutdownGrace());
+    public static final Limits DEFAULT_LIMITS = Limits.DEFAULT.withMaxLineLength(255).withIdleTimeout(Duration.ofMinutes(10));
     /** RFC 1939 §3: the autologout timer must be at least 10 minutes. */
     static final Duration RFC_MIN_IDLE = Duration.ofMinutes(10);
 

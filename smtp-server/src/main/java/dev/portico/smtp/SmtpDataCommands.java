@@ -1,6 +1,7 @@
 package dev.portico.smtp;
 
 import dev.portico.core.LogSafe;
+import dev.portico.core.MinDataRate;
 import dev.portico.core.Reply;
 import dev.portico.core.StorageFullException;
 import org.slf4j.Logger;
@@ -27,8 +28,8 @@ final class SmtpDataCommands {
 
     private SmtpDataCommands() {}
 
-    /** A BDAT message in progress. */
-    record Chunks(MessageSpool spool, MessageSink sink) {
+    /** A BDAT message in progress; its rate is measured across chunks, the commands between them included. */
+    record Chunks(MessageSpool spool, MessageSink sink, MinDataRate.Meter rate) {
         void close() {
             try {
                 spool.close();
@@ -45,8 +46,12 @@ final class SmtpDataCommands {
         try {
             MessageSink sink = newSink(s, spool);
             SmtpDataStream in = new SmtpDataStream(s.connection.dataStream());
+            MinDataRate.Meter rate = s.env.config().minDataRate().start();
             byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) sink.write(buf, 0, n);
+            for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
+                rate.count(n);      // too slow: a SocketTimeoutException, answered 421 like idleness
+                sink.write(buf, 0, n);
+            }
             sink.finish();
             return complete(s, sink, spool);
         } finally {
@@ -75,7 +80,7 @@ final class SmtpDataCommands {
     static Reply skipChunk(SmtpSession s, String arg) throws IOException {
         ChunkSize chunk = ChunkSize.parse(arg);
         if (chunk == null) return SmtpReplies.BDAT_SYNTAX;
-        copy(s, chunk.size(), null);
+        copy(s, chunk.size(), null, s.env.config().minDataRate().start());
         return null;
     }
 
@@ -87,11 +92,11 @@ final class SmtpDataCommands {
         boolean last = chunk.last();
         if (s.chunks == null) {
             MessageSpool spool = newSpool(s);
-            s.chunks = new Chunks(spool, newSink(s, spool));
+            s.chunks = new Chunks(spool, newSink(s, spool), s.env.config().minDataRate().start());
             s.phase = SmtpSession.Phase.BDAT;
         }
         MessageSink sink = s.chunks.sink();
-        copy(s, size, sink);
+        copy(s, size, sink, s.chunks.rate());
         if (sink.tooBig()) {
             log.info("{} BDAT message over {} octets refused", s, s.env.config().maxMessageSize());
             s.resetTransaction();
@@ -113,14 +118,15 @@ final class SmtpDataCommands {
         }
     }
 
-    /** Reads exactly {@code size} octets of the connection into the sink, or drops them. */
-    private static void copy(SmtpSession s, long size, MessageSink sink) throws IOException {
+    /** Reads exactly {@code size} octets of the connection into the sink, or drops them; {@code rate} may be null. */
+    private static void copy(SmtpSession s, long size, MessageSink sink, MinDataRate.Meter rate) throws IOException {
         InputStream in = s.connection.dataStream();
         byte[] buf = new byte[(int) Math.min(8192, Math.max(1, size))];
         long left = size;
         while (left > 0) {
             int n = in.read(buf, 0, (int) Math.min(buf.length, left));
             if (n < 0) throw new EOFException("connection closed inside BDAT");
+            if (rate != null) rate.count(n);
             if (sink != null) sink.write(buf, 0, n);
             left -= n;
         }

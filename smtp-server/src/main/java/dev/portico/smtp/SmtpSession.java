@@ -83,7 +83,8 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
                 } catch (BareLineEndingException e) {
                     reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.BARE_LINE_ENDING);
                 } catch (SocketTimeoutException e) {
-                    log.info("{} idle timeout", connection);
+                    // idleness, a command line dribbled past the command timeout, or a body under the minimum rate
+                    log.info("{} timeout: {}", connection, e.getMessage());
                     reply = SmtpReplies.idleTimeout(env.hostname());
                 }
                 if (reply == null) continue;             // the handler has answered (STARTTLS)

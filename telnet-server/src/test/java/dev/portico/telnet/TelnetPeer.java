@@ -14,6 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +50,11 @@ final class TelnetPeer implements Closeable {
     }
 
     static final int IAC = 255, SB = 250, SE = 240, WILL = 251, WONT = 252, DO = 253, DONT = 254;
-    private static final int WAIT_MILLIS = 5000;
+    /**
+     * The longest wait for one answer: far above what an idle machine needs, so that a busy one
+     * (another build on both cores) does not fail a test; only a failing test waits this long.
+     */
+    private static final int WAIT_MILLIS = 15_000;
 
     /** The raw socket, or null when Commons Net talks. */
     private final RawClient raw;
@@ -59,6 +67,18 @@ final class TelnetPeer implements Closeable {
     /** Every command the server sent a raw peer, in order; always empty with Commons Net, which keeps them. */
     final List<String> commands = new CopyOnWriteArrayList<>();
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    /**
+     * The data decoded and normalized as it arrives, so a wait scans each byte once: decoding
+     * the whole buffer on every read made waiting behind megabytes of output quadratic, and a
+     * busy machine missed the deadline (issue 13).
+     */
+    private final StringBuilder text = new StringBuilder();
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    /** Bytes of a UTF-8 sequence split between reads, kept for the next one. */
+    private ByteBuffer undecoded = ByteBuffer.allocate(0);
+    private boolean lastWasCr;
+    /** Characters of {@link #text} that readUntil has returned. */
     private int consumed;
     private int width = 80, height = 24;
     private String terminalType = "XTERM";
@@ -180,19 +200,30 @@ final class TelnetPeer implements Closeable {
 
     String readUntil(String marker, long millis) throws IOException {
         long deadline = System.currentTimeMillis() + millis;
+        int from = consumed;
         while (true) {
-            String text = text(consumed);
-            int i = text.indexOf(marker);
+            int i = text.indexOf(marker, from);
             if (i >= 0) {
-                String got = text.substring(0, i + marker.length());
-                consumed += got.length();
+                String got = text.substring(consumed, i + marker.length());
+                consumed = i + marker.length();
+                forgetConsumed();
                 return got;
             }
+            // the next search starts where a marker could still begin (a last CR may yet become LF)
+            from = Math.max(consumed, text.length() - marker.length());
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("no '" + marker + "' within " + millis + " ms; got: "
-                        + text.substring(Math.max(0, text.length() - 2000)));
+                        + text.substring(Math.max(consumed, text.length() - 2000)));
             }
-            if (!pump()) throw new AssertionError("closed before '" + marker + "'; got: " + text);
+            if (!pump()) throw new AssertionError("closed before '" + marker + "'; got: " + rest());
+        }
+    }
+
+    /** Drops text already returned once it is large, so a long stream does not pile up in memory. */
+    private void forgetConsumed() {
+        if (consumed > 1 << 20) {
+            text.delete(0, consumed);
+            consumed = 0;
         }
     }
 
@@ -215,12 +246,12 @@ final class TelnetPeer implements Closeable {
                 return;
             }
         }
-        throw new AssertionError("not closed; got: " + text(consumed));
+        throw new AssertionError("not closed; got: " + rest());
     }
 
     /** Text received after what readUntil returned, with CR LF as \n and CR NUL as \r. */
     String rest() {
-        return text(consumed);
+        return text.substring(consumed);
     }
 
     /** The data bytes as received (a raw peer has turned IAC IAC back into one 0xFF). */
@@ -230,16 +261,31 @@ final class TelnetPeer implements Closeable {
         }
     }
 
-    /** The normalized text from character {@code from} on. */
-    private String text(int from) {
-        String s = new String(rawData(), StandardCharsets.UTF_8).replace("\r\n", "\n").replace("\r\0", "\r")
-                .replace("\0", "");
-        return s.substring(Math.min(from, s.length()));
+    /**
+     * Appends data bytes to {@link #text}: decoded as UTF-8 (a sequence split between reads waits
+     * for its end), CR LF as \n, CR NUL as \r, other NULs dropped.
+     */
+    private void decode(byte[] b, int off, int n) {
+        ByteBuffer in = ByteBuffer.allocate(undecoded.remaining() + n);
+        in.put(undecoded).put(b, off, n).flip();
+        CharBuffer out = CharBuffer.allocate(in.remaining() + 1);
+        decoder.decode(in, out, false);
+        undecoded = in.slice();
+        out.flip();
+        while (out.hasRemaining()) {
+            char c = out.get();
+            if (c == '\n' && lastWasCr) {
+                text.setCharAt(text.length() - 1, '\n');
+            } else if (c != '\0') {
+                text.append(c);
+            }
+            lastWasCr = c == '\r';
+        }
     }
 
     /** One read; false at end of stream. */
     private boolean pump() throws IOException {
-        byte[] buf = new byte[8192];
+        byte[] buf = readBuffer;
         int n;
         try {
             n = in.read(buf);
@@ -251,8 +297,11 @@ final class TelnetPeer implements Closeable {
             synchronized (data) {
                 data.write(buf, 0, n);       // Commons Net has taken the commands out already
             }
+            decode(buf, 0, n);
         } else {
+            kept.reset();
             for (int i = 0; i < n; i++) byteIn(buf[i] & 0xff);
+            decode(kept.toByteArray(), 0, kept.size());
         }
         return true;
     }
@@ -275,10 +324,15 @@ final class TelnetPeer implements Closeable {
         }
     }
 
+    private final byte[] readBuffer = new byte[65536];
+    /** The data bytes of the read being parsed, for {@link #decode}. */
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+
     private void keep(int b) {
         synchronized (data) {
             data.write(b);
         }
+        kept.write(b);
     }
 
     private void negotiation(int verb, int option) throws IOException {

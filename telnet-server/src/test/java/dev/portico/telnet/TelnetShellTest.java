@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -146,17 +147,25 @@ class TelnetShellTest {
         assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(290);
     }
 
+    /**
+     * Issue 13: this failed in 6 of 9 builds on a busy machine, when the client decoded its whole
+     * buffer on every read against a 5 s deadline. The client now scans each byte once
+     * ({@link TelnetPeer}); the wait for the interrupt mark, behind what the socket buffers held
+     * when Ctrl-C went out (0.3 to 0.7 MB measured, read through Commons Net's byte-by-byte
+     * parser: up to 7 s seen with both cores loaded), gets a generous bound of its own.
+     */
     @Test
+    @Timeout(60)
     void catOfAHugeFileStreamsAndCtrlCInterruptsIt() throws IOException {
         byte[] line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n".getBytes(StandardCharsets.US_ASCII);
-        try (OutputStream o = Files.newOutputStream(home.resolve("huge.txt"))) {
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(home.resolve("huge.txt")), 1 << 16)) {
             for (int i = 0; i < 400_000; i++) o.write(line);      // ~29 MB
         }
         alice.line("cat huge.txt");
         alice.readUntil("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\n0123");
         alice.send("\u0003");
-        // The rest of what was in flight, then the interrupt mark and a prompt: bounded by the deadline.
-        alice.readUntil(TelnetReplies.INTERRUPTED);
+        // The rest of what was in flight, then the interrupt mark and a prompt.
+        alice.readUntil(TelnetReplies.INTERRUPTED, 30_000);
         alice.readUntil(TelnetReplies.PROMPT_END);
         assertThat(alice.run("echo ok")).isEqualTo("ok\n");
     }
