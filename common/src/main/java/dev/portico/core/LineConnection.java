@@ -47,7 +47,12 @@ public final class LineConnection implements Closeable {
     private final InetSocketAddress local;
     private final Instant started = Instant.now();
     private final Limits limits;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * Fair, so a writer waiting for it gets it when the write under way ends: a session streaming
+     * output to a slow client took it back chunk after chunk before the Telnet input thread (which
+     * flushes after each read) woke up, and the Ctrl-C the client had sent went unread.
+     */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private byte[] buffer = new byte[SMALL_IN_BUFFER];
@@ -355,6 +360,11 @@ public final class LineConnection implements Closeable {
             writingSince = 0;
             writeLock.unlock();
         }
+    }
+
+    /** Threads waiting for the write lock (for tests). */
+    int writersWaiting() {
+        return writeLock.getQueueLength();
     }
 
     /** How long the write under way has been blocked, in milliseconds; 0 when none is. */

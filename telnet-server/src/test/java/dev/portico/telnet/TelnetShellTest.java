@@ -152,7 +152,10 @@ class TelnetShellTest {
      * buffer on every read against a 5 s deadline. The client now scans each byte once
      * ({@link TelnetPeer}); the wait for the interrupt mark, behind what the socket buffers held
      * when Ctrl-C went out (0.3 to 0.7 MB measured, read through Commons Net's byte-by-byte
-     * parser: up to 7 s seen with both cores loaded), gets a generous bound of its own.
+     * parser: up to 9 s seen with both cores loaded), gets a generous bound of its own. Under
+     * load it also showed a server bug: the input thread, which flushes after each read, waited
+     * for the write lock while cat took it back chunk after chunk, so the Ctrl-C stayed unread
+     * for 30 s and more; the lock is fair now ({@code LineConnectionTest}).
      */
     @Test
     @Timeout(60)
