@@ -65,6 +65,8 @@ public final class LineConnection implements Closeable {
     private volatile String user;
     private volatile boolean closed;
     private volatile long writingSince;
+    /** Set once by the registry before the session's first byte; null unless a {@link WireTap} is on. */
+    private WireTap.Recorder recorder;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
         this.id = id;
@@ -105,6 +107,9 @@ public final class LineConnection implements Closeable {
     /** True while the session is blocked waiting for the first byte of its next command. */
     public boolean isAwaitingCommand() { return awaitingCommand; }
     public boolean isClosed() { return closed; }
+
+    void recorder(WireTap.Recorder r) { this.recorder = r; }
+    WireTap.Recorder recorder() { return recorder; }
 
     public void setLineEnding(LineEnding ending) { this.ending = ending; }
     public void setCharset(Charset charset) { this.charset = charset; }
@@ -208,6 +213,7 @@ public final class LineConnection implements Closeable {
         pos = 0;
         limit = n;
         bytesIn.addAndGet(n);
+        if (recorder != null) recorder.received(buffer, 0, n);
         touch();
         return true;
     }
@@ -259,6 +265,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
+            if (recorder != null) recorder.sent(bytes, 0, bytes.length);
         });
     }
 
@@ -267,6 +274,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(b, off, len);
             bytesOut.addAndGet(len);
+            if (recorder != null) recorder.sent(b, off, len);
         });
     }
 
@@ -280,6 +288,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
+            if (recorder != null) recorder.sent(bytes, 0, bytes.length);
             out.flush();
         });
     }
@@ -290,6 +299,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
+            if (recorder != null) recorder.sent(bytes, 0, bytes.length);
             out.flush();
         });
     }
@@ -324,7 +334,9 @@ public final class LineConnection implements Closeable {
                 if (writeLock.tryLock(200, TimeUnit.MILLISECONDS)) {
                     try {
                         socket.setSoLinger(true, 1);
-                        out.write((lastLine + "\r\n").getBytes(charset));
+                        byte[] bytes = (lastLine + "\r\n").getBytes(charset);
+                        out.write(bytes);
+                        if (recorder != null) recorder.sent(bytes, 0, bytes.length);
                         out.flush();
                     } finally {
                         writeLock.unlock();

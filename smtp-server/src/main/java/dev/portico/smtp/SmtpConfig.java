@@ -31,12 +31,14 @@ import java.util.OptionalInt;
  * @param maxUnknownCommands unknown or malformed commands tolerated before 421 and close
  * @param maxAuthFailures   failed AUTH attempts per session before 421 and close
  * @param spoolMemory       octets of a message kept in memory before it spills to a file
+ * @param catchAll          accept mail for every address of every domain, each local part its own
+ *                          mailbox made on first delivery (tests, {@code --dev}; see {@link LocalDelivery})
  */
 public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddress bind, String hostname, Limits limits,
                          long maxMessageSize, int maxRecipients, int maxTextLine, boolean vrfy,
                          boolean tlsRequired, boolean authPlaintext, BareLineEndings bareLineEndings,
                          Delivery delivery, boolean requireHeaders, boolean addMissingHeaders, boolean mimeCheck,
-                         int maxUnknownCommands, int maxAuthFailures, int spoolMemory) {
+                         int maxUnknownCommands, int maxAuthFailures, int spoolMemory, boolean catchAll) {
 
     public static final int DEFAULT_PORT = 2525;
     /** 512 octets per command line including CR LF (RFC 5321 4.5.3.1.4). */
@@ -90,9 +92,10 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
         require(maxAuthFailures >= 1, "smtp.max-auth-failures", "must be at least 1");
         long spoolMemory = s.size("smtp.spool-memory", 64 << 10);
         require(spoolMemory >= 0, "smtp.spool-memory", "must not be negative");
+        boolean catchAll = s.bool("smtp.catch-all", false);
         return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine,
                 vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck,
-                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory));
+                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory), catchAll);
     }
 
     private static void require(boolean valid, String key, String problem) {
