@@ -44,9 +44,9 @@ import javax.net.ssl.SSLContext;
  *
  * <p><b>Lifecycle.</b> {@link Builder#perMethod()} (the default) starts a Portico before each test
  * method and stops it after; {@link Builder#perClass()} starts one for the class (and its
- * {@code @Nested} classes, which share it) and puts it back to its starting state before each
- * method ({@link TestPortico#reset()}: sessions closed, mail purged, homes and users as
- * configured). A start after the first in a JVM takes a few milliseconds: the TLS key is made once.
+ * {@code @Nested} classes, which share it) and puts it back to its starting state between
+ * methods ({@link TestPortico#reset()}: sessions closed, mail purged, homes and users as
+ * configured), so what a {@code @BeforeAll} method adds is seen by the first method only. A start after the first in a JVM takes a few milliseconds: the TLS key is made once.
  *
  * <p><b>Parallel tests.</b> Every method of this class acts on the Portico of the test running on
  * the calling thread (and on threads it starts), so one {@code static} extension serves test
@@ -121,7 +121,9 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
             // Also reached without beforeAll: an extension in an instance field sees only method callbacks.
             p = classInstance(context.getParent().orElse(context));
             synchronized (p) {
-                if (p.running.getAndIncrement() == 0) p.reset();
+                // Between methods, not before the first: what @BeforeAll set up is there for it.
+                if (p.running.getAndIncrement() == 0 && p.used) p.reset();
+                p.used = true;
             }
         } else {
             p = start();

@@ -53,6 +53,8 @@ public final class TestPortico implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Tests running on this instance now (a per-class instance under parallel methods has several). */
     final AtomicInteger running = new AtomicInteger();
+    /** Whether a test ran on it: a per-class instance is reset before every method but the first. */
+    volatile boolean used;
 
     private TestPortico(PorticoExtension.Options options) throws IOException {
         this.options = options;

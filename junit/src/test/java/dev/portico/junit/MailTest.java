@@ -115,6 +115,16 @@ class MailTest {
     }
 
     @Test
+    void aHeldBackDeliveryAnswersLate() throws Exception {
+        portico.delayDeliveries(Duration.ofMillis(300));
+        long start = System.nanoTime();
+        Mails.send(session(), "alice@localhost", "slow", "x");
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+        portico.delayDeliveries(Duration.ZERO);
+        assertThat(portico.received()).hasSize(1);
+    }
+
+    @Test
     void usersChangeWhileItRuns() throws Exception {
         portico.addUser("carol", "carol-pw");
         Mails.send(session(), "carol@localhost", "Hi Carol", "x");

@@ -25,12 +25,14 @@ class PerClassTest {
     @BeforeAll
     static void runsAlreadyInBeforeAll() {
         smtpPort = portico.port("smtp");
+        portico.addUser("early", "early-pw");      // the first method sees it; the reset after it does not keep it
     }
 
     @Test
     @Order(1)
     void changeEverything() throws Exception {
         assertThat(portico.port("smtp")).isEqualTo(smtpPort);
+        assertThat(portico.users()).containsExactly("alice", "early");
         Mails.send(Mails.session(portico.port("smtp"), 1), "alice@localhost", "one", "x");
         portico.files("alice").write("made.txt", "made by test one");
         portico.addUser("dave", "dave-pw");
