@@ -8,11 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One Portico for the class and its nested class, back to its starting state before each method. */
+/**
+ * One Portico for the class and its nested class, back to its starting state between methods.
+ * The methods run one after the other (in order), as the reset between them assumes.
+ */
 @Timeout(60)
+@Execution(ExecutionMode.SAME_THREAD)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PerClassTest {
 
