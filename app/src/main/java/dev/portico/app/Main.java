@@ -5,6 +5,7 @@ import dev.portico.core.Settings;
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.Permission;
 import dev.portico.core.auth.User;
+import dev.portico.server.Portico;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,7 @@
 package dev.portico.app;
 
 import dev.portico.core.auth.FileUserDirectory;
+import dev.portico.server.Portico;
 import dev.portico.core.auth.Permission;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;

@@ -1,5 +1,6 @@
 package dev.portico.app;
 
+import dev.portico.junit.PorticoExtension;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -31,17 +32,20 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One user, every protocol, real clients: the way a newcomer uses Portico after `./portico`. */
+/**
+ * One user, every protocol, real clients: the way a newcomer uses Portico after `./portico`, run
+ * through the test toolkit as users' tests run it.
+ */
 @Timeout(60)
 class PorticoEndToEndTest {
 
     @RegisterExtension
-    final PorticoExtension portico = PorticoExtension.create().withUser("carol", "carol-pw");
+    static PorticoExtension portico = PorticoExtension.builder().withUser("carol", "carol-pw").build();
 
     @Test
     void listenersFollowTheContract() {
-        assertThat(portico.portico().listeners()).containsKeys("telnet", "ftp", "smtp", "pop3").doesNotContainKey("echo");
-        assertThat(portico.portico().listeners().get("ftp").getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(portico.listeners()).containsKeys("telnet", "ftp", "smtp", "pop3").doesNotContainKey("echo");
+        assertThat(portico.listeners().get("ftp").getAddress().getHostAddress()).isEqualTo("127.0.0.1");
     }
 
     private Session smtpSession() {
@@ -80,7 +84,8 @@ class PorticoEndToEndTest {
             fresh = s.findFirst().orElseThrow();
         }
         byte[] stored = Files.readAllBytes(fresh);
-        assertThat(portico.messages("carol")).singleElement().isEqualTo(stored);
+        assertThat(portico.mailbox("carol").raw()).singleElement().isEqualTo(stored);
+        assertThat(portico.receivedRawMessagesFor("carol@localhost")).singleElement().isEqualTo(stored);
 
         Store pop3 = session.getStore("pop3");
         pop3.connect("carol", "carol-pw");
@@ -118,7 +123,7 @@ class PorticoEndToEndTest {
         } finally {
             ftp.disconnect();
         }
-        assertThat(portico.home("carol").resolve("hello.txt")).hasContent("hi from ftp");
+        assertThat(portico.file("carol", "hello.txt")).hasContent("hi from ftp");
 
         TelnetClient telnet = new TelnetClient();
         telnet.setConnectTimeout(5000);

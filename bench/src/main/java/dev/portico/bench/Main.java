@@ -24,6 +24,7 @@ public final class Main {
               capacity      --protocol ftp|smtp --host --port --user --password --levels 1000,5000 --pid P
               smtp-load     --host --port --sessions N --messages M --size 10k --to bench@localhost --pid P
               smtp-source   --host --port --sessions N --total T --size 10k --to bench@localhost --pid P
+              extension-start --rounds R --starts N                     (per-test start of PorticoExtension beside GreenMailExtension, in-process)
               report        --file RESULTS
             common: --time-limit SECONDS, --tag key=value (repeatable, copied onto result lines)
             """;
@@ -59,6 +60,7 @@ public final class Main {
             case "capacity" -> Capacity.run(a);
             case "smtp-load" -> SmtpLoad.run(a);
             case "smtp-source" -> SmtpSource.run(a);
+            case "extension-start" -> ExtensionStart.run(a);
             case "report" -> Report.run(a);
             default -> {
                 System.err.print(USAGE);

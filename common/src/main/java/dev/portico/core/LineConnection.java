@@ -75,6 +75,8 @@ public final class LineConnection implements Closeable {
     private int idleMillis;
     /** What the socket's SO_TIMEOUT is set to now, so that it is changed only when it must be. */
     private int soTimeout = -1;
+    /** Set once by the registry before the session's first byte; null unless a {@link WireTap} is on. */
+    private WireTap.Recorder recorder;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
         this.id = id;
@@ -115,6 +117,9 @@ public final class LineConnection implements Closeable {
     /** True while the session is blocked waiting for the first byte of its next command. */
     public boolean isAwaitingCommand() { return awaitingCommand; }
     public boolean isClosed() { return closed; }
+
+    void recorder(WireTap.Recorder r) { this.recorder = r; }
+    WireTap.Recorder recorder() { return recorder; }
 
     public void setLineEnding(LineEnding ending) { this.ending = ending; }
     public void setCharset(Charset charset) { this.charset = charset; }
@@ -259,6 +264,7 @@ public final class LineConnection implements Closeable {
         pos = 0;
         limit = n;
         bytesIn.addAndGet(n);
+        if (recorder != null) recorder.received(buffer, 0, n);
         touch();
         return true;
     }
@@ -310,6 +316,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
+            if (recorder != null) recorder.sent(bytes, 0, bytes.length);
         });
     }
 
@@ -318,6 +325,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(b, off, len);
             bytesOut.addAndGet(len);
+            if (recorder != null) recorder.sent(b, off, len);
         });
     }
 
@@ -331,6 +339,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
+            if (recorder != null) recorder.sent(bytes, 0, bytes.length);
             out.flush();
         });
     }
@@ -341,6 +350,7 @@ public final class LineConnection implements Closeable {
         locked(() -> {
             out.write(bytes);
             bytesOut.addAndGet(bytes.length);
+            if (recorder != null) recorder.sent(bytes, 0, bytes.length);
             out.flush();
         });
     }
@@ -380,7 +390,9 @@ public final class LineConnection implements Closeable {
                 if (writeLock.tryLock(200, TimeUnit.MILLISECONDS)) {
                     try {
                         socket.setSoLinger(true, 1);
-                        out.write((lastLine + "\r\n").getBytes(charset));
+                        byte[] bytes = (lastLine + "\r\n").getBytes(charset);
+                        out.write(bytes);
+                        if (recorder != null) recorder.sent(bytes, 0, bytes.length);
                         out.flush();
                     } finally {
                         writeLock.unlock();

@@ -276,13 +276,17 @@ public final class LineServer implements Closeable {
             // closing a listener cannot fail in a way we could act on
         }
         long deadline = System.nanoTime() + grace.toNanos();
+        // Sessions closed here end within a millisecond or two: look again soon, then less often
+        // (a test toolkit stops a server after every test, and waits for this loop).
+        long pause = 1;
         while (!live.isEmpty() && System.nanoTime() < deadline) {
             for (LineConnection c : live) {
                 if (c.isAwaitingCommand()) c.closeWith(options.shutdownLine());
             }
             if (live.isEmpty()) break;
             try {
-                Thread.sleep(20);
+                Thread.sleep(pause);
+                pause = Math.min(20, pause * 2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

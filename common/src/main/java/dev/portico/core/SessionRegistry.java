@@ -36,6 +36,7 @@ public final class SessionRegistry {
         if (pool < 1) throw new IllegalArgumentException("pool must be positive");
         this.pool = pool;
     }
+    private volatile WireTap tap;
 
     private static final class Totals {
         final LongAdder sessions = new LongAdder(), in = new LongAdder(), out = new LongAdder();
@@ -75,12 +76,24 @@ public final class SessionRegistry {
         return ids.incrementAndGet();
     }
 
+    /**
+     * Shows every connection accepted from now on to {@code tap} (null: none), for wire transcripts
+     * in tests. Connections already open are not seen.
+     */
+    public void tap(WireTap tap) {
+        this.tap = tap;
+    }
+
     void add(LineConnection c) {
+        WireTap t = tap;
+        if (t != null) c.recorder(t.opened(c));
         live.put(c.id(), c);
         totals.computeIfAbsent(c.protocol(), p -> new Totals()).sessions.increment();
     }
 
     void remove(LineConnection c) {
+        WireTap.Recorder r = c.recorder();
+        if (r != null) r.closed();
         if (live.remove(c.id()) != null) {
             Totals t = totals.computeIfAbsent(c.protocol(), p -> new Totals());
             t.in.add(c.bytesIn());

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,6 +30,11 @@ import java.util.Set;
  * when it arrives (handing it to every administrator would copy it N times, to none when there
  * is none, and lose track of it when administrators change). As the final delivery agent it adds
  * {@code Return-Path:} (RFC 5321 4.4).
+ *
+ * <p>With {@code smtp.catch-all} (tests and {@code --dev}, never a real mail server) every recipient
+ * in every domain is accepted: a local part naming a user or the postmaster goes where it would
+ * anyway, any other gets a mailbox of its own, made on first delivery and named by
+ * {@link #catchAllMailbox}. Mail for {@code bob@example.org} lands in {@code DATA/mail/bob/Maildir}.
  */
 public final class LocalDelivery implements DeliveryHandler {
 
@@ -37,26 +43,64 @@ public final class LocalDelivery implements DeliveryHandler {
     private final MailStore mail;
     private final MailDomains domains;
     private final UserDirectory users;
+    private final boolean catchAll;
 
+    /** The strict delivery of a real server: local domains, local users and the postmaster only. */
     public LocalDelivery(MailStore mail, MailDomains domains, UserDirectory users) {
+        this(mail, domains, users, false);
+    }
+
+    /** @param catchAll accept every recipient of every domain (see the class comment) */
+    public LocalDelivery(MailStore mail, MailDomains domains, UserDirectory users, boolean catchAll) {
         this.mail = mail;
         this.domains = domains;
         this.users = users;
+        this.catchAll = catchAll;
     }
 
     @Override
     public Reply checkRecipient(SmtpContext ctx, String address) {
-        Optional<String> local = domains.localPart(address);
+        Optional<String> local = localPart(address);
         if (local.isEmpty()) return SmtpReplies.RELAY_DENIED;
         return mailbox(local.get()).isPresent() ? SmtpReplies.RECIPIENT_OK : SmtpReplies.UNKNOWN_USER;
     }
 
-    /** The mailbox a local part of one of our domains delivers to: a user's, or the postmaster's. */
+    /** The local part of an address delivered here: one of our domains, or any under catch-all. */
+    private Optional<String> localPart(String address) {
+        if (!catchAll) return domains.localPart(address);
+        int at = address.lastIndexOf('@');
+        return at <= 0 ? Optional.empty() : Optional.of(address.substring(0, at));
+    }
+
+    /** The mailbox a local part delivers to: a user's, the postmaster's, or under catch-all one of its own. */
     private Optional<String> mailbox(String localPart) {
         String local = unquote(localPart);
         Optional<User> user = users.find(local);
         if (user.isPresent()) return Optional.of(user.get().name());
-        return local.equalsIgnoreCase(MailStore.POSTMASTER) ? Optional.of(MailStore.POSTMASTER) : Optional.empty();
+        if (local.equalsIgnoreCase(MailStore.POSTMASTER)) return Optional.of(MailStore.POSTMASTER);
+        return catchAll ? Optional.of(catchAllMailbox(local)) : Optional.empty();
+    }
+
+    /**
+     * The mailbox name a catch-all delivery gives a local part that names no user: the local part in
+     * lower case when it is a valid user name ({@code Bob} becomes {@code bob}), otherwise with
+     * every character a user name cannot hold replaced by {@code _} ({@code "a+b"} becomes
+     * {@code a_b}), prefixed with {@code x} when it would not start with a letter or digit, cut to
+     * 64 characters. So a user added later under that name owns the mail already there.
+     */
+    public static String catchAllMailbox(String localPart) {
+        String lower = unquote(localPart).toLowerCase(Locale.ROOT);
+        if (User.isValidName(lower)) return lower;
+        StringBuilder b = new StringBuilder(lower.length() + 1);
+        for (int i = 0; i < lower.length(); i++) {
+            char c = lower.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || (c == '.' && (b.isEmpty() || b.charAt(b.length() - 1) != '.'));
+            b.append(ok ? c : '_');
+        }
+        if (b.isEmpty() || !Character.isLetterOrDigit(b.charAt(0))) b.insert(0, 'x');
+        if (b.length() > 64) b.setLength(64);
+        return b.toString();
     }
 
     /** RFC 5321 4.1.2: {@code "alice"@domain} is the same mailbox as {@code alice@domain}. */
@@ -71,15 +115,20 @@ public final class LocalDelivery implements DeliveryHandler {
         return b.toString();
     }
 
+    /** The {@code Return-Path:} line this delivery puts before every message it stores (RFC 5321 4.4). */
+    public static byte[] returnPath(Envelope envelope) {
+        return ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     @Override
     public Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException {
         Set<String> recipients = new LinkedHashSet<>();
         for (String r : envelope.recipients()) {
             // Re-checked here: a user removed between RCPT and the end of DATA gets nothing.
-            domains.localPart(r).flatMap(this::mailbox).ifPresent(recipients::add);
+            localPart(r).flatMap(this::mailbox).ifPresent(recipients::add);
         }
         if (recipients.isEmpty()) return SmtpReplies.UNKNOWN_USER;
-        byte[] returnPath = ("Return-Path: <" + envelope.sender() + ">\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] returnPath = returnPath(envelope);
         mail.deliver(recipients, new SequenceInputStream(new ByteArrayInputStream(returnPath), body));
         log.debug("smtp-{} delivered message from <{}> to {}", ctx.sessionId(), LogSafe.text(envelope.sender()), recipients);
         return SmtpReplies.DELIVERED;

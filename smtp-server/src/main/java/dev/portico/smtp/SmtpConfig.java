@@ -33,12 +33,15 @@ import java.util.OptionalInt;
  * @param maxAuthFailures   failed AUTH attempts per session before 421 and close
  * @param spoolMemory       octets of a message kept in memory before it spills to a file
  * @param minDataRate       slowest a message body (DATA, BDAT chunks) may arrive before 421 and close
+ * @param catchAll          accept mail for every address of every domain, each local part its own
+ *                          mailbox made on first delivery (tests, {@code --dev}; see {@link LocalDelivery})
  */
 public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddress bind, String hostname, Limits limits,
                          long maxMessageSize, int maxRecipients, int maxTextLine, boolean vrfy,
                          boolean tlsRequired, boolean authPlaintext, BareLineEndings bareLineEndings,
                          Delivery delivery, boolean requireHeaders, boolean addMissingHeaders, boolean mimeCheck,
-                         int maxUnknownCommands, int maxAuthFailures, int spoolMemory, MinDataRate minDataRate) {
+                         int maxUnknownCommands, int maxAuthFailures, int spoolMemory, MinDataRate minDataRate,
+                         boolean catchAll) {
 
     public static final int DEFAULT_PORT = 2525;
     /** 512 octets per command line including CR LF (RFC 5321 4.5.3.1.4). */
@@ -93,9 +96,10 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
         long spoolMemory = s.size("smtp.spool-memory", 64 << 10);
         require(spoolMemory >= 0, "smtp.spool-memory", "must not be negative");
         MinDataRate minDataRate = MinDataRate.from(s, "smtp", MinDataRate.DEFAULT);
+        boolean catchAll = s.bool("smtp.catch-all", false);
         return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine,
                 vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck,
-                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory), minDataRate);
+                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory), minDataRate, catchAll);
     }
 
     private static void require(boolean valid, String key, String problem) {

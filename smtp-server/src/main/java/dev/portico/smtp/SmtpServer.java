@@ -66,10 +66,19 @@ public final class SmtpServer implements Closeable {
 
     /** A server delivering through the handler {@code smtp.delivery} names (Maildir by default). */
     public SmtpServer(SmtpConfig config, Shared shared) {
-        this(config, shared, switch (config.delivery()) {
-            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users());
+        this(config, shared, defaultDelivery(config, shared));
+    }
+
+    /**
+     * The handler {@code smtp.delivery} names: {@link LocalDelivery} (catch-all when
+     * {@code smtp.catch-all} is on) or {@link DiscardDelivery}. An embedder that wraps the default
+     * (the test toolkit records every message) starts from this.
+     */
+    public static DeliveryHandler defaultDelivery(SmtpConfig config, Shared shared) {
+        return switch (config.delivery()) {
+            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll());
             case DISCARD -> new DiscardDelivery();
-        });
+        };
     }
 
     /** A server delivering through {@code delivery}, for embedding (tests capturing mail in memory). */

@@ -1,4 +1,4 @@
-package dev.portico.app;
+package dev.portico.server;
 
 import dev.portico.core.Descriptors;
 import dev.portico.core.Leftovers;
@@ -6,19 +6,22 @@ import dev.portico.core.Limits;
 import dev.portico.core.Listening;
 import dev.portico.core.SessionRegistry;
 import dev.portico.core.Settings;
+import dev.portico.core.WireTap;
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.LoginGuard;
 import dev.portico.core.auth.PasswordHash;
+import dev.portico.core.auth.UserDirectory;
 import dev.portico.core.echo.EchoServer;
+import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.LocalFileStores;
 import dev.portico.core.mail.MailDomains;
-import dev.portico.core.mail.MailStore;
 import dev.portico.core.mail.MaildirMailStore;
 import dev.portico.core.tls.Tls;
 import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.pop3.Pop3Config;
 import dev.portico.pop3.Pop3Server;
+import dev.portico.smtp.DeliveryHandler;
 import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpServer;
 import dev.portico.telnet.TelnetConfig;
@@ -38,14 +41,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
 /**
  * All of Portico in one object, and the one place where the process is wired: it reads every
  * server's configuration, refuses unknown keys, opens the data folder, builds the objects the
  * servers share (users and their login guard, the session registry, the TLS identity, the mail
  * store, the file stores) once, hands each server only what it uses, and stops them all. The
- * launcher uses it, and so can a test that embeds Portico:
+ * launcher ({@code app}) and the test toolkit ({@code portico-junit}) use it, and so can any program
+ * that embeds Portico:
  *
  * <pre>{@code
  * try (Portico p = Portico.start(Settings.of("data", tmp.toString(),
@@ -53,6 +59,11 @@ import java.util.OptionalInt;
  *     int ftp = p.port("ftp");
  * }
  * }</pre>
+ *
+ * <p>{@link #builder(Settings)} swaps single pieces without copying the wiring: the users, the TLS
+ * identity, the SMTP delivery handler, the file stores, a {@link WireTap} on every session. This
+ * module depends on no logging backend and no command-line library, so whatever embeds it keeps
+ * its own logging configuration.
  */
 public final class Portico implements AutoCloseable {
 
@@ -69,40 +80,56 @@ public final class Portico implements AutoCloseable {
         }
     }
 
-    private final FileUserDirectory users;
+    /** The process-wide keys, read before anything is built. */
+    private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, String keystore,
+                           char[] keystorePassword, InetAddress bind) {
+        static Process from(Settings s) throws IOException {
+            int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
+            LoginGuard.Policy policy = LoginGuard.Policy.from(s);
+            MailDomains domains = new MailDomains(s.list("domain", List.of("localhost")));
+            String keystore = s.string("tls.keystore", null);
+            char[] keystorePassword = s.string("tls.keystore-password", "").toCharArray();
+            InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
+            s.string("data", null);
+            return new Process(iterations, policy, domains, keystore, keystorePassword, bind);
+        }
+    }
+
+    private final UserDirectory users;
     private final LoginGuard logins;
     private final Listening listening;
     private final Tls tls;
     private final MaildirMailStore mail;
     private final MailDomains domains;
-    private final LocalFileStores files;
+    private final LocalFileStores localFiles;
+    private final FileStores files;
+    private final UnaryOperator<DeliveryHandler> delivery;
     private final Path dataDir;
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
 
-    private Portico(Path dataDir, Settings s) throws IOException {
+    private Portico(Path dataDir, Settings s, Builder b) throws IOException {
         this.dataDir = dataDir;
         // Every key is read here, before the slow part (a first start generates a certificate),
         // so that Settings.requireAllKnown() sees them all.
-        int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
-        LoginGuard.Policy policy = LoginGuard.Policy.from(s);
-        this.domains = new MailDomains(s.list("domain", List.of("localhost")));
-        String keystore = s.string("tls.keystore", null);
-        char[] keystorePassword = s.string("tls.keystore-password", "").toCharArray();
-        InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
-        s.string("data", null);
+        Process k = Process.from(s);
         s.requireAllKnown();
+        this.domains = k.domains();
 
         Files.createDirectories(dataDir);
-        this.users = new FileUserDirectory(usersFile(dataDir), new PasswordHash(iterations));
-        this.logins = new LoginGuard(users, policy);
-        this.listening = new Listening(bind, new SessionRegistry(), logins);
+        this.users = b.users != null ? b.users : new FileUserDirectory(usersFile(dataDir), new PasswordHash(k.iterations()));
+        this.logins = new LoginGuard(users, k.policy());
+        this.listening = new Listening(k.bind(), new SessionRegistry(), logins);
         log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
                 Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
-        this.tls = keystore != null ? Tls.load(Path.of(keystore), keystorePassword)
+        if (b.wireTap != null) listening.sessions().tap(b.wireTap);
+        this.tls = b.tls != null ? b.tls
+                : k.keystore() != null ? Tls.load(Path.of(k.keystore()), k.keystorePassword())
                 : Tls.selfSigned(dataDir.resolve("tls"), domains.names());
         this.mail = new MaildirMailStore(dataDir.resolve("mail"));
-        this.files = new LocalFileStores(dataDir.resolve("files"));
+        this.localFiles = new LocalFileStores(dataDir.resolve("files"));
+        this.files = Objects.requireNonNull(b.files.apply(localFiles), "files");
+        this.delivery = b.delivery;
     }
 
     /**
@@ -111,15 +138,86 @@ public final class Portico implements AutoCloseable {
      * whose ports are not all {@code off}.
      */
     public static Portico start(Settings settings) throws IOException {
-        Configs configs = Configs.from(settings);
-        Portico p = new Portico(Path.of(settings.string("data", "data")), settings);
-        try {
-            p.startAll(configs);
-        } catch (IOException | RuntimeException e) {
-            p.close();
-            throw e;
+        return builder(settings).start();
+    }
+
+    /**
+     * Reads every key as {@link #start} does, binding and writing nothing: a
+     * {@link dev.portico.core.ConfigException} names a bad value or an unknown key (with the nearest
+     * known one), so a tool can refuse a configuration before it needs it.
+     */
+    public static void check(Settings settings) throws IOException {
+        Configs.from(settings);
+        Process.from(settings);
+        settings.requireAllKnown();
+    }
+
+    /** A Portico of these settings whose pieces can be swapped before {@link Builder#start()}. */
+    public static Builder builder(Settings settings) {
+        return new Builder(settings);
+    }
+
+    /**
+     * Pieces an embedder puts in place of the ones {@link Portico} builds from the settings. Each
+     * is optional; the configuration keys are read and checked either way.
+     */
+    public static final class Builder {
+        private final Settings settings;
+        private UserDirectory users;
+        private Tls tls;
+        private UnaryOperator<DeliveryHandler> delivery = UnaryOperator.identity();
+        private UnaryOperator<FileStores> files = UnaryOperator.identity();
+        private WireTap wireTap;
+
+        private Builder(Settings settings) {
+            this.settings = Objects.requireNonNull(settings);
         }
-        return p;
+
+        /** The users of every server, instead of {@code DATA/users} (an in-memory set, a directory that takes any login). */
+        public Builder users(UserDirectory users) {
+            this.users = users;
+            return this;
+        }
+
+        /** The TLS identity of every server, instead of {@code tls.keystore} or the one generated in {@code DATA/tls}. */
+        public Builder tls(Tls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Wraps or replaces the SMTP delivery handler: the function gets the one {@code smtp.delivery}
+         * names ({@link SmtpServer#defaultDelivery}) and returns the one the server uses.
+         */
+        public Builder delivery(UnaryOperator<DeliveryHandler> delivery) {
+            this.delivery = Objects.requireNonNull(delivery);
+            return this;
+        }
+
+        /** Wraps or replaces the file stores FTP and the shell use; the function gets the local ones under {@code DATA/files}. */
+        public Builder files(UnaryOperator<FileStores> files) {
+            this.files = Objects.requireNonNull(files);
+            return this;
+        }
+
+        /** Shows every session's traffic to {@code tap} (wire transcripts). */
+        public Builder wireTap(WireTap tap) {
+            this.wireTap = tap;
+            return this;
+        }
+
+        /** Reads the configuration, builds the shared objects and starts the servers; see {@link Portico#start(Settings)}. */
+        public Portico start() throws IOException {
+            Configs configs = Configs.from(settings);
+            Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this);
+            try {
+                p.startAll(configs);
+            } catch (IOException | RuntimeException e) {
+                p.close();
+                throw e;
+            }
+            return p;
+        }
     }
 
     /** Where the data folder keeps its credentials. */
@@ -127,6 +225,12 @@ public final class Portico implements AutoCloseable {
         return dataDir.resolve("users");
     }
 
+    /**
+     * One block per server, each started only when one of its ports is on. A further listener
+     * (the HTTP API next) is one more block here: its config record joins {@link Configs}, its
+     * {@code Shared} record is built from the fields above, and {@link #add} records its
+     * listeners, which the launcher prints and {@link #port} finds.
+     */
     private void startAll(Configs c) throws IOException {
         removeCrashLeftovers(c);
         if (c.telnet().port().isPresent()) {
@@ -139,8 +243,10 @@ public final class Portico implements AutoCloseable {
             add(f, f.start().listeners());
         }
         if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent()) {
-            SmtpServer m = new SmtpServer(c.smtp(), new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
-                    dataDir.resolve("tmp").resolve("smtp")));
+            SmtpServer.Shared shared = new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
+                    dataDir.resolve("tmp").resolve("smtp"));
+            SmtpServer m = new SmtpServer(c.smtp(), shared,
+                    Objects.requireNonNull(delivery.apply(SmtpServer.defaultDelivery(c.smtp(), shared)), "delivery"));
             add(m, m.start().listeners());
         }
         if (c.pop3().port().isPresent() || c.pop3().implicitPort().isPresent()) {
@@ -165,7 +271,7 @@ public final class Portico implements AutoCloseable {
     private void removeCrashLeftovers(Configs c) {
         Leftovers uploads = Leftovers.NONE, mailTmp = Leftovers.NONE;
         try {
-            uploads = files.removeLeftovers(FtpServer.UPLOAD_PREFIX, List.of(c.ftp().anonymousRoot()));
+            uploads = localFiles.removeLeftovers(FtpServer.UPLOAD_PREFIX, List.of(c.ftp().anonymousRoot()));
         } catch (IOException e) {
             log.warn("cannot remove FTP upload leftovers: {}", e.toString());
         }
@@ -185,13 +291,33 @@ public final class Portico implements AutoCloseable {
         listeners.putAll(bound);
     }
 
-    /** The users of this data folder; an embedding test adds its users here. */
-    public FileUserDirectory users() {
+    /** The users every server shares: {@code DATA/users}, or the directory given to the builder. */
+    public UserDirectory users() {
         return users;
     }
 
+    /** The data folder. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The TLS identity every server presents. */
+    public Tls tls() {
+        return tls;
+    }
+
+    /** The mail domains delivered here. */
+    public MailDomains domains() {
+        return domains;
+    }
+
+    /** The file stores FTP and the shell use (as the builder may have wrapped them). */
+    public FileStores files() {
+        return files;
+    }
+
     /** The Maildir store every mail server delivers to and reads from. */
-    public MailStore mail() {
+    public MaildirMailStore mail() {
         return mail;
     }
 

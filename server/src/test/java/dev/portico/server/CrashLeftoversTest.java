@@ -1,4 +1,4 @@
-package dev.portico.app;
+package dev.portico.server;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
