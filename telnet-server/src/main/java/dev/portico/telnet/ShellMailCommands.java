@@ -4,40 +4,29 @@ import dev.portico.core.fs.VirtualPath;
 import dev.portico.core.mail.MailStore;
 import dev.portico.core.mail.Mailbox;
 import dev.portico.core.mail.MessageInfo;
-import jakarta.mail.BodyPart;
+import dev.portico.core.mail.MimeView;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
-import jakarta.mail.Session;
-import jakarta.mail.internet.ContentType;
-import jakarta.mail.internet.InternetHeaders;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeUtility;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Properties;
 
 /**
  * {@code mail}: the user's Maildir through the shared {@link MailStore}, and {@code postmaster}: the
  * postmaster's, for administrators
- * (opened shared, so POP3 can hold it at the same time), MIME decoded by Jakarta Mail.
+ * (opened shared, so POP3 can hold it at the same time), MIME decoded by {@link MimeView}, which the
+ * HTTP API shares; what reaches the terminal is cleaned here.
  * Messages are numbered 1..n in arrival order, as POP3 numbers them.
  */
 final class ShellMailCommands {
 
     /** Larger messages are listed but not parsed here (Jakarta Mail holds a parsed message in memory). */
-    static final long MAX_SHOWN = 32L << 20;
-    private static final Session MIME = Session.getInstance(new Properties());
+    static final long MAX_SHOWN = MimeView.MAX_PARSED;
 
     private ShellMailCommands() {}
 
@@ -105,9 +94,9 @@ final class ShellMailCommands {
         out.add(messages.size() + (messages.size() == 1 ? " message:" : " messages:"));
         for (int i = 0; i < messages.size(); i++) {
             MessageInfo m = messages.get(i);
-            InternetHeaders h;
+            MimeView.Headers h;
             try (InputStream in = content(box, m, Integer.toString(i + 1))) {
-                h = new InternetHeaders(in);
+                h = MimeView.headers(in);
             }
             out.add(String.format("%3d %s %s  %-24s  %-32s %8d", i + 1, m.seen() ? " " : "N",
                     ShellCommands.TIME.format(m.received()), cut(header(h, "From"), 24), cut(header(h, "Subject"), 32),
@@ -116,14 +105,9 @@ final class ShellMailCommands {
         return ShellReply.of(out);
     }
 
-    private static String header(InternetHeaders h, String name) {
-        String v = h.getHeader(name, ", ");
-        if (v == null) return "";
-        try {
-            return clean(MimeUtility.decodeText(MimeUtility.unfold(v)));
-        } catch (UnsupportedEncodingException e) {
-            return clean(v);
-        }
+    private static String header(MimeView.Headers h, String name) {
+        String v = h.get(name);
+        return v == null ? "" : clean(v);
     }
 
     /**
@@ -144,37 +128,37 @@ final class ShellMailCommands {
         return s.length() <= max ? s : s.substring(0, max - 1) + "~";
     }
 
-    private static MimeMessage parse(TelnetSession s, Mailbox box, MessageInfo m, String number) throws IOException, MessagingException {
+    private static MimeView parse(TelnetSession s, Mailbox box, MessageInfo m, String number) throws IOException, MessagingException {
         if (m.size() > MAX_SHOWN) throw s.refuse("message too large to show here (" + m.size() + " bytes)");
         try (InputStream in = content(box, m, number)) {
-            return new MimeMessage(MIME, in);
+            return MimeView.parse(in);
         }
     }
 
     /** Shows a message; {@code saveCommand} ("mail save 3") is what the user types to save a part. */
     private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String number, String saveCommand)
             throws IOException, MessagingException {
-        MimeMessage msg = parse(s, box, m, number);
+        MimeView msg = parse(s, box, m, number);
         TelnetOutput out = s.out();
         for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
-            String v = msg.getHeader(h, ", ");
-            if (v != null) out.println(h + ": " + clean(decode(v)));
+            String v = msg.headers().get(h);
+            if (v != null) out.println(h + ": " + clean(v));
         }
-        List<Part> parts = new ArrayList<>();
-        leaves(msg, parts, 0);
+        List<MimeView.Part> parts = msg.parts();
         for (int i = 0; i < parts.size() && !s.interrupted(); i++) {
-            Part p = parts.get(i);
-            String type = baseType(p);
-            if (isShownText(p, type)) {
+            MimeView.Part p = parts.get(i);
+            if (p.isText()) {
                 out.println("");
-                out.println("--- part " + (i + 1) + ": " + type + " ---");
-                String text = text(p);
+                out.println("--- part " + p.number() + ": " + p.type() + " ---");
+                String text = cleanText(p.text());
                 out.print(text.endsWith("\n") ? text : text + "\n");
                 out.flush();
             } else {
+                String name = p.fileName();
                 out.println("");
-                out.println("--- part " + (i + 1) + ": attachment " + type + describeName(p) + ", " + decodedSize(p)
-                        + " bytes (save with: " + saveCommand + " " + (i + 1) + " FILE) ---");
+                out.println("--- part " + p.number() + ": attachment " + p.type()
+                        + (name == null ? "" : " \"" + clean(name) + "\"") + ", " + p.size()
+                        + " bytes (save with: " + saveCommand + " " + p.number() + " FILE) ---");
             }
         }
         return ShellReply.NONE;
@@ -182,9 +166,7 @@ final class ShellMailCommands {
 
     private static ShellReply save(TelnetSession s, Mailbox box, MessageInfo m, String number, String part, String file)
             throws IOException, MessagingException {
-        MimeMessage msg = parse(s, box, m, number);
-        List<Part> parts = new ArrayList<>();
-        leaves(msg, parts, 0);
+        List<MimeView.Part> parts = parse(s, box, m, number).parts();
         int k;
         try {
             k = Integer.parseInt(part);
@@ -194,7 +176,7 @@ final class ShellMailCommands {
         if (k < 1 || k > parts.size()) return ShellReply.of("mail: message " + number + " has no part " + part);
         VirtualPath target = ShellFileCommands.path(s, file);
         long written = 0;
-        try (InputStream in = parts.get(k - 1).getInputStream();
+        try (InputStream in = parts.get(k - 1).open();
              FileChannel ch = s.files.openWrite(target, false, 0)) {
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -204,71 +186,5 @@ final class ShellMailCommands {
             }
         }
         return ShellReply.of("saved " + written + " bytes to " + target);
-    }
-
-    /** The leaf parts in order; nested multiparts are walked (at most 20 deep), a message/rfc822 is one part. */
-    private static void leaves(Part p, List<Part> out, int depth) throws IOException, MessagingException {
-        if (p.isMimeType("multipart/*") && depth < 20) {
-            Object content = p.getContent();
-            if (content instanceof Multipart mp) {
-                for (int i = 0; i < mp.getCount(); i++) {
-                    BodyPart b = mp.getBodyPart(i);
-                    leaves(b, out, depth + 1);
-                }
-                return;
-            }
-        }
-        out.add(p);
-    }
-
-    private static String baseType(Part p) throws MessagingException {
-        try {
-            return new ContentType(p.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
-        } catch (MessagingException | RuntimeException e) {
-            return "application/octet-stream";
-        }
-    }
-
-    private static boolean isShownText(Part p, String type) throws MessagingException {
-        return type.startsWith("text/") && !Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition());
-    }
-
-    /** The decoded text (quoted-printable and base64 undone, charset applied by Jakarta Mail). */
-    private static String text(Part p) throws IOException, MessagingException {
-        try {
-            Object c = p.getContent();
-            if (c instanceof String str) return cleanText(str);
-        } catch (UnsupportedEncodingException e) {
-            // unknown charset: fall back to UTF-8 below
-        }
-        try (InputStream in = p.getInputStream()) {
-            return cleanText(new String(in.readNBytes((int) MAX_SHOWN), StandardCharsets.UTF_8));
-        }
-    }
-
-    private static String describeName(Part p) {
-        try {
-            String name = p.getFileName();
-            return name == null ? "" : " \"" + clean(decode(name)) + "\"";
-        } catch (MessagingException e) {
-            return "";
-        }
-    }
-
-    private static String decode(String v) {
-        try {
-            return MimeUtility.decodeText(MimeUtility.unfold(v));
-        } catch (UnsupportedEncodingException e) {
-            return v;
-        }
-    }
-
-    private static long decodedSize(Part p) throws IOException, MessagingException {
-        long n = 0;
-        try (InputStream in = p.getInputStream()) {
-            byte[] buf = new byte[8192];
-            for (int k; (k = in.read(buf)) > 0; ) n += k;
-        }
-        return n;
     }
 }
