@@ -44,7 +44,14 @@ public final class MimeView {
     public static final long MAX_PARSED = 32L << 20;
     /** Nested multiparts deeper than this count as one part: a message cannot make the walk recurse without end. */
     private static final int MAX_DEPTH = 20;
-    private static final Session SESSION = Session.getInstance(new Properties());
+    /** RFC 6532: header fields may hold UTF-8 as it is (SMTPUTF8 mail does), read as UTF-8 rather than Latin-1. */
+    private static final Session SESSION = Session.getInstance(utf8Headers());
+
+    private static Properties utf8Headers() {
+        Properties p = new Properties();
+        p.setProperty("mail.mime.allowutf8", "true");
+        return p;
+    }
 
     private final Headers headers;
     private final List<Part> parts;
@@ -76,7 +83,7 @@ public final class MimeView {
 
     /** Only the header block, read up to the empty line that ends it: enough for a listing, whatever the message's size. */
     public static Headers headers(InputStream in) throws MessagingException {
-        return new Headers(new InternetHeaders(in));
+        return new Headers(new InternetHeaders(in, true));
     }
 
     public Headers headers() {
@@ -130,6 +137,9 @@ public final class MimeView {
         out.add(p);
     }
 
+    /** One mailbox of an address field: {@code name} (decoded, or null) and {@code local@domain}. */
+    public record Address(String name, String address) {}
+
     /** A message's header fields, decoded on the way out. */
     public static final class Headers {
         private final InternetHeaders h;
@@ -144,21 +154,21 @@ public final class MimeView {
         }
 
         /**
-         * The addresses of an address field ({@code From}, {@code To}, {@code Cc}) as
-         * {@code Name <local@domain>} with the name decoded; a field that does not parse is one
-         * element with its decoded text. Empty when the field is missing.
+         * The addresses of an address field ({@code From}, {@code To}, {@code Cc}), display names
+         * decoded; a field that does not parse is one address whose {@code address} is the field's
+         * decoded text and whose name is null. Empty when the field is missing.
          */
-        public List<String> addresses(String name) {
+        public List<Address> addresses(String name) {
             String raw = h.getHeader(name, ", ");
             if (raw == null) return List.of();
             try {
-                List<String> out = new ArrayList<>();
+                List<Address> out = new ArrayList<>();
                 for (InternetAddress a : InternetAddress.parseHeader(MimeUtility.unfold(raw), false)) {
-                    out.add(a.toUnicodeString());
+                    out.add(new Address(a.getPersonal(), a.getAddress()));
                 }
                 return out;
             } catch (AddressException e) {
-                return List.of(decode(raw));
+                return List.of(new Address(null, decode(raw)));
             }
         }
 
@@ -204,6 +214,19 @@ public final class MimeView {
         /** The base content type in lower case ({@code text/plain}); {@code application/octet-stream} when it does not parse. */
         public String type() {
             return type;
+        }
+
+        /**
+         * The {@code charset} parameter of its content type when it names one plainly (letters,
+         * digits, {@code . _ - : +}), else null: safe to repeat in a header of another protocol.
+         */
+        public String charset() {
+            try {
+                String c = new ContentType(part.getContentType()).getParameter("charset");
+                return c != null && c.matches("[A-Za-z0-9._:+-]{1,40}") ? c : null;
+            } catch (MessagingException | RuntimeException e) {
+                return null;
+            }
         }
 
         /** Whether it is text meant to be shown: {@code text/*} without an attachment disposition. */
