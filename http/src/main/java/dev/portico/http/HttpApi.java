@@ -112,6 +112,11 @@ final class HttpApi {
                 Route.of("DELETE", "/api/v1/sessions/{id}", sessions::close));
     }
 
+    /** The route table, in the order it is matched. */
+    List<Route> routes() {
+        return routes;
+    }
+
     int running() {
         return running.get();
     }

@@ -93,6 +93,7 @@ public final class HttpServer implements Closeable {
         try {
             s.bind(want, 128);
         } catch (BindException e) {
+            s.stop(0);   // the unbound server holds a channel, a selector and a timer thread already
             throw new BindException(LISTENER + ": cannot listen on " + want.getAddress().getHostAddress() + ":"
                     + want.getPort() + ": " + e.getMessage());
         }
