@@ -97,13 +97,14 @@ public final class HttpServer implements Closeable {
             throw new BindException(LISTENER + ": cannot listen on " + want.getAddress().getHostAddress() + ":"
                     + want.getPort() + ": " + e.getMessage());
         }
+        // known before the first request can arrive
+        api.loopbackOnly(s.getAddress().getAddress().isLoopbackAddress());
         executor = Executors.newVirtualThreadPerTaskExecutor();
         s.setExecutor(executor);
         s.createContext("/", api::handle);
         s.start();
         server = s;
         address = s.getAddress();
-        api.loopbackOnly(address.getAddress().isLoopbackAddress());
         log.debug("{} listening on {}", LISTENER, address);
         return this;
     }

@@ -106,8 +106,7 @@ final class MailApi {
             }
         }
         List<Summary> out = new ArrayList<>();
-        for (String name : mailbox == null ? shared.mail().mailboxes() : List.of(mailbox)) {
-            if (!exists(name)) continue;
+        for (String name : names(mailbox)) {
             try (Mailbox box = shared.mail().open(name, false)) {
                 for (MessageInfo m : box.messages()) {
                     try (InputStream in = box.content(m.uid())) {
@@ -132,13 +131,18 @@ final class MailApi {
 
     private int count(String mailbox) throws IOException {
         int n = 0;
-        for (String name : mailbox == null ? shared.mail().mailboxes() : List.of(mailbox)) {
-            if (!exists(name)) continue;
+        for (String name : names(mailbox)) {
             try (Mailbox box = shared.mail().open(name, false)) {
                 n += box.messages().size();
             }
         }
         return n;
+    }
+
+    /** Every mailbox for null, else the one named when it exists. */
+    private List<String> names(String mailbox) throws IOException {
+        if (mailbox == null) return shared.mail().mailboxes();
+        return exists(mailbox) ? List.of(mailbox) : List.of();
     }
 
     /** Whether a mailbox exists; a name the store does not have is an empty mailbox, and looking creates nothing. */
