@@ -5,6 +5,7 @@ import dev.portico.core.Settings;
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.Permission;
 import dev.portico.core.auth.User;
+import dev.portico.http.HttpConfig;
 import dev.portico.server.Portico;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /** The {@code portico} command: {@code serve} (the default), {@code user}, {@code version}. */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Telnet, FTP, SMTP and POP3 servers in one process.",
+        description = "Telnet, FTP, SMTP and POP3 servers in one process, with an optional HTTP API.",
         subcommands = {Main.Serve.class, Main.UserCommand.class, Main.VersionCommand.class})
 public final class Main implements Callable<Integer> {
 
@@ -130,6 +131,10 @@ public final class Main implements Callable<Integer> {
         String pop3Port;
         @Option(names = "--echo-port", paramLabel = "PORT", description = "Echo (RFC 862, TCP and UDP) port (default: off).")
         String echoPort;
+        @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP API, health and readiness port (default: off; 8025 with --dev).")
+        String httpPort;
+        @Option(names = "--dev", description = "For tests in any language: the HTTP API on port 8025 unless http.port is set, and catch-all mail delivery.")
+        boolean dev;
 
         /** The config file, then {@code --set}, then the named flags: the most specific wins. */
         Settings resolved() throws IOException {
@@ -141,7 +146,15 @@ public final class Main implements Callable<Integer> {
             flags.put("smtp.port", smtpPort);
             flags.put("pop3.port", pop3Port);
             flags.put("echo.port", echoPort);
-            return settings(flags);
+            flags.put("http.port", httpPort);
+            Settings s = settings(flags);
+            if (dev) {
+                // Only keys, each one unless the file, --set or a flag set it: --dev is a shorthand, never a mode of its own.
+                if (!s.has("http.port")) s = s.with("http.port", Integer.toString(HttpConfig.DEV_PORT));
+                // Any recipient is accepted and gets its mailbox on first delivery, as a test mail catcher should.
+                if (!s.has("smtp.catch-all")) s = s.with("smtp.catch-all", "true");
+            }
+            return s;
         }
 
         @Override

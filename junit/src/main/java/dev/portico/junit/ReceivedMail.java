@@ -1,6 +1,6 @@
 package dev.portico.junit;
 
-import dev.portico.core.mail.MessageView;
+import dev.portico.core.mail.MimeView;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
@@ -41,9 +41,9 @@ public record ReceivedMail(String sender, List<String> recipients, byte[] raw, I
     }
 
     /** The message decoded: headers, text, HTML, attachments by name. */
-    public MessageView view() {
+    public MimeView view() {
         try {
-            return MessageView.parse(new ByteArrayInputStream(raw));
+            return MimeView.parse(new ByteArrayInputStream(raw));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (MessagingException e) {

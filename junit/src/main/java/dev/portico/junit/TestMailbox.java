@@ -3,7 +3,7 @@ package dev.portico.junit;
 import dev.portico.core.mail.MailStore;
 import dev.portico.core.mail.Mailbox;
 import dev.portico.core.mail.MessageInfo;
-import dev.portico.core.mail.MessageView;
+import dev.portico.core.mail.MimeView;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 
@@ -63,11 +63,11 @@ public final class TestMailbox {
     }
 
     /** The messages decoded, the way the shell's {@code mail N} shows them: {@code text()}, {@code html()}, {@code attachment(name)}. */
-    public List<MessageView> messages() {
-        List<MessageView> out = new ArrayList<>();
+    public List<MimeView> messages() {
+        List<MimeView> out = new ArrayList<>();
         for (byte[] raw : raw()) {
             try {
-                out.add(MessageView.parse(new ByteArrayInputStream(raw)));
+                out.add(MimeView.parse(new ByteArrayInputStream(raw)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (MessagingException e) {

@@ -7,7 +7,7 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
-import dev.portico.core.mail.MessageView;
+import dev.portico.core.mail.MimeView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,11 +67,11 @@ class MailTest {
         new Random(3).nextBytes(attachment);
         Mails.sendRich(session(), "alice@localhost", "data.bin", attachment);
 
-        MessageView m = portico.mailbox("alice").messages().get(0);
+        MimeView m = portico.mailbox("alice").messages().get(0);
         assertThat(m.subject()).isEqualTo("Grüße");
         assertThat(m.text()).isEqualToIgnoringNewLines("Hello in text");
         assertThat(m.html()).isEqualTo("<p>Hello in <b>HTML</b></p>");
-        assertThat(m.attachments()).extracting(MessageView.Part::fileName).containsExactly("data.bin");
+        assertThat(m.attachments()).extracting(MimeView.Part::fileName).containsExactly("data.bin");
         assertThat(m.attachment("data.bin").orElseThrow().bytes()).isEqualTo(attachment);
         assertThat(portico.received().get(0).view().attachment("data.bin")).isPresent();
     }

@@ -49,6 +49,11 @@ class Pop3LocalErrorTest {
         }
 
         @Override
+        public List<String> mailboxes() throws IOException {
+            return real.mailboxes();
+        }
+
+        @Override
         public Mailbox open(String user, boolean exclusive) throws IOException {
             Mailbox box = real.open(user, exclusive);
             return new Mailbox() {

@@ -19,6 +19,8 @@ import dev.portico.core.mail.MaildirMailStore;
 import dev.portico.core.tls.Tls;
 import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
+import dev.portico.http.HttpConfig;
+import dev.portico.http.HttpServer;
 import dev.portico.pop3.Pop3Config;
 import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
@@ -73,10 +75,10 @@ public final class Portico implements AutoCloseable {
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
-                           Limits echoLimits) {
+                           Limits echoLimits, HttpConfig http) {
         static Configs from(Settings s) {
             return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
-                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT));
+                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s));
         }
     }
 
@@ -107,6 +109,8 @@ public final class Portico implements AutoCloseable {
     private final Path dataDir;
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
+    /** Set when {@link #close()} begins: from then on no listener counts as accepting ({@code /ready}). */
+    private volatile boolean closing;
 
     private Portico(Path dataDir, Settings s, Builder b) throws IOException {
         this.dataDir = dataDir;
@@ -258,6 +262,13 @@ public final class Portico implements AutoCloseable {
                     c.echoLimits()).start();
             add(e, Map.of("echo", e.address()));
         }
+        // Last, so that when it answers /ready every other listener is bound already.
+        if (c.http().enabled()) {
+            HttpServer h = new HttpServer(c.http(), new HttpServer.Shared(listening, users, mail, domains, files,
+                    this::listenerStates,
+                    dataDir));
+            add(h, h.start().listeners());
+        }
     }
 
     /**
@@ -288,7 +299,17 @@ public final class Portico implements AutoCloseable {
 
     private void add(Closeable server, Map<String, InetSocketAddress> bound) {
         servers.add(server);
-        listeners.putAll(bound);
+        synchronized (listeners) {   // the HTTP listener's /ready reads it from its own threads
+            listeners.putAll(bound);
+        }
+    }
+
+    /** Every listener for {@code /ready}: each accepts from its start until {@link #close()} begins. */
+    private List<HttpServer.ListenerState> listenerStates() {
+        synchronized (listeners) {
+            return listeners.entrySet().stream()
+                    .map(l -> new HttpServer.ListenerState(l.getKey(), l.getValue(), !closing)).toList();
+        }
     }
 
     /** The users every server shares: {@code DATA/users}, or the directory given to the builder. */
@@ -341,6 +362,7 @@ public final class Portico implements AutoCloseable {
     /** Stops every server at once, each within its own grace period, and waits for all. */
     @Override
     public void close() {
+        closing = true;
         List<Thread> stopping = new ArrayList<>();
         for (Closeable server : servers) {
             stopping.add(Thread.ofVirtual().start(() -> {

@@ -3,10 +3,9 @@ package dev.portico.telnet;
 import dev.portico.core.fs.VirtualPath;
 import dev.portico.core.mail.MailStore;
 import dev.portico.core.mail.Mailbox;
-import dev.portico.core.mail.MessageView;
 import dev.portico.core.mail.MessageInfo;
+import dev.portico.core.mail.MimeView;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetHeaders;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,13 +19,14 @@ import java.util.List;
 /**
  * {@code mail}: the user's Maildir through the shared {@link MailStore}, and {@code postmaster}: the
  * postmaster's, for administrators
- * (opened shared, so POP3 can hold it at the same time), MIME decoded by {@link MessageView}.
+ * (opened shared, so POP3 can hold it at the same time), MIME decoded by {@link MimeView}, which the
+ * HTTP API shares; what reaches the terminal is cleaned here.
  * Messages are numbered 1..n in arrival order, as POP3 numbers them.
  */
 final class ShellMailCommands {
 
     /** Larger messages are listed but not parsed here (Jakarta Mail holds a parsed message in memory). */
-    static final long MAX_SHOWN = 32L << 20;
+    static final long MAX_SHOWN = MimeView.MAX_PARSED;
 
     private ShellMailCommands() {}
 
@@ -94,9 +94,9 @@ final class ShellMailCommands {
         out.add(messages.size() + (messages.size() == 1 ? " message:" : " messages:"));
         for (int i = 0; i < messages.size(); i++) {
             MessageInfo m = messages.get(i);
-            InternetHeaders h;
+            MimeView.Headers h;
             try (InputStream in = content(box, m, Integer.toString(i + 1))) {
-                h = new InternetHeaders(in);
+                h = MimeView.headers(in);
             }
             out.add(String.format("%3d %s %s  %-24s  %-32s %8d", i + 1, m.seen() ? " " : "N",
                     ShellCommands.TIME.format(m.received()), cut(header(h, "From"), 24), cut(header(h, "Subject"), 32),
@@ -105,9 +105,9 @@ final class ShellMailCommands {
         return ShellReply.of(out);
     }
 
-    private static String header(InternetHeaders h, String name) {
-        String v = h.getHeader(name, ", ");
-        return v == null ? "" : clean(MessageView.decodeHeader(v));
+    private static String header(MimeView.Headers h, String name) {
+        String v = h.get(name);
+        return v == null ? "" : clean(v);
     }
 
     /**
@@ -128,37 +128,37 @@ final class ShellMailCommands {
         return s.length() <= max ? s : s.substring(0, max - 1) + "~";
     }
 
-    private static MessageView parse(TelnetSession s, Mailbox box, MessageInfo m, String number) throws IOException, MessagingException {
+    private static MimeView parse(TelnetSession s, Mailbox box, MessageInfo m, String number) throws IOException, MessagingException {
         if (m.size() > MAX_SHOWN) throw s.refuse("message too large to show here (" + m.size() + " bytes)");
         try (InputStream in = content(box, m, number)) {
-            return MessageView.parse(in);
+            return MimeView.parse(in);
         }
     }
 
     /** Shows a message; {@code saveCommand} ("mail save 3") is what the user types to save a part. */
     private static ShellReply show(TelnetSession s, Mailbox box, MessageInfo m, String number, String saveCommand)
             throws IOException, MessagingException {
-        MessageView msg = parse(s, box, m, number);
+        MimeView msg = parse(s, box, m, number);
         TelnetOutput out = s.out();
         for (String h : List.of("From", "To", "Cc", "Date", "Subject")) {
-            String v = msg.header(h);
+            String v = msg.headers().get(h);
             if (v != null) out.println(h + ": " + clean(v));
         }
-        List<MessageView.Part> parts = msg.parts();
+        List<MimeView.Part> parts = msg.parts();
         for (int i = 0; i < parts.size() && !s.interrupted(); i++) {
-            MessageView.Part p = parts.get(i);
-            String type = p.type();
+            MimeView.Part p = parts.get(i);
             if (p.isText()) {
                 out.println("");
-                out.println("--- part " + p.number() + ": " + type + " ---");
+                out.println("--- part " + p.number() + ": " + p.type() + " ---");
                 String text = cleanText(p.text());
                 out.print(text.endsWith("\n") ? text : text + "\n");
                 out.flush();
             } else {
                 String name = p.fileName();
                 out.println("");
-                out.println("--- part " + p.number() + ": attachment " + type + (name == null ? "" : " \"" + clean(name) + "\"")
-                        + ", " + p.decodedSize() + " bytes (save with: " + saveCommand + " " + p.number() + " FILE) ---");
+                out.println("--- part " + p.number() + ": attachment " + p.type()
+                        + (name == null ? "" : " \"" + clean(name) + "\"") + ", " + p.size()
+                        + " bytes (save with: " + saveCommand + " " + p.number() + " FILE) ---");
             }
         }
         return ShellReply.NONE;
@@ -166,7 +166,7 @@ final class ShellMailCommands {
 
     private static ShellReply save(TelnetSession s, Mailbox box, MessageInfo m, String number, String part, String file)
             throws IOException, MessagingException {
-        List<MessageView.Part> parts = parse(s, box, m, number).parts();
+        List<MimeView.Part> parts = parse(s, box, m, number).parts();
         int k;
         try {
             k = Integer.parseInt(part);
@@ -176,7 +176,7 @@ final class ShellMailCommands {
         if (k < 1 || k > parts.size()) return ShellReply.of("mail: message " + number + " has no part " + part);
         VirtualPath target = ShellFileCommands.path(s, file);
         long written = 0;
-        try (InputStream in = parts.get(k - 1).content();
+        try (InputStream in = parts.get(k - 1).open();
              FileChannel ch = s.files.openWrite(target, false, 0)) {
             byte[] buf = new byte[8192];
             for (int n; (n = in.read(buf)) > 0; ) {

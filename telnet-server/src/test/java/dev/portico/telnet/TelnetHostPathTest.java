@@ -87,6 +87,11 @@ class TelnetHostPathTest {
             }
 
             @Override
+            public List<String> mailboxes() throws IOException {
+                return services.mail().mailboxes();
+            }
+
+            @Override
             public Mailbox open(String user, boolean exclusive) throws IOException {
                 Mailbox real = services.mail().open(user, exclusive);
                 return new Mailbox() {

@@ -3,6 +3,7 @@ package dev.portico.core.mail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
+import java.util.List;
 
 /** Every user's mailbox. SMTP delivers into it, POP3 and the shell read it. Thread-safe. */
 public interface MailStore {
@@ -28,4 +29,11 @@ public interface MailStore {
      * a shared one never fails that way and cannot delete.
      */
     Mailbox open(String user, boolean exclusive) throws IOException;
+
+    /**
+     * The names of the mailboxes that exist, sorted: users' mailboxes once they were opened or
+     * delivered to, {@link #POSTMASTER}, and any other a delivery created. Listing never creates
+     * one (as {@link #open} does), so a reader that asks after an unknown name leaves no trace.
+     */
+    List<String> mailboxes() throws IOException;
 }

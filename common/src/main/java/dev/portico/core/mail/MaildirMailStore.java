@@ -184,6 +184,21 @@ public final class MaildirMailStore implements MailStore {
     }
 
     @Override
+    public List<String> mailboxes() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path d : dirs) {
+                String name = d.getFileName().toString();
+                if (User.isValidName(name) && Files.isDirectory(d.resolve("Maildir"), LinkOption.NOFOLLOW_LINKS)) {
+                    names.add(name);
+                }
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
     public Mailbox open(String user, boolean exclusive) throws IOException {
         Path dir = ensure(user);
         if (exclusive && !locked.add(user)) throw new MailboxInUseException(user);
