@@ -186,10 +186,17 @@ public final class Settings {
         }
     }
 
-    static Duration parseDuration(String v) {
+    /**
+     * Parses a duration as configuration writes it ({@code 500ms}, {@code 30s}, {@code 10m},
+     * {@code 2h}, {@code 1d}; a bare number is seconds), also for values clients send (the HTTP
+     * API's {@code timeout}).
+     *
+     * @throws IllegalArgumentException when it is not one
+     */
+    public static Duration parseDuration(String v) {
         String s = v.trim().toLowerCase(Locale.ROOT);
         int i = 0;
-        while (i < s.length() && Character.isDigit(s.charAt(i))) i++;
+        while (i < s.length() && i < 18 && Character.isDigit(s.charAt(i))) i++;
         if (i == 0) throw new IllegalArgumentException(v);
         long n = Long.parseLong(s.substring(0, i));
         return switch (s.substring(i)) {

@@ -1,5 +1,6 @@
 package dev.portico.http;
 
+import dev.portico.core.Settings;
 import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class Request {
         if (v == null || v.isEmpty()) return def;
         Duration d;
         try {
-            d = Durations.parse(v);
+            d = Settings.parseDuration(v);
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest(name + " is not a duration (500ms, 5s, 2m): " + v);
         }

@@ -65,10 +65,10 @@ class HttpConfigTest {
 
     @Test
     void durationsOfRequestsParseLikeTheConfiguration() {
-        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("5")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThatThrownBy(() -> Durations.parse("5h")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Durations.parse("99999999999999999999s")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Settings.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Settings.parseDuration("5")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(Settings.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> Settings.parseDuration("5x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Settings.parseDuration("99999999999999999999s")).isInstanceOf(IllegalArgumentException.class);
     }
 }
