@@ -110,12 +110,18 @@ class FtpSessionFuzzTest {
         clearHomeIfCrowded(f.home());
     }
 
-    /** IAC SB would swallow the line end (RFC 855), so the SB after an IAC becomes NOP. */
+    /**
+     * IAC SB would swallow the line end (RFC 855), so the SB after an IAC becomes NOP. Parsed as
+     * the server parses: IAC WILL/WONT/DO/DONT take an option byte, even 0xFF (found by this
+     * target: {@code IAC WILL IAC IAC IAC SB} hid an SB from a two-byte reading).
+     */
     private static byte[] withoutSubnegotiation(byte[] line) {
         for (int i = 0; i + 1 < line.length; i++) {
             if ((line[i] & 0xff) == IAC) {
-                if ((line[i + 1] & 0xff) == SB) line[i + 1] = (byte) NOP;
-                i++;   // IAC IAC is one data byte; IAC x is one command
+                int command = line[i + 1] & 0xff;
+                if (command == SB) line[i + 1] = (byte) NOP;
+                // IAC IAC is one data byte; IAC x is one command; IAC WILL..DONT x is one negotiation
+                i += command >= 251 && command <= 254 ? 2 : 1;
             }
         }
         return line;   // a trailing IAC or IAC WILL takes the CR: the LF still ends the line
