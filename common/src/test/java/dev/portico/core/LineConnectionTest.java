@@ -45,8 +45,10 @@ class LineConnectionTest {
                     // closed at the end
                 }
             });
-            // the client reads nothing yet: the streamer blocks in a write, holding the lock
-            await(() -> c.writeStalledFor(System.currentTimeMillis()) > 100);
+            // the client reads nothing yet: once the socket buffers are full the streamer stays
+            // blocked in a write, holding the lock (a second rules out a thread merely descheduled
+            // on a busy machine, which let the flush slip in between two writes)
+            await(() -> c.writeStalledFor(System.currentTimeMillis()) > 1000);
             long[] waited = new long[1];
             Thread flusher = Thread.ofVirtual().start(() -> {
                 long before = chunks.get();
@@ -57,7 +59,8 @@ class LineConnectionTest {
                 }
                 waited[0] = chunks.get() - before;
             });
-            await(() -> c.writersWaiting() == 1);
+            await(() -> c.writersWaiting() == 1 || !flusher.isAlive());
+            assertThat(flusher.isAlive()).as("flush got the lock while the streamer was blocked holding it").isTrue();
             // now the client reads, slower than the streamer writes: its writes keep blocking
             Thread reader = Thread.ofVirtual().start(() -> {
                 byte[] b = new byte[16384];

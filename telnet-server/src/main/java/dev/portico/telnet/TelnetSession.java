@@ -48,6 +48,9 @@ final class TelnetSession implements LineEditor.Keys, CommandTable.SessionState<
     /** The command running now, as the user typed it: refusals and file errors start with it. */
     private String verb;
 
+    /** Output the kernel may hold for a client: 64 KiB still streams at several MB/s on a LAN. */
+    private static final int SEND_BUFFER = 64 * 1024;
+
     TelnetSession(TelnetServer.Shared shared, TelnetConfig config, LineConnection connection, Instant serverStarted) {
         this.shared = shared;
         this.config = config;
@@ -59,6 +62,8 @@ final class TelnetSession implements LineEditor.Keys, CommandTable.SessionState<
     }
 
     void run() throws IOException {
+        // an interactive session: Ctrl-C should stop output after a screenful or so, not megabytes
+        connection.setSendBufferSize(SEND_BUFFER);
         terminal.start();
         try {
             terminal.negotiate(config.negotiationWait());
