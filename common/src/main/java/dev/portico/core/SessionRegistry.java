@@ -91,14 +91,20 @@ public final class SessionRegistry {
         totals.computeIfAbsent(c.protocol(), p -> new Totals()).sessions.increment();
     }
 
+    /** Called when the session's thread has finished with the connection. */
     void remove(LineConnection c) {
         WireTap.Recorder r = c.recorder();
         if (r != null) r.closed();
-        if (live.remove(c.id()) != null) {
-            Totals t = totals.computeIfAbsent(c.protocol(), p -> new Totals());
-            t.in.add(c.bytesIn());
-            t.out.add(c.bytesOut());
-        }
+        unlist(c);
+    }
+
+    /** Takes a session off the list once, counting its bytes into its protocol's totals. */
+    private boolean unlist(LineConnection c) {
+        if (!live.remove(c.id(), c)) return false;
+        Totals t = totals.computeIfAbsent(c.protocol(), p -> new Totals());
+        t.in.add(c.bytesIn());
+        t.out.add(c.bytesOut());
+        return true;
     }
 
     /** Live sessions, oldest first. */
@@ -110,10 +116,14 @@ public final class SessionRegistry {
                 .toList();
     }
 
-    /** Closes a session; its protocol sees a closed socket. Returns false when no such session lives. */
+    /**
+     * Closes a session; its protocol sees a closed socket. The session leaves the list at once,
+     * not when its thread gets round to ending, so a second close or a listing right after sees
+     * it gone. Returns false when no such session lives (or another caller closed it first).
+     */
     public boolean close(long id) {
         LineConnection c = live.get(id);
-        if (c == null) return false;
+        if (c == null || !unlist(c)) return false;
         c.close();
         return true;
     }
