@@ -9,11 +9,18 @@ import java.util.Objects;
  * handed to each server.
  *
  * @param bindAddress where a server listens unless its own {@code PROTOCOL.bind} key says otherwise
+ * @param events      told of what the sessions do (metrics, activity logs)
  */
-public record Listening(InetAddress bindAddress, SessionRegistry sessions, ConnectionFilter filter) {
+public record Listening(InetAddress bindAddress, SessionRegistry sessions, ConnectionFilter filter, Events events) {
     public Listening {
         Objects.requireNonNull(bindAddress);
         Objects.requireNonNull(sessions);
         Objects.requireNonNull(filter);
+        Objects.requireNonNull(events);
+    }
+
+    /** Listening whose events nobody observes (fixtures of single servers). */
+    public Listening(InetAddress bindAddress, SessionRegistry sessions, ConnectionFilter filter) {
+        this(bindAddress, sessions, filter, Events.NONE);
     }
 }
