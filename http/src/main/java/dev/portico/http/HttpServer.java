@@ -1,6 +1,7 @@
 package dev.portico.http;
 
 import dev.portico.core.Listening;
+import dev.portico.core.auth.LoginGuard;
 import dev.portico.core.auth.UserDirectory;
 import dev.portico.core.fs.FileStores;
 import dev.portico.core.mail.MailDomains;
@@ -23,14 +24,15 @@ import java.util.function.Supplier;
 /**
  * The HTTP listener ({@code http.port}, off by default): a JSON API over the users, mailboxes,
  * files and sessions the protocol servers share, for tests written in any language, plus
- * {@code /health} and {@code /ready} for whoever runs the process. It runs on the JDK's
+ * {@code /health} and {@code /ready} for whoever runs the process, and the administrators' status
+ * page ({@code /status}, {@link StatusPage}). It runs on the JDK's
  * {@code com.sun.net.httpserver.HttpServer} with a virtual thread per request, and reads and
  * changes everything through the same core interfaces the protocols use, so what a test sees
  * through it is what an FTP or POP3 client sees. The API is described in {@code docs/http-api.yaml}.
  *
- * <p>It has no login of its own: it listens on 127.0.0.1 unless {@code http.bind} says otherwise,
- * answers only to {@code localhost} and IP addresses there (so a web page cannot reach it by DNS
- * rebinding), and takes an optional bearer token ({@code http.token}).
+ * <p>The API has no login of its own (the status page has): it listens on 127.0.0.1 unless
+ * {@code http.bind} says otherwise, answers only to {@code localhost} and IP addresses there (so a
+ * web page cannot reach it by DNS rebinding), and takes an optional bearer token ({@code http.token}).
  */
 public final class HttpServer implements Closeable {
 
@@ -53,11 +55,16 @@ public final class HttpServer implements Closeable {
      * @param files     the users' homes it reads and writes, jailed as for FTP
      * @param listeners every listener of the process at the time of asking, for {@code /ready}
      * @param dataDir   the data folder that {@code /ready} checks is writable, or null for none
+     * @param logins    the status page's logins go through it, and it holds the bans the page lists and lifts
+     * @param activity  the recent transfers and messages the status page lists (an observer of {@code listening}'s events)
      */
     public record Shared(Listening listening, UserDirectory users, MailStore mail, MailDomains domains,
-                         FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir) {
+                         FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir,
+                         LoginGuard logins, RecentActivity activity) {
         public Shared {
             Objects.requireNonNull(listening);
+            Objects.requireNonNull(logins);
+            Objects.requireNonNull(activity);
             Objects.requireNonNull(users);
             Objects.requireNonNull(mail);
             Objects.requireNonNull(domains);
@@ -103,6 +110,7 @@ public final class HttpServer implements Closeable {
         s.setExecutor(executor);
         s.createContext("/", api::handle);
         s.start();
+        Thread.ofVirtual().name("http-status-sampler").start(api::sampleForStatus);
         server = s;
         address = s.getAddress();
         log.debug("{} listening on {}", LISTENER, address);
