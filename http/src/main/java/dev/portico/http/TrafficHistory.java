@@ -28,7 +28,7 @@ final class TrafficHistory {
     static final Duration SPAN = Duration.ofHours(1);
     static final Duration INTERVAL = Duration.ofSeconds(15);
     private static final int CAPACITY = (int) (SPAN.toSeconds() / INTERVAL.toSeconds()) + 1;
-    private static final int WIDTH = 600, HEIGHT = 150, LEFT = 70, RIGHT = 590, TOP = 12, BOTTOM = 128;
+    private static final int WIDTH = 520, HEIGHT = 165, LEFT = 70, RIGHT = 510, TOP = 26, BOTTOM = 143;
 
     private final SessionRegistry registry;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>(CAPACITY);
@@ -89,7 +89,7 @@ final class TrafficHistory {
             // the totals move from a live session to its protocol as it ends: a dip is not traffic
             if (seconds > 0) points.add(new Point(b.time(), Math.max(0, b.bytes() - a.bytes()) / seconds));
         }
-        return chart("throughput-chart", "Throughput", points, v -> StatusView.size((long) v) + "/s");
+        return chart("throughput-chart", "Throughput, in and out", points, v -> StatusView.size((long) v) + "/s");
     }
 
     private static String chart(String id, String title, List<Point> points, DoubleFunction<String> label) {
@@ -106,6 +106,8 @@ final class TrafficHistory {
         svg.append("<svg id=\"").append(id).append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
                 .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\"><title>")
                 .append(title).append(" over the last hour</title>");
+        svg.append("<text x=\"").append(LEFT).append("\" y=\"14\" font-size=\"13\" font-weight=\"bold\" fill=\"#222\">")
+                .append(StatusView.escape(title)).append("</text>");
         svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#fafafa\" stroke=\"#ccc\"/>",
                 LEFT, TOP, RIGHT - LEFT, BOTTOM - TOP));
         svg.append(text(LEFT - 4, TOP + 4, "end", label.apply(max)));
