@@ -35,6 +35,16 @@ class StatusPageBrowserTest {
     /** Named explicitly, so that Selenium Manager never looks for (or downloads) a driver of its own. */
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(15);
+    /**
+     * Selenium looks for DevTools bindings of this Chromium's version, which the test does not use,
+     * and warns when it has none; held here, as java.util.logging keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger CDP =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    static {
+        CDP.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     @TempDir Path dir;
 
