@@ -51,6 +51,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
     static final String HOLD = "portico-hold";
+    /** Whether logback chose this setup: {@link #releaseHeld} need not start logback to find out. */
+    private static volatile boolean chosen;
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -61,6 +63,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         hold(context);
+        chosen = true;
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
@@ -138,7 +141,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
      * configuration (a refused option, {@code --help}) still shows what was logged.
      */
     static void releaseHeld() {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+        if (chosen && LoggerFactory.getILoggerFactory() instanceof LoggerContext context
                 && context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(HOLD) instanceof Hold hold) {
             release(context, hold, LogConfig.Format.TEXT);
         }

@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
         String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
                 ? prepend("serve", args) : args;
         int code = commandLine().execute(effective);
-        LogSetup.releaseHeld();
+        LogSetup.releaseHeld();   // a command that ended before reading its configuration still shows its log
         if (code != 0 || !"serve".equals(effective[0])) System.exit(code);
     }
 
