@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Captures what some loggers log during a test, at a level the test chooses (the test
  * configuration logs only WARN), with logback's {@link ListAppender}; closing it restores the
  * levels. Test classes of a module run in parallel, so a test looks only at the events that carry
- * its own marker ({@link #containing}).
+ * its own marker: in the message ({@link #containing}) or in the logged exception's ({@link #thrown}).
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -43,6 +43,18 @@ public final class LogCapture implements AutoCloseable {
     public List<String> containing(String marker) {
         synchronized (appender) {   // AppenderBase.doAppend holds this lock while it adds
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(marker)).toList();
+        }
+    }
+
+    /**
+     * The events logged so far with an exception whose message contains {@code marker} (the
+     * local-error tests inject a fault and look for its stack trace), in the order logged.
+     */
+    public List<ILoggingEvent> thrown(String marker) {
+        synchronized (appender) {
+            return appender.list.stream().filter(e -> e.getThrowableProxy() != null
+                    && e.getThrowableProxy().getMessage() != null
+                    && e.getThrowableProxy().getMessage().contains(marker)).toList();
         }
     }
 
