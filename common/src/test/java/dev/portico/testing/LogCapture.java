@@ -2,6 +2,7 @@ package dev.portico.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ public final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(Level level, Class<?>... classes) {
+        appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         appender.start();
         for (Class<?> c : classes) {
             Logger l = (Logger) LoggerFactory.getLogger(c);
