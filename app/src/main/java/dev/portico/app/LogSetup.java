@@ -194,7 +194,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         }
         PatternLayoutEncoder text = new PatternLayoutEncoder();
         text.setContext(context);
-        text.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n");
+        EscapedThrowableConverter.register(context);
+        text.setPattern("%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{0} - %msg%n%" + EscapedThrowableConverter.WORD);
         text.start();
         return text;
     }

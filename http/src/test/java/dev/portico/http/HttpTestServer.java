@@ -41,6 +41,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class HttpTestServer implements AutoCloseable {
 
+    /**
+     * {@code http.request-timeout} of every HTTP server of this module's tests: the JDK reads it
+     * once per JVM ({@link HttpServer#MAX_REQ_TIME}), so they must all agree, and it is short so
+     * that {@link HttpRequestTimeoutTest} is.
+     */
+    static final String REQUEST_TIMEOUT = "3s";
+
     final Path dir;
     final TestServices services;
     final SmtpServer smtp;
@@ -66,7 +73,7 @@ final class HttpTestServer implements AutoCloseable {
     static HttpTestServer start(Path dir, Path dataDir, String... httpSettings) throws IOException {
         TestServices services = TestServices.create(dir);
         Settings s = Settings.of("smtp.port", "0", "ftp.port", "0", "ftp.passive.ports", "0", "ftp.data-timeout", "5s",
-                "http.port", "0").with(Settings.of(httpSettings));
+                "http.port", "0", "http.request-timeout", REQUEST_TIMEOUT).with(Settings.of(httpSettings));
         SmtpConfig smtpConfig = SmtpConfig.from(s);
         FtpConfig ftpConfig = FtpConfig.from(s);
         HttpConfig httpConfig = HttpConfig.from(s);
