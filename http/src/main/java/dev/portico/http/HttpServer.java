@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,6 +97,7 @@ public final class HttpServer implements Closeable {
         if (config.port().isEmpty()) throw new IllegalStateException("http.port is off");
         InetSocketAddress want = new InetSocketAddress(
                 config.bind() != null ? config.bind() : shared.listening().bindAddress(), config.port().getAsInt());
+        boundRequestTime(config.requestTimeout());
         com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create();
         try {
             s.bind(want, 128);
@@ -115,6 +117,35 @@ public final class HttpServer implements Closeable {
         address = s.getAddress();
         log.debug("{} listening on {}", LISTENER, address);
         return this;
+    }
+
+    /** The JDK's one bound on reading a request; see {@link #boundRequestTime}. */
+    static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+
+    /**
+     * Bounds the time a client may take to send a request, headers and body, to
+     * {@code http.request-timeout}; a slower one (a client dribbling its headers to hold a
+     * connection) is disconnected. The JDK's server reads a request before any handler runs and
+     * has no timeout of its own on that read; its one bound is the system property
+     * {@value #MAX_REQ_TIME} (whole seconds), read once per JVM, when its first server is made.
+     * So it is set here, before this process's first server, unless someone set it already: a
+     * {@code -D} on the command line wins, and a later server asking for another value gets the
+     * first one (logged). Accepted because the property only ever bounds reading a request, so
+     * another JDK HTTP server in the same JVM (an embedder's) gains the same protection; an
+     * embedder that made its own JDK HTTP server before Portico's keeps whatever it had then.
+     */
+    private static void boundRequestTime(Duration timeout) {
+        if (timeout.isZero()) return;
+        String seconds = Long.toString(timeout.plusMillis(999).toSeconds());
+        synchronized (HttpServer.class) {
+            String had = System.getProperty(MAX_REQ_TIME);
+            if (had == null) {
+                System.setProperty(MAX_REQ_TIME, seconds);
+            } else if (!had.equals(seconds)) {
+                log.warn("{}: http.request-timeout={}s is not applied: this JVM has {}={} already (one value per JVM)",
+                        LISTENER, seconds, MAX_REQ_TIME, had);
+            }
+        }
     }
 
     /** The bound port, or -1 before {@link #start()}. */

@@ -43,6 +43,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class HttpTestServer implements AutoCloseable {
 
+    /**
+     * {@code http.request-timeout} of every HTTP server of this module's tests: the JDK reads it
+     * once per JVM ({@link HttpServer#MAX_REQ_TIME}), so they must all agree, and it is short so
+     * that {@link HttpRequestTimeoutTest} is.
+     */
+    static final String REQUEST_TIMEOUT = "3s";
+
     final Path dir;
     final TestServices services;
     final RecentActivity activity;
@@ -83,7 +90,7 @@ final class HttpTestServer implements AutoCloseable {
         RecentActivity activity = new RecentActivity();
         Listening listening = new Listening(services.listening().bindAddress(), services.sessions(), services.logins(), activity);
         Settings s = Settings.of("smtp.port", "0", "ftp.port", "0", "ftp.passive.ports", "0", "ftp.data-timeout", "5s",
-                "http.port", "0").with(Settings.of(httpSettings));
+                "http.port", "0", "http.request-timeout", REQUEST_TIMEOUT).with(Settings.of(httpSettings));
         SmtpConfig smtpConfig = SmtpConfig.from(s);
         FtpConfig ftpConfig = FtpConfig.from(s);
         HttpConfig httpConfig = HttpConfig.from(s);
@@ -95,7 +102,8 @@ final class HttpTestServer implements AutoCloseable {
                 services.files())).start();
         List<HttpServer.ListenerState> states = new ArrayList<>();
         HttpServer http = new HttpServer(httpConfig, new HttpServer.Shared(listening, services.users(),
-                services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir, services.logins(), activity)).start();
+                services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir,
+                services.logins(), activity)).start();
         smtp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         ftp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         http.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
