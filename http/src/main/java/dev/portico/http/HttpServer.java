@@ -23,14 +23,14 @@ import java.util.function.Supplier;
 /**
  * The HTTP listener ({@code http.port}, off by default): a JSON API over the users, mailboxes,
  * files and sessions the protocol servers share, for tests written in any language, plus
- * {@code /health} and {@code /ready} for whoever runs the process. It runs on the JDK's
+ * {@code /health}, {@code /ready} and {@code /metrics} (Prometheus) for whoever runs the process. It runs on the JDK's
  * {@code com.sun.net.httpserver.HttpServer} with a virtual thread per request, and reads and
  * changes everything through the same core interfaces the protocols use, so what a test sees
  * through it is what an FTP or POP3 client sees. The API is described in {@code docs/http-api.yaml}.
  *
  * <p>It has no login of its own: it listens on 127.0.0.1 unless {@code http.bind} says otherwise,
  * answers only to {@code localhost} and IP addresses there (so a web page cannot reach it by DNS
- * rebinding), and takes an optional bearer token ({@code http.token}).
+ * rebinding), and takes an optional bearer token ({@code http.token}) for the API and the metrics.
  */
 public final class HttpServer implements Closeable {
 
@@ -53,9 +53,12 @@ public final class HttpServer implements Closeable {
      * @param files     the users' homes it reads and writes, jailed as for FTP
      * @param listeners every listener of the process at the time of asking, for {@code /ready}
      * @param dataDir   the data folder that {@code /ready} checks is writable, or null for none
+     * @param metrics   what {@code /metrics} serves (an observer of {@code listening}'s events), or null
+     *                  when there are none (it answers 404)
      */
     public record Shared(Listening listening, UserDirectory users, MailStore mail, MailDomains domains,
-                         FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir) {
+                         FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir,
+                         PrometheusMetrics metrics) {
         public Shared {
             Objects.requireNonNull(listening);
             Objects.requireNonNull(users);

@@ -23,7 +23,7 @@ class HttpServerLifecycleTest {
     private HttpServer server(String... settings) throws Exception {
         TestServices s = TestServices.create(dir);
         return new HttpServer(HttpConfig.from(Settings.of(settings)), new HttpServer.Shared(s.listening(), s.users(), s.mail(),
-                s.domains(), s.files(), List::of, dir));
+                s.domains(), s.files(), List::of, dir, null));
     }
 
     @Test

@@ -78,7 +78,7 @@ final class HttpTestServer implements AutoCloseable {
                 services.files())).start();
         List<HttpServer.ListenerState> states = new ArrayList<>();
         HttpServer http = new HttpServer(httpConfig, new HttpServer.Shared(services.listening(), services.users(),
-                services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir)).start();
+                services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir, null)).start();
         smtp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         ftp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         http.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));

@@ -1,6 +1,7 @@
 package dev.portico.server;
 
 import dev.portico.core.Descriptors;
+import dev.portico.core.Events;
 import dev.portico.core.Leftovers;
 import dev.portico.core.Limits;
 import dev.portico.core.Listening;
@@ -21,6 +22,7 @@ import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.http.HttpConfig;
 import dev.portico.http.HttpServer;
+import dev.portico.http.PrometheusMetrics;
 import dev.portico.pop3.Pop3Config;
 import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
@@ -38,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -75,10 +78,11 @@ public final class Portico implements AutoCloseable {
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
-                           Limits echoLimits, HttpConfig http) {
+                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
         static Configs from(Settings s) {
             return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
-                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s));
+                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
+                    ActivityLogConfig.from(s));
         }
     }
 
@@ -107,12 +111,16 @@ public final class Portico implements AutoCloseable {
     private final FileStores files;
     private final UnaryOperator<DeliveryHandler> delivery;
     private final Path dataDir;
+    /** What {@code /metrics} serves; null while the HTTP listener is off (Micrometer is not even loaded then). */
+    private final PrometheusMetrics metrics;
+    /** The activity log files ({@code log.xferlog}, {@code log.maillog}), closed after the servers. */
+    private final List<Closeable> logFiles = new ArrayList<>();
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     /** Set when {@link #close()} begins: from then on no listener counts as accepting ({@code /ready}). */
     private volatile boolean closing;
 
-    private Portico(Path dataDir, Settings s, Builder b) throws IOException {
+    private Portico(Path dataDir, Settings s, Builder b, Configs c) throws IOException {
         this.dataDir = dataDir;
         // Every key is read here, before the slow part (a first start generates a certificate),
         // so that Settings.requireAllKnown() sees them all.
@@ -122,8 +130,24 @@ public final class Portico implements AutoCloseable {
 
         Files.createDirectories(dataDir);
         this.users = b.users != null ? b.users : new FileUserDirectory(usersFile(dataDir), new PasswordHash(k.iterations()));
-        this.logins = new LoginGuard(users, k.policy());
-        this.listening = new Listening(k.bind(), new SessionRegistry(), logins);
+        // Every observer of what the sessions do, told through one fan-out that the login guard
+        // (logins, bans) and the listeners (TLS, transfers, mail) share.
+        SessionRegistry sessions = new SessionRegistry();
+        List<Events> observers = new ArrayList<>();
+        this.metrics = c.http().enabled() ? new PrometheusMetrics(sessions, this::activeBans) : null;
+        if (metrics != null) observers.add(metrics);
+        try {
+            if (c.logs().xferlog() != null) observers.add(keep(new XferLog(LogFile.open(dataDir.resolve(c.logs().xferlog())),
+                    ZoneId.systemDefault())));
+            if (c.logs().maillog() != null) observers.add(keep(new MailLog(LogFile.open(dataDir.resolve(c.logs().maillog())),
+                    ZoneId.systemDefault(), SmtpServer.hostname(c.smtp(), domains))));
+        } catch (IOException e) {
+            closeLogs();
+            throw new IOException("cannot open an activity log file (log.xferlog, log.maillog): " + e, e);
+        }
+        Events events = Events.all(observers);
+        this.logins = new LoginGuard(users, k.policy(), events);
+        this.listening = new Listening(k.bind(), sessions, logins, events);
         log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
                 Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         if (b.wireTap != null) listening.sessions().tap(b.wireTap);
@@ -213,7 +237,7 @@ public final class Portico implements AutoCloseable {
         /** Reads the configuration, builds the shared objects and starts the servers; see {@link Portico#start(Settings)}. */
         public Portico start() throws IOException {
             Configs configs = Configs.from(settings);
-            Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this);
+            Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this, configs);
             try {
                 p.startAll(configs);
             } catch (IOException | RuntimeException e) {
@@ -264,9 +288,12 @@ public final class Portico implements AutoCloseable {
         }
         // Last, so that when it answers /ready every other listener is bound already.
         if (c.http().enabled()) {
+            synchronized (listeners) {
+                metrics.protocols(listeners.keySet());
+            }
             HttpServer h = new HttpServer(c.http(), new HttpServer.Shared(listening, users, mail, domains, files,
                     this::listenerStates,
-                    dataDir));
+                    dataDir, metrics));
             add(h, h.start().listeners());
         }
     }
@@ -382,5 +409,28 @@ public final class Portico implements AutoCloseable {
             }
         }
         servers.clear();
+        if (metrics != null) metrics.close();
+        closeLogs();
+    }
+
+    /** For the metrics, which are built before the login guard that they observe. */
+    private int activeBans() {
+        return logins.bans().size();
+    }
+
+    private <T extends Closeable> T keep(T logFile) {
+        logFiles.add(logFile);
+        return logFile;
+    }
+
+    private void closeLogs() {
+        for (Closeable f : logFiles) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                log.warn("closing an activity log file failed: {}", e.toString());
+            }
+        }
+        logFiles.clear();
     }
 }
