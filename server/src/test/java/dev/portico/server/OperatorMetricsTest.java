@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What an operator scrapes and greps after real clients used the servers: {@code /metrics} moves
  * by exactly what an FTP session (a failed login, a login, an upload, a download) and an SMTP
- * session (STARTTLS, one message accepted, one refused) did, and {@code log.xferlog} and
+ * session (STARTTLS, one message accepted, one refused) and a client that fails its TLS handshake did, and {@code log.xferlog} and
  * {@code log.maillog} hold one line per transfer and per transaction in their formats.
  */
 @Timeout(60)
@@ -83,12 +83,19 @@ class OperatorMetricsTest {
         new Random(7).nextBytes(file);
         ftpSession(file);
         smtpSession();
+        try (RawClient notTls = new RawClient(portico.port("smtp")).timeout(10_000)) {
+            notTls.expect("220");
+            notTls.send("EHLO client.example").expect("250");
+            notTls.send("STARTTLS").expect("220");
+            notTls.send("this is no TLS ClientHello");
+            notTls.expectClosed();
+        }
 
         String after = get("/metrics", null).body();
         assertThat(delta(before, after, "portico_logins_total", "protocol=\"ftp\"", "result=\"failed\"")).isEqualTo(1);
         assertThat(delta(before, after, "portico_logins_total", "protocol=\"ftp\"", "result=\"ok\"")).isEqualTo(1);
         assertThat(delta(before, after, "portico_sessions_total", "protocol=\"ftp\"")).isEqualTo(2);
-        assertThat(delta(before, after, "portico_sessions_total", "protocol=\"smtp\"")).isEqualTo(1);
+        assertThat(delta(before, after, "portico_sessions_total", "protocol=\"smtp\"")).isEqualTo(2);
         for (String direction : List.of("upload", "download")) {
             assertThat(delta(before, after, "portico_ftp_transfers_seconds_count", "direction=\"" + direction + "\"",
                     "result=\"complete\"")).as(direction).isEqualTo(1);
@@ -103,6 +110,7 @@ class OperatorMetricsTest {
         assertThat(delta(before, after, "portico_smtp_message_size_bytes_count")).isEqualTo(1);
         assertThat(delta(before, after, "portico_smtp_delivery_seconds_count")).isEqualTo(1);
         assertThat(delta(before, after, "portico_tls_handshakes_total", "protocol=\"smtp\"", "result=\"ok\"")).isEqualTo(1);
+        assertThat(delta(before, after, "portico_tls_handshakes_total", "protocol=\"smtp\"", "result=\"failed\"")).isEqualTo(1);
         assertThat(delta(before, after, "portico_bans_total")).isZero();
 
         List<String> xferlog = Files.readAllLines(data.resolve("xferlog"));
