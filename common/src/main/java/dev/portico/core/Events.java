@@ -51,16 +51,19 @@ public interface Events {
                         boolean incoming, boolean binary, boolean anonymous, boolean secure, boolean complete) {}
 
     /**
-     * @param id         the queue id the transaction's {@code 250} reply and {@code Received:} line name
+     * @param id         the queue id the transaction's {@code 250} reply and {@code Received:} line name, or null
+     *                   when the message was refused before it got one
      * @param user       the authenticated user, or null
      * @param sender     the envelope sender ({@code ""} for the null path)
      * @param recipients the accepted recipients
      * @param size       bytes of the message as received
      * @param reply      the final reply sent for the message ({@code 250 ...}, {@code 552 ...})
      * @param duration   from MAIL FROM to that reply
+     * @param delivery   from the end of the data to the message stored (the delivery handler's work: the
+     *                   Maildir's write, fsync and links), or null when it never reached the handler
      */
     record MailTransaction(Instant time, String id, InetAddress remote, String helo, String user, String sender,
-                           List<String> recipients, long size, String reply, Duration duration) {
+                           List<String> recipients, long size, String reply, Duration duration, Duration delivery) {
         /** Whether the message was accepted. */
         public boolean accepted() {
             return reply.startsWith("2");

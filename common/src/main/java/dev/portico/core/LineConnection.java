@@ -77,6 +77,8 @@ public final class LineConnection implements Closeable {
     private int soTimeout = -1;
     /** Set once by the registry before the session's first byte; null unless a {@link WireTap} is on. */
     private WireTap.Recorder recorder;
+    /** Told of a STARTTLS handshake's outcome; set once by the server before the session's first byte. */
+    private Events events = Events.NONE;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
         this.id = id;
@@ -120,6 +122,7 @@ public final class LineConnection implements Closeable {
 
     void recorder(WireTap.Recorder r) { this.recorder = r; }
     WireTap.Recorder recorder() { return recorder; }
+    void events(Events e) { this.events = e; }
 
     public void setLineEnding(LineEnding ending) { this.ending = ending; }
     public void setCharset(Charset charset) { this.charset = charset; }
@@ -432,7 +435,13 @@ public final class LineConnection implements Closeable {
         SSLSocket ssl = tls.wrapServer(socket);
         ssl.setSoTimeout(idleMillis);
         soTimeout = idleMillis;
-        ssl.startHandshake();
+        try {
+            ssl.startHandshake();
+        } catch (IOException e) {
+            events.tlsHandshake(protocol, false);
+            throw e;
+        }
+        events.tlsHandshake(protocol, true);
         bind(ssl);
         if (discarded > 0) log.warn("{} discarded {} bytes pipelined before the TLS handshake", this, discarded);
         log.info("{} TLS started ({}, {})", this, ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());

@@ -58,6 +58,7 @@ public final class LineServer implements Closeable {
     private final ConnectionHandler handler;
     private final SessionRegistry registry;
     private final ConnectionFilter filter;
+    private final Events events;
     private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -66,12 +67,22 @@ public final class LineServer implements Closeable {
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
 
-    /** @param filter checked at accept for every connection (the shared ban list) */
+    /** A server whose TLS handshakes nobody observes (fixtures). */
     public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, ConnectionFilter filter) {
+        this(options, handler, registry, filter, Events.NONE);
+    }
+
+    /**
+     * @param filter checked at accept for every connection (the shared ban list)
+     * @param events told of every TLS handshake, implicit or STARTTLS
+     */
+    public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, ConnectionFilter filter,
+                      Events events) {
         this.options = options;
         this.handler = handler;
         this.registry = registry;
         this.filter = filter;
+        this.events = Objects.requireNonNull(events);
     }
 
     /** Binds and starts accepting; returns once the socket is bound, so {@link #port()} is valid. */
@@ -225,10 +236,17 @@ public final class LineServer implements Closeable {
             if (options.implicitTls() != null) {
                 s.setSoTimeout((int) Math.min(30_000, options.limits().idleTimeout().toMillis()));
                 var tls = options.implicitTls().wrapServer(s);
-                tls.startHandshake();
+                try {
+                    tls.startHandshake();
+                } catch (IOException e) {
+                    events.tlsHandshake(options.protocol(), false);
+                    throw e;
+                }
+                events.tlsHandshake(options.protocol(), true);
                 socket = tls;
             }
             c = new LineConnection(id, options.protocol(), socket, options.limits());
+            c.events(events);
             live.add(c);
             registry.add(c);
             if (serverSocket.isClosed()) {

@@ -39,7 +39,7 @@ public final class Listeners implements Closeable {
         if (port.isEmpty()) return;
         InetSocketAddress address = new InetSocketAddress(bind != null ? bind : listening.bindAddress(), port.getAsInt());
         LineServer server = new LineServer(new LineServer.Options(name, address, limits, refusalLine, shutdownLine, implicitTls),
-                handler, listening.sessions(), listening.filter());
+                handler, listening.sessions(), listening.filter(), listening.events());
         try {
             server.start();
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.portico.ftp;
 
+import dev.portico.core.Events;
+import dev.portico.core.LineConnection;
 import dev.portico.core.Reply;
 import dev.portico.core.fs.FileEntry;
 import dev.portico.core.fs.VirtualPath;
@@ -40,7 +42,7 @@ final class FtpTransferCommands {
             close(file);
             return dropData(s, Reply.of(554, "REST offset " + offset + " is beyond the end of the file (" + size + ")"));
         }
-        return start(s, "RETR " + p, opening(s, p.name() + " (" + (size - offset) + " bytes)"), false,
+        return start(s, "RETR " + p, p, opening(s, p.name() + " (" + (size - offset) + " bytes)"), false,
                 Transfer.sendFile(file, offset, s.ascii), null, () -> close(file));
     }
 
@@ -88,7 +90,7 @@ final class FtpTransferCommands {
             close(file);
             if (tmp != null) deleteQuietly(s, tmp);
         };
-        return start(s, (append ? "APPE " : "STOR ") + target, opening(s, target.name()), true,
+        return start(s, (append ? "APPE " : "STOR ") + target, target, opening(s, target.name()), true,
                 Transfer.receiveFile(file, s.ascii, s.config.minDataRate()), finish, cleanup);
     }
 
@@ -105,7 +107,7 @@ final class FtpTransferCommands {
             return dropData(s, FtpReplies.error(e));
         }
         s.takeRestOffset();
-        return start(s, "STOU " + created, Reply.of(150, "FILE: " + created.name()), true,
+        return start(s, "STOU " + created, created, Reply.of(150, "FILE: " + created.name()), true,
                 Transfer.receiveFile(file, s.ascii, s.config.minDataRate()), null, () -> {
                     close(file);
                     deleteQuietly(s, created);
@@ -137,7 +139,7 @@ final class FtpTransferCommands {
         }
         if (lines == null) return dropData(s, Reply.of(501, "MLSD needs a directory; use MLST for a file"));
         s.takeRestOffset();
-        return start(s, verb + " " + p, Reply.of(150, "Here comes the directory listing"), false,
+        return start(s, verb + " " + p, null, Reply.of(150, "Here comes the directory listing"), false,
                 Transfer.sendLines(lines), null, () -> {});
     }
 
@@ -242,14 +244,34 @@ final class FtpTransferCommands {
         return Reply.of(150, "Opening " + (s.ascii ? "ASCII" : "BINARY") + " mode data connection for " + what);
     }
 
-    private static Reply start(FtpSession s, String what, Reply opening, boolean upload, Transfer.Body body,
+    /** @param file the file moved, or null for a listing (which counts as traffic but is no transfer event) */
+    private static Reply start(FtpSession s, String what, VirtualPath file, Reply opening, boolean upload, Transfer.Body body,
                                Transfer.Finish finish, Runnable cleanup) throws IOException {
         Transfer.Protection protection = s.protP
                 ? new Transfer.Protection(s.shared.tls(), s.connection.tlsSession(), s.config.tlsResumption())
                 : null;
         s.startTransfer(new Transfer(s.toString(), what, s.takeDataChannel(), protection, s::send, opening, upload,
-                body, finish, cleanup, n -> s.connection.countTransfer(upload ? n : 0, upload ? 0 : n)));
+                body, finish, cleanup, ended(s, file, upload)));
         return null;
+    }
+
+    /**
+     * What the transfer thread tells when it ends. The session's state is read here, on the
+     * control thread, because the session may change it (a new TYPE) while the transfer runs.
+     */
+    private static Transfer.Ended ended(FtpSession s, VirtualPath file, boolean upload) {
+        LineConnection c = s.connection;
+        Events events = s.shared.listening().events();
+        String path = file == null ? null : file.toString();
+        String user = s.owner();
+        boolean binary = !s.ascii, anonymous = s.anonymous, secure = s.protP;
+        return (bytes, complete, start, took) -> {
+            c.countTransfer(upload ? bytes : 0, upload ? 0 : bytes);
+            if (path != null) {
+                events.transfer(new Events.FileTransfer(start, took, c.remote().getAddress(), user, path, bytes,
+                        upload, binary, anonymous, secure, complete));
+            }
+        };
     }
 
     /** A command that will not transfer still uses up the PASV/PORT it came with. */

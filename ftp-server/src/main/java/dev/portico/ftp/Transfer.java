@@ -17,10 +17,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -58,6 +58,18 @@ final class Transfer {
         void run() throws IOException;
     }
 
+    /** Told once when the transfer has ended, on the transfer's thread, before its final reply. */
+    @FunctionalInterface
+    interface Ended {
+        /**
+         * @param bytes    bytes moved over the data connection
+         * @param complete every byte went through and the file is in place (226)
+         * @param start    when the transfer began
+         * @param took     how long it ran
+         */
+        void ended(long bytes, boolean complete, Instant start, Duration took);
+    }
+
     /** TLS wrapping of the data connection (PROT P), with the control session for the resumption check. */
     record Protection(Tls tls, SSLSession control, FtpConfig.TlsResumption policy) {}
 
@@ -78,8 +90,8 @@ final class Transfer {
     private final Finish finish;
     private final Runnable cleanup;
     private final boolean upload;
-    /** Reports the bytes moved to the session's traffic counters (the registry's bytes in/out), once per transfer. */
-    private final LongConsumer counted;
+    /** Reports the bytes moved (the registry's bytes in/out) and the outcome (metrics, xferlog), once per transfer. */
+    private final Ended ended;
     private final AtomicLong progress = new AtomicLong();
     private volatile boolean aborted;
     private volatile Socket socket;
@@ -88,8 +100,8 @@ final class Transfer {
     private volatile long moved;
 
     Transfer(String session, String what, DataChannel data, Protection protection, Replies replies, Reply opening,
-             boolean upload, Body body, Finish finish, Runnable cleanup, LongConsumer counted) {
-        this.counted = counted;
+             boolean upload, Body body, Finish finish, Runnable cleanup, Ended ended) {
+        this.ended = ended;
         this.session = session;
         this.what = LogSafe.text(what);   // the command and the client's path: it goes to the log (and STAT)
         this.data = data;
@@ -164,6 +176,7 @@ final class Transfer {
 
     private void run() {
         long started = System.nanoTime();
+        Instant start = Instant.now();
         boolean ok = false;
         SocketChannel ch;
         try {
@@ -171,6 +184,7 @@ final class Transfer {
         } catch (IOException e) {
             log.info("{} {}: no data connection: {}", session, what, e.getMessage());
             cleanup.run();
+            ended.ended(0, false, start, Duration.ofNanos(System.nanoTime() - started));
             reply(aborted ? FtpReplies.TRANSFER_ABORTED : FtpReplies.CANT_OPEN_DATA);
             return;
         }
@@ -227,8 +241,9 @@ final class Transfer {
             if (!ok) cleanup.run();
         }
         // Counted here and only here, once, before the final reply: a client that reads the
-        // session's traffic right after 226 sees this transfer in it.
-        counted.accept(moved == 0 ? progress.get() : moved);
+        // session's traffic (or the metrics) right after 226 sees this transfer in it.
+        ended.ended(moved == 0 ? progress.get() : moved, ok && result == FtpReplies.TRANSFER_COMPLETE, start,
+                Duration.ofNanos(System.nanoTime() - started));
         reply(result);
     }
 

@@ -8,6 +8,7 @@ import jakarta.mail.MessagingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +66,7 @@ final class HttpApi {
 
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
     static final String API = "/api/";
+    static final String METRICS = "/metrics";
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final HttpConfig config;
@@ -92,6 +94,7 @@ final class HttpApi {
         this.routes = List.of(
                 Route.of("GET", "/health", health::health),
                 Route.of("GET", "/ready", health::ready),
+                Route.of("GET", "/metrics", this::metrics),
                 Route.of("GET", "/api/v1/messages", mail::listAll),
                 Route.of("DELETE", "/api/v1/messages", mail::purgeAll),
                 Route.of("GET", "/api/v1/mailboxes", mail::mailboxes),
@@ -169,7 +172,9 @@ final class HttpApi {
         checkHost(ex.getRequestHeaders().getFirst("Host"));
         String rawPath = ex.getRequestURI().getRawPath();
         if (rawPath == null || !rawPath.startsWith("/")) throw HttpProblem.badRequest("the request target is not a path");
-        if (rawPath.startsWith(API) || rawPath.equals("/api")) checkToken(ex.getRequestHeaders().getFirst("Authorization"));
+        if (rawPath.startsWith(API) || rawPath.equals("/api") || rawPath.equals(METRICS) || rawPath.startsWith(METRICS + "/")) {
+            checkToken(ex.getRequestHeaders().getFirst("Authorization"));
+        }
         if (!permits.tryAcquire()) {
             throw new HttpProblem(503, "Service Unavailable", config.maxRequests() + " requests are running already (http.max-requests)",
                     Map.of("Retry-After", "1"));
@@ -206,9 +211,16 @@ final class HttpApi {
         boolean ok = authorization != null && authorization.regionMatches(true, 0, prefix, 0, prefix.length())
                 && MessageDigest.isEqual(token, authorization.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8));
         if (!ok) {
-            throw new HttpProblem(401, "Unauthorized", "this API needs Authorization: Bearer <http.token>",
+            throw new HttpProblem(401, "Unauthorized", "the API and /metrics need Authorization: Bearer <http.token>",
                     Map.of("WWW-Authenticate", "Bearer realm=\"portico\""));
         }
+    }
+
+    /** The registry in Prometheus's text format; Prometheus sends the token as {@code authorization: Bearer}. */
+    private Response metrics(Request r) {
+        if (shared.metrics() == null) throw HttpProblem.notFound("this process keeps no metrics");
+        byte[] body = shared.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+        return new Response.Bytes(200, PrometheusMetrics.CONTENT_TYPE, body.length, new ByteArrayInputStream(body), Map.of());
     }
 
     private Response route(HttpExchange ex, String rawPath) throws IOException, MessagingException {

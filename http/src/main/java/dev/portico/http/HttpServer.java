@@ -25,15 +25,16 @@ import java.util.function.Supplier;
 /**
  * The HTTP listener ({@code http.port}, off by default): a JSON API over the users, mailboxes,
  * files and sessions the protocol servers share, for tests written in any language, plus
- * {@code /health} and {@code /ready} for whoever runs the process, and the administrators' status
- * page ({@code /status}, {@link StatusPage}). It runs on the JDK's
+ * {@code /health}, {@code /ready} and {@code /metrics} (Prometheus) for whoever runs the process, and the
+ * administrators' status page ({@code /status}, {@link StatusPage}). It runs on the JDK's
  * {@code com.sun.net.httpserver.HttpServer} with a virtual thread per request, and reads and
  * changes everything through the same core interfaces the protocols use, so what a test sees
  * through it is what an FTP or POP3 client sees. The API is described in {@code docs/http-api.yaml}.
  *
  * <p>The API has no login of its own (the status page has): it listens on 127.0.0.1 unless
  * {@code http.bind} says otherwise, answers only to {@code localhost} and IP addresses there (so a
- * web page cannot reach it by DNS rebinding), and takes an optional bearer token ({@code http.token}).
+ * web page cannot reach it by DNS rebinding), and takes an optional bearer token ({@code http.token})
+ * for the API and the metrics.
  */
 public final class HttpServer implements Closeable {
 
@@ -58,10 +59,12 @@ public final class HttpServer implements Closeable {
      * @param dataDir   the data folder that {@code /ready} checks is writable, or null for none
      * @param logins    the status page's logins go through it, and it holds the bans the page lists and lifts
      * @param activity  the recent transfers and messages the status page lists (an observer of {@code listening}'s events)
+     * @param metrics   what {@code /metrics} serves (an observer of {@code listening}'s events), or null
+     *                  when there are none (it answers 404)
      */
     public record Shared(Listening listening, UserDirectory users, MailStore mail, MailDomains domains,
                          FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir,
-                         LoginGuard logins, RecentActivity activity) {
+                         LoginGuard logins, RecentActivity activity, PrometheusMetrics metrics) {
         public Shared {
             Objects.requireNonNull(listening);
             Objects.requireNonNull(logins);

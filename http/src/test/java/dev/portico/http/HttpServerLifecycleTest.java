@@ -24,7 +24,7 @@ class HttpServerLifecycleTest {
         TestServices s = TestServices.create(dir);
         Settings all = Settings.of("http.request-timeout", HttpTestServer.REQUEST_TIMEOUT).with(Settings.of(settings));
         return new HttpServer(HttpConfig.from(all), new HttpServer.Shared(s.listening(), s.users(), s.mail(),
-                s.domains(), s.files(), List::of, dir, s.logins(), new RecentActivity()));
+                s.domains(), s.files(), List::of, dir, s.logins(), new RecentActivity(), null));
     }
 
     @Test

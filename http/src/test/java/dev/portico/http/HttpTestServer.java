@@ -103,7 +103,7 @@ final class HttpTestServer implements AutoCloseable {
         List<HttpServer.ListenerState> states = new ArrayList<>();
         HttpServer http = new HttpServer(httpConfig, new HttpServer.Shared(listening, services.users(),
                 services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir,
-                services.logins(), activity)).start();
+                services.logins(), activity, null)).start();
         smtp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         ftp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         http.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));

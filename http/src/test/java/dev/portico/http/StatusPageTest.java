@@ -127,7 +127,7 @@ class StatusPageTest {
                     true, true, false, false, true));
             server.activity.mail(new Events.MailTransaction(Instant.now(), "Q1<b>", client, "<i>helo</i>", null,
                     "\"><script>alert(2)</script>@example.org", List.of("alice@localhost", "</td><td>x@y"), 7,
-                    "250 2.0.0 Ok", Duration.ofMillis(3)));
+                    "250 2.0.0 Ok", Duration.ofMillis(3), Duration.ofMillis(1)));
             String page = server.send(server.request("/status")
                     .header("Cookie", cookie(login(server, "alice", TestServices.ALICE_PASSWORD))).GET().build()).body();
             assertThat(page).doesNotContain("<script", "<img", "<i>helo", "<b>", "</td><td>x@y");

@@ -23,6 +23,7 @@ import dev.portico.ftp.FtpServer;
 import dev.portico.http.HttpConfig;
 import dev.portico.http.HttpServer;
 import dev.portico.http.RecentActivity;
+import dev.portico.http.PrometheusMetrics;
 import dev.portico.pop3.Pop3Config;
 import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
@@ -40,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -77,10 +79,11 @@ public final class Portico implements AutoCloseable {
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
-                           Limits echoLimits, HttpConfig http) {
+                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
         static Configs from(Settings s) {
             return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
-                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s));
+                    s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
+                    ActivityLogConfig.from(s));
         }
     }
 
@@ -111,6 +114,10 @@ public final class Portico implements AutoCloseable {
     private final Path dataDir;
     /** The status page's recent transfers and messages; null while the HTTP listener is off. */
     private final RecentActivity activity;
+    /** What {@code /metrics} serves; null while the HTTP listener is off (Micrometer is not even loaded then). */
+    private final PrometheusMetrics metrics;
+    /** The activity log files ({@code log.xferlog}, {@code log.maillog}), closed after the servers. */
+    private final List<Closeable> logFiles = new ArrayList<>();
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     /** Set when {@link #close()} begins: from then on no listener counts as accepting ({@code /ready}). */
@@ -126,12 +133,26 @@ public final class Portico implements AutoCloseable {
 
         Files.createDirectories(dataDir);
         this.users = b.users != null ? b.users : new FileUserDirectory(usersFile(dataDir), new PasswordHash(k.iterations()));
-        this.logins = new LoginGuard(users, k.policy());
-        // every observer of what the sessions do, told through one fan-out
-        this.activity = c.http().enabled() ? new RecentActivity() : null;
+        // Every observer of what the sessions do, told through one fan-out that the login guard
+        // (logins, bans) and the listeners (TLS, transfers, mail) share.
+        SessionRegistry sessions = new SessionRegistry();
         List<Events> observers = new ArrayList<>();
+        this.activity = c.http().enabled() ? new RecentActivity() : null;
         if (activity != null) observers.add(activity);
-        this.listening = new Listening(k.bind(), new SessionRegistry(), logins, Events.all(observers));
+        this.metrics = c.http().enabled() ? new PrometheusMetrics(sessions, this::activeBans) : null;
+        if (metrics != null) observers.add(metrics);
+        try {
+            if (c.logs().xferlog() != null) observers.add(keep(new XferLog(LogFile.open(dataDir.resolve(c.logs().xferlog())),
+                    ZoneId.systemDefault())));
+            if (c.logs().maillog() != null) observers.add(keep(new MailLog(LogFile.open(dataDir.resolve(c.logs().maillog())),
+                    ZoneId.systemDefault(), SmtpServer.hostname(c.smtp(), domains))));
+        } catch (IOException e) {
+            closeLogs();
+            throw new IOException("cannot open an activity log file (log.xferlog, log.maillog): " + e, e);
+        }
+        Events events = Events.all(observers);
+        this.logins = new LoginGuard(users, k.policy(), events);
+        this.listening = new Listening(k.bind(), sessions, logins, events);
         log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
                 Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         if (b.wireTap != null) listening.sessions().tap(b.wireTap);
@@ -272,9 +293,12 @@ public final class Portico implements AutoCloseable {
         }
         // Last, so that when it answers /ready every other listener is bound already.
         if (c.http().enabled()) {
+            synchronized (listeners) {
+                metrics.protocols(listeners.keySet());
+            }
             HttpServer h = new HttpServer(c.http(), new HttpServer.Shared(listening, users, mail, domains, files,
                     this::listenerStates,
-                    dataDir, logins, activity));
+                    dataDir, logins, activity, metrics));
             add(h, h.start().listeners());
         }
     }
@@ -390,5 +414,28 @@ public final class Portico implements AutoCloseable {
             }
         }
         servers.clear();
+        if (metrics != null) metrics.close();
+        closeLogs();
+    }
+
+    /** For the metrics, which are built before the login guard that they observe. */
+    private int activeBans() {
+        return logins.bans().size();
+    }
+
+    private <T extends Closeable> T keep(T logFile) {
+        logFiles.add(logFile);
+        return logFile;
+    }
+
+    private void closeLogs() {
+        for (Closeable f : logFiles) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                log.warn("closing an activity log file failed: {}", e.toString());
+            }
+        }
+        logFiles.clear();
     }
 }

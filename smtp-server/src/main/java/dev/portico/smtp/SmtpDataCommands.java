@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.Events;
 import dev.portico.core.LogSafe;
 import dev.portico.core.MinDataRate;
 import dev.portico.core.Reply;
@@ -12,6 +13,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -99,6 +102,7 @@ final class SmtpDataCommands {
         copy(s, size, sink, s.chunks.rate());
         if (sink.tooBig()) {
             log.info("{} BDAT message over {} octets refused", s, s.env.config().maxMessageSize());
+            ended(s, null, sink, SmtpReplies.MESSAGE_TOO_BIG, null);
             s.resetTransaction();
             return SmtpReplies.MESSAGE_TOO_BIG;
         }
@@ -106,8 +110,9 @@ final class SmtpDataCommands {
         if (spoolFailure != null) {
             // RFC 3030 2: after a 4xx to a chunk the client sends no more chunks of this message.
             log.warn("{} BDAT message from <{}> cannot be spooled: {}", s, s.sender, spoolFailure.toString());
+            Reply reply = ended(s, null, sink, storageFailure(spoolFailure), null);
             s.resetTransaction();
-            return storageFailure(spoolFailure);
+            return reply;
         }
         if (!last) return SmtpReplies.chunkReceived(size);
         try {
@@ -151,12 +156,12 @@ final class SmtpDataCommands {
                 : null;
         if (refusal != null) {
             log.info("{} message from <{}> refused ({} octets): {}", s, LogSafe.text(s.sender), sink.size(), refusal);
-            return refusal;
+            return ended(s, null, sink, refusal, null);
         }
         if (spool.failure() != null) {
             log.warn("{} message from <{}> ({} octets) cannot be spooled: {}", s, s.sender, sink.size(),
                     spool.failure().toString());
-            return storageFailure(spool.failure());
+            return ended(s, null, sink, storageFailure(spool.failure()), null);
         }
         // The check only informs the log about what gets stored; a discarding handler stores nothing.
         if (s.env.config().mimeCheck() && s.env.config().delivery() != SmtpConfig.Delivery.DISCARD
@@ -169,18 +174,34 @@ final class SmtpDataCommands {
         String id = s.connection.id() + "." + (++s.messages);
         byte[] prefix = TraceHeaders.prefix(s, id, sink);
         Envelope envelope = new Envelope(s.sender, s.recipients, s.declaredSize, s.body, s.smtpUtf8);
+        long handedOver = System.nanoTime();
         try (InputStream body = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.open())) {
             Reply reply = s.env.delivery().deliver(s.context(), envelope, body);
             log.info("{} message {} from <{}> to {} recipient(s), {} octets: {}", s, id, LogSafe.text(s.sender),
                     s.recipients.size(), sink.size(), reply);
-            return reply;
+            return ended(s, id, sink, reply, Duration.ofNanos(System.nanoTime() - handedOver));
         } catch (IOException e) {
             // A failing store is expected now and then: 452 when the disk is full, else 451, and a
             // short log line. Any other exception is a bug the command table logs with its stack
             // trace, answering 451 too.
             log.warn("{} delivery of message {} failed: {}", s, id, e.toString());
-            return storageFailure(e);
+            return ended(s, id, sink, storageFailure(e), Duration.ofNanos(System.nanoTime() - handedOver));
         }
+    }
+
+    /**
+     * Tells the observers (metrics, mail log) how the transaction ended, before the session
+     * forgets it; returns {@code reply}, the final answer to DATA or the last BDAT.
+     *
+     * @param id       the queue id, or null when the message was refused before it got one
+     * @param delivery how long the delivery handler took, or null when it did not get the message
+     */
+    private static Reply ended(SmtpSession s, String id, MessageSink sink, Reply reply, Duration delivery) {
+        s.env.shared().listening().events().mail(new Events.MailTransaction(Instant.now(), id,
+                s.connection.remote().getAddress(), s.heloName, s.authUser, s.sender == null ? "" : s.sender,
+                List.copyOf(s.recipients), sink.size(), reply.code() + " " + String.join(" ", reply.lines()),
+                Duration.ofNanos(System.nanoTime() - s.transactionStart), delivery));
+        return reply;
     }
 
     /**

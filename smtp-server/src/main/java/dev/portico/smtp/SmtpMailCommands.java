@@ -58,6 +58,7 @@ final class SmtpMailCommands {
         }
         if (path.nonAscii() && !utf8) return SmtpReplies.UTF8_NEEDS_SMTPUTF8;
         s.sender = path.address();
+        s.transactionStart = System.nanoTime();
         s.declaredSize = size;
         s.body = body;
         s.smtpUtf8 = utf8;

@@ -84,9 +84,13 @@ public final class SmtpServer implements Closeable {
     /** A server delivering through {@code delivery}, for embedding (tests capturing mail in memory). */
     public SmtpServer(SmtpConfig config, Shared shared, DeliveryHandler delivery) {
         this.config = config;
-        String hostname = config.hostname() != null ? config.hostname() : shared.domains().primary();
-        this.env = new SmtpEnvironment(config, shared, delivery, hostname);
+        this.env = new SmtpEnvironment(config, shared, delivery, hostname(config, shared.domains()));
         this.listeners = new Listeners(shared.listening());
+    }
+
+    /** The name in the greeting, the EHLO reply and trace headers: {@code smtp.hostname}, else the primary mail domain. */
+    public static String hostname(SmtpConfig config, MailDomains domains) {
+        return config.hostname() != null ? config.hostname() : domains.primary();
     }
 
     /** Binds the listeners and returns once they accept connections. */

@@ -55,6 +55,8 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
 
     // The mail transaction: reset by RSET, EHLO/HELO, STARTTLS and the end of each message.
     String sender;
+    /** System.nanoTime() of the MAIL command that began the transaction. */
+    long transactionStart;
     final List<String> recipients = new ArrayList<>();
     long declaredSize = -1;
     String body = "7BIT";

@@ -1,6 +1,7 @@
 package dev.portico.core.auth;
 
 import dev.portico.core.ConnectionFilter;
+import dev.portico.core.Events;
 import dev.portico.core.LogSafe;
 import dev.portico.core.Settings;
 import org.slf4j.Logger;
@@ -58,13 +59,21 @@ public final class LoginGuard implements ConnectionFilter {
 
     private final UserDirectory users;
     private final Policy policy;
+    private final Events events;
     private final Map<InetAddress, Failures> byAddress = new ConcurrentHashMap<>();
     private final Map<String, Failures> byUser = new ConcurrentHashMap<>();
     private final Map<InetAddress, Instant> bans = new ConcurrentHashMap<>();
 
+    /** A guard whose logins and bans nobody observes (fixtures). */
     public LoginGuard(UserDirectory users, Policy policy) {
+        this(users, policy, Events.NONE);
+    }
+
+    /** @param events told of every login attempt and every ban */
+    public LoginGuard(UserDirectory users, Policy policy, Events events) {
         this.users = users;
         this.policy = policy;
+        this.events = events;
     }
 
     /**
@@ -86,6 +95,7 @@ public final class LoginGuard implements ConnectionFilter {
     public Optional<User> login(String protocol, InetAddress from, String name, char[] password, Predicate<User> allowed) {
         if (isBanned(from)) {
             log.info("{}: login as {} from banned {}", protocol, LogSafe.text(name), from.getHostAddress());
+            events.login(protocol, from, name, false);
             pause(policy.maxDelay());
             return Optional.empty();
         }
@@ -94,15 +104,18 @@ public final class LoginGuard implements ConnectionFilter {
             byAddress.remove(from);
             byUser.remove(user.get().name());
             log.info("{}: {} logged in from {}", protocol, user.get().name(), from.getHostAddress());
+            events.login(protocol, from, user.get().name(), true);
             return user;
         }
         int fromThere = record(byAddress, from);
         int forName = name == null ? 0 : record(byUser, name.toLowerCase(Locale.ROOT));
         log.info("{}: failed login as {} from {} ({} failures from there)", protocol, LogSafe.text(name), from.getHostAddress(), fromThere);
+        events.login(protocol, from, name, false);
         if (fromThere >= policy.banAfter()) {
             bans.put(from, Instant.now().plus(policy.banDuration()));
             byAddress.remove(from);
             log.warn("banned {} for {} after {} failed logins", from.getHostAddress(), policy.banDuration(), fromThere);
+            events.banned(from, policy.banDuration());
         }
         pause(delayFor(Math.max(fromThere, forName)));
         return Optional.empty();
