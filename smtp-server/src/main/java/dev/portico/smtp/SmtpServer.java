@@ -86,7 +86,7 @@ public final class SmtpServer implements Closeable {
         this.config = config;
         String hostname = config.hostname() != null ? config.hostname() : shared.domains().primary();
         this.env = new SmtpEnvironment(config, shared, delivery, hostname);
-        this.listeners = new Listeners(shared.listening());
+        this.listeners = new Listeners(shared.listening(), config.proxyProtocol());
     }
 
     /** Binds the listeners and returns once they accept connections. */

@@ -1,11 +1,17 @@
 package dev.portico.core.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.portico.core.Cidr;
+import dev.portico.core.ConfigException;
 import dev.portico.core.ConnectionFilter;
 import dev.portico.core.LogSafe;
 import dev.portico.core.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,20 +20,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every login of every protocol goes through here: failures are slowed down per remote address
  * and per user name, and an address that keeps failing is banned for a while from every server
  * at once (the listeners ask {@link #admits} at accept). Brute force becomes impractical;
- * a correct password stays cheap. The name a client tried is logged escaped ({@link LogSafe}): it
+ * a correct password stays cheap. An IPv6 client counts by its /64 (or {@code login.ipv6-prefix}):
+ * one subscriber is handed a whole /64 and picks a fresh address in it at no cost. The name a client tried is logged escaped ({@link LogSafe}): it
  * may hold line feeds meant to forge log lines.
  */
 public final class LoginGuard implements ConnectionFilter {
 
     private static final Logger log = LoggerFactory.getLogger(LoginGuard.class);
-    /** Bounds the failure tables, so a flood of distinct names or addresses cannot grow memory. */
-    private static final int MAX_TRACKED = 100_000;
+    /**
+     * Bounds each table, so a flood of distinct names or addresses cannot grow memory: past it
+     * the least useful entries go (Caffeine's size eviction), not every entry at once.
+     */
+    static final int MAX_TRACKED = 100_000;
 
     /**
      * @param firstDelay  pause after a first failure, doubled on each further one
@@ -35,35 +44,82 @@ public final class LoginGuard implements ConnectionFilter {
      * @param banAfter    failures from one address within {@code window} that get it banned
      * @param window      how long a failure is remembered
      * @param banDuration how long a ban lasts
+     * @param ipv6Prefix  leading bits of an IPv6 address that failures and bans count against (1..128)
      */
-    public record Policy(Duration firstDelay, Duration maxDelay, int banAfter, Duration window, Duration banDuration) {
+    public record Policy(Duration firstDelay, Duration maxDelay, int banAfter, Duration window, Duration banDuration,
+                         int ipv6Prefix) {
+        public static final int DEFAULT_IPV6_PREFIX = 64;
         public static final Policy DEFAULT = new Policy(Duration.ofMillis(500), Duration.ofSeconds(8), 10,
                 Duration.ofMinutes(15), Duration.ofMinutes(30));
 
+        public Policy {
+            if (ipv6Prefix < 1 || ipv6Prefix > 128) throw new IllegalArgumentException("ipv6Prefix must be 1..128");
+        }
+
+        /** A policy that counts IPv6 clients by their /64. */
+        public Policy(Duration firstDelay, Duration maxDelay, int banAfter, Duration window, Duration banDuration) {
+            this(firstDelay, maxDelay, banAfter, window, banDuration, DEFAULT_IPV6_PREFIX);
+        }
+
         public static Policy from(Settings s) {
+            int prefix = s.integer("login.ipv6-prefix", DEFAULT_IPV6_PREFIX);
+            if (prefix < 1 || prefix > 128) throw new ConfigException("login.ipv6-prefix", "must be 1 to 128");
             return new Policy(
                     s.duration("login.failure-delay", DEFAULT.firstDelay()),
                     s.duration("login.max-failure-delay", DEFAULT.maxDelay()),
                     s.integer("login.ban-after", DEFAULT.banAfter()),
                     s.duration("login.failure-window", DEFAULT.window()),
-                    s.duration("login.ban-duration", DEFAULT.banDuration()));
+                    s.duration("login.ban-duration", DEFAULT.banDuration()),
+                    prefix);
+        }
+
+        /** What one client's failures and bans count against: its IPv4 address, or its IPv6 prefix. */
+        public Cidr blockOf(InetAddress address) {
+            return Cidr.of(address, address instanceof Inet6Address ? ipv6Prefix : 32);
         }
     }
 
-    /** A banned address and when its ban ends. */
-    public record Ban(InetAddress address, Instant until) {}
+    /**
+     * A ban and when it ends.
+     *
+     * @param address      the banned address, or the first address of the banned IPv6 prefix
+     * @param prefixLength 32 for an IPv4 address, the policy's {@code ipv6Prefix} for IPv6
+     */
+    public record Ban(InetAddress address, Instant until, int prefixLength) {
+        /** The banned block: {@code 192.0.2.7}, {@code 2001:db8:0:1:0:0:0:0/64}. */
+        public Cidr block() {
+            return Cidr.of(address, prefixLength);
+        }
+    }
 
     private record Failures(int count, Instant first) {}
 
     private final UserDirectory users;
     private final Policy policy;
-    private final Map<InetAddress, Failures> byAddress = new ConcurrentHashMap<>();
-    private final Map<String, Failures> byUser = new ConcurrentHashMap<>();
-    private final Map<InetAddress, Instant> bans = new ConcurrentHashMap<>();
+    private final Map<Cidr, Failures> byAddress;
+    private final Map<String, Failures> byUser;
+    private final Map<Cidr, Instant> bans;
 
     public LoginGuard(UserDirectory users, Policy policy) {
         this.users = users;
         this.policy = policy;
+        this.byAddress = failureTable();
+        this.byUser = failureTable();
+        // Each ban leaves the table when it ends; the bound only matters to a flood of addresses.
+        Cache<Cidr, Instant> banned = Caffeine.newBuilder().maximumSize(MAX_TRACKED)
+                .expireAfter(Expiry.writing((Cidr block, Instant until) -> Duration.between(Instant.now(), until)))
+                .build();
+        this.bans = banned.asMap();
+    }
+
+    /**
+     * A failure entry is stale once its window has passed since its last failure at the latest,
+     * so expiring it then loses nothing ({@link #record} also restarts a count whose window,
+     * counted from its first failure, is over).
+     */
+    private <K> Map<K, Failures> failureTable() {
+        Cache<K, Failures> c = Caffeine.newBuilder().maximumSize(MAX_TRACKED).expireAfterWrite(policy.window()).build();
+        return c.asMap();
     }
 
     /**
@@ -74,6 +130,7 @@ public final class LoginGuard implements ConnectionFilter {
      * @param protocol for the log line
      */
     public Optional<User> login(String protocol, InetAddress from, String name, char[] password) {
+        Cidr block = policy.blockOf(from);
         if (isBanned(from)) {
             log.info("{}: login as {} from banned {}", protocol, LogSafe.text(name), from.getHostAddress());
             pause(policy.maxDelay());
@@ -81,18 +138,18 @@ public final class LoginGuard implements ConnectionFilter {
         }
         Optional<User> user = users.authenticate(name, password);
         if (user.isPresent()) {
-            byAddress.remove(from);
+            byAddress.remove(block);
             byUser.remove(user.get().name());
             log.info("{}: {} logged in from {}", protocol, user.get().name(), from.getHostAddress());
             return user;
         }
-        int fromThere = record(byAddress, from);
+        int fromThere = record(byAddress, block);
         int forName = name == null ? 0 : record(byUser, name.toLowerCase(Locale.ROOT));
         log.info("{}: failed login as {} from {} ({} failures from there)", protocol, LogSafe.text(name), from.getHostAddress(), fromThere);
         if (fromThere >= policy.banAfter()) {
-            bans.put(from, Instant.now().plus(policy.banDuration()));
-            byAddress.remove(from);
-            log.warn("banned {} for {} after {} failed logins", from.getHostAddress(), policy.banDuration(), fromThere);
+            bans.put(block, Instant.now().plus(policy.banDuration()));
+            byAddress.remove(block);
+            log.warn("banned {} for {} after {} failed logins", block, policy.banDuration(), fromThere);
         }
         pause(delayFor(Math.max(fromThere, forName)));
         return Optional.empty();
@@ -105,8 +162,6 @@ public final class LoginGuard implements ConnectionFilter {
 
     private <K> int record(Map<K, Failures> table, K key) {
         Instant now = Instant.now();
-        if (table.size() > MAX_TRACKED) table.values().removeIf(f -> f.first().plus(policy.window()).isBefore(now));
-        if (table.size() > MAX_TRACKED) table.clear();
         return table.merge(key, new Failures(1, now), (old, one) ->
                 old.first().plus(policy.window()).isBefore(now) ? one : new Failures(old.count() + 1, old.first())).count();
     }
@@ -125,23 +180,32 @@ public final class LoginGuard implements ConnectionFilter {
         return !isBanned(address);
     }
 
+    /** Whether {@code address}, or the IPv6 prefix it is in, is banned. */
     public boolean isBanned(InetAddress address) {
-        Instant until = bans.get(address);
+        Cidr block = policy.blockOf(address);
+        Instant until = bans.get(block);
         if (until == null) return false;
         if (until.isAfter(Instant.now())) return true;
-        bans.remove(address, until);
+        bans.remove(block, until);
         return false;
     }
 
+    /** Bans in force, the soonest to end first; an IPv6 ban names its prefix. */
     public List<Ban> bans() {
         Instant now = Instant.now();
-        bans.values().removeIf(now::isAfter);
-        return bans.entrySet().stream().map(e -> new Ban(e.getKey(), e.getValue()))
+        return bans.entrySet().stream().filter(e -> e.getValue().isAfter(now))
+                .map(e -> new Ban(e.getKey().address(), e.getValue(), e.getKey().bits()))
                 .sorted(Comparator.comparing(Ban::until)).toList();
     }
 
+    /** Lifts the ban on {@code address}, or on the IPv6 prefix that holds it, and forgets its failures. */
     public boolean unban(InetAddress address) {
-        byAddress.remove(address);
-        return bans.remove(address) != null;
+        return unban(policy.blockOf(address));
+    }
+
+    /** Lifts the ban on a block as {@link #bans()} lists it, and forgets its failures. */
+    public boolean unban(Cidr block) {
+        byAddress.remove(block);
+        return bans.remove(block) != null;
     }
 }
