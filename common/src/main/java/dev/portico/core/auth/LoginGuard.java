@@ -101,12 +101,17 @@ public final class LoginGuard implements ConnectionFilter {
     private final Map<Cidr, Instant> bans;
 
     public LoginGuard(UserDirectory users, Policy policy) {
+        this(users, policy, MAX_TRACKED);
+    }
+
+    /** @param maxTracked entries each table keeps at most (tests use a small one) */
+    LoginGuard(UserDirectory users, Policy policy, int maxTracked) {
         this.users = users;
         this.policy = policy;
-        this.byAddress = failureTable();
-        this.byUser = failureTable();
+        this.byAddress = failureTable(maxTracked);
+        this.byUser = failureTable(maxTracked);
         // Each ban leaves the table when it ends; the bound only matters to a flood of addresses.
-        Cache<Cidr, Instant> banned = Caffeine.newBuilder().maximumSize(MAX_TRACKED)
+        Cache<Cidr, Instant> banned = Caffeine.newBuilder().maximumSize(maxTracked).executor(Runnable::run)
                 .expireAfter(Expiry.writing((Cidr block, Instant until) -> Duration.between(Instant.now(), until)))
                 .build();
         this.bans = banned.asMap();
@@ -117,8 +122,11 @@ public final class LoginGuard implements ConnectionFilter {
      * so expiring it then loses nothing ({@link #record} also restarts a count whose window,
      * counted from its first failure, is over).
      */
-    private <K> Map<K, Failures> failureTable() {
-        Cache<K, Failures> c = Caffeine.newBuilder().maximumSize(MAX_TRACKED).expireAfterWrite(policy.window()).build();
+    private <K> Map<K, Failures> failureTable(int maxTracked) {
+        // Maintenance (eviction) on the failing session's own thread: a login failure waits out its
+        // penalty anyway, and the tables never lag behind their bound.
+        Cache<K, Failures> c = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(policy.window())
+                .executor(Runnable::run).build();
         return c.asMap();
     }
 
