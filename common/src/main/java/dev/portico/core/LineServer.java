@@ -67,7 +67,8 @@ public final class LineServer implements Closeable {
     private final SessionRegistry registry;
     private final ConnectionFilter filter;
     private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    /** Live sessions per client, IPv6 clients by the filter's prefix ({@link ConnectionFilter#blockOf}). */
+    private final Map<Cidr, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final LogThrottle acceptFailures = new LogThrottle(LOG_INTERVAL);
     private final LogThrottle refusals = new LogThrottle(LOG_INTERVAL);
@@ -190,7 +191,7 @@ public final class LineServer implements Closeable {
      * over (then it is not counted).
      */
     private String countAddress(InetAddress from) {
-        if (perAddress.merge(from, 1, Integer::sum) <= options.limits().maxSessionsPerAddress()) return null;
+        if (perAddress.merge(filter.blockOf(from), 1, Integer::sum) <= options.limits().maxSessionsPerAddress()) return null;
         release(from);
         return "max-sessions-per-address " + options.limits().maxSessionsPerAddress();
     }
@@ -275,7 +276,7 @@ public final class LineServer implements Closeable {
 
     /** Gives back what {@link #countAddress} took. */
     private void release(InetAddress from) {
-        perAddress.computeIfPresent(from, (a, n) -> n <= 1 ? null : n - 1);
+        perAddress.computeIfPresent(filter.blockOf(from), (a, n) -> n <= 1 ? null : n - 1);
     }
 
     /** @param client the socket's peer, or the client a trusted proxy's header named */

@@ -126,6 +126,18 @@ class BehindProxyTest {
                 elsewhere.expect("+OK");
             }
         }
+        // IPv6 clients count by their /64
+        try (RawClient a = pop3(ProxyHeaders.v2("2001:db8:9:9::1", 1, 110));
+             RawClient b = pop3(ProxyHeaders.v2("2001:db8:9:9:1::2", 2, 110))) {
+            a.expect("+OK");
+            b.expect("+OK");
+            try (RawClient third = pop3(ProxyHeaders.v2("2001:db8:9:9::3", 3, 110))) {
+                third.expect("-ERR [SYS/TEMP] too many connections");
+            }
+            try (RawClient elsewhere = pop3(ProxyHeaders.v2("2001:db8:9:a::1", 4, 110))) {
+                elsewhere.expect("+OK");
+            }
+        }
     }
 
     @Test

@@ -92,10 +92,10 @@ final class ShellAdminCommands {
             was = logins.unban(block);
             what = block.toString();
         } else {
-            // an IPv6 address lifts the ban on the prefix that holds it
+            // an IPv6 address lifts the ban on the prefix that holds it, and says so
             InetAddress addr = InetAddress.getByName(a.get(0));
             was = logins.unban(addr);
-            what = addr.getHostAddress();
+            what = logins.blockOf(addr).toString();
         }
         log.info("{} {} unbanned {}", s.connection(), s.user.name(), what);
         return ShellReply.of(was ? what + " unbanned" : what + " was not banned");

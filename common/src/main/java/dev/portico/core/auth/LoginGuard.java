@@ -188,6 +188,12 @@ public final class LoginGuard implements ConnectionFilter {
         return !isBanned(address);
     }
 
+    /** An IPv6 client counts by its prefix for the per-address session limits too. */
+    @Override
+    public Cidr blockOf(InetAddress address) {
+        return policy.blockOf(address);
+    }
+
     /** Whether {@code address}, or the IPv6 prefix it is in, is banned. */
     public boolean isBanned(InetAddress address) {
         Cidr block = policy.blockOf(address);
