@@ -96,9 +96,14 @@ public final class LoginGuard implements ConnectionFilter {
 
     private final UserDirectory users;
     private final Policy policy;
-    private final Map<Cidr, Failures> byAddress;
-    private final Map<String, Failures> byUser;
-    private final Map<Cidr, Instant> bans;
+    private final int maxTracked;
+    /**
+     * Made at the first failed login: loading Caffeine takes a tenth of a second, which a start,
+     * and a server nobody mistypes a password on, need not pay.
+     */
+    private volatile Tables tables;
+
+    private record Tables(Map<Cidr, Failures> byAddress, Map<String, Failures> byUser, Map<Cidr, Instant> bans) {}
 
     public LoginGuard(UserDirectory users, Policy policy) {
         this(users, policy, MAX_TRACKED);
@@ -108,13 +113,22 @@ public final class LoginGuard implements ConnectionFilter {
     LoginGuard(UserDirectory users, Policy policy, int maxTracked) {
         this.users = users;
         this.policy = policy;
-        this.byAddress = failureTable(maxTracked);
-        this.byUser = failureTable(maxTracked);
-        // Each ban leaves the table when it ends; the bound only matters to a flood of addresses.
-        Cache<Cidr, Instant> banned = Caffeine.newBuilder().maximumSize(maxTracked).executor(Runnable::run)
-                .expireAfter(Expiry.writing((Cidr block, Instant until) -> Duration.between(Instant.now(), until)))
-                .build();
-        this.bans = banned.asMap();
+        this.maxTracked = maxTracked;
+    }
+
+    private Tables tables() {
+        Tables t = tables;
+        if (t != null) return t;
+        synchronized (this) {
+            if (tables == null) {
+                // Each ban leaves the table when it ends; the bound only matters to a flood of addresses.
+                Cache<Cidr, Instant> banned = Caffeine.newBuilder().maximumSize(maxTracked).executor(Runnable::run)
+                        .expireAfter(Expiry.writing((Cidr block, Instant until) -> Duration.between(Instant.now(), until)))
+                        .build();
+                tables = new Tables(failureTable(), failureTable(), banned.asMap());
+            }
+            return tables;
+        }
     }
 
     /**
@@ -122,7 +136,7 @@ public final class LoginGuard implements ConnectionFilter {
      * so expiring it then loses nothing ({@link #record} also restarts a count whose window,
      * counted from its first failure, is over).
      */
-    private <K> Map<K, Failures> failureTable(int maxTracked) {
+    private <K> Map<K, Failures> failureTable() {
         // Maintenance (eviction) on the failing session's own thread: a login failure waits out its
         // penalty anyway, and the tables never lag behind their bound.
         Cache<K, Failures> c = Caffeine.newBuilder().maximumSize(maxTracked).expireAfterWrite(policy.window())
@@ -146,17 +160,21 @@ public final class LoginGuard implements ConnectionFilter {
         }
         Optional<User> user = users.authenticate(name, password);
         if (user.isPresent()) {
-            byAddress.remove(block);
-            byUser.remove(user.get().name());
+            Tables t = tables;
+            if (t != null) {
+                t.byAddress().remove(block);
+                t.byUser().remove(user.get().name());
+            }
             log.info("{}: {} logged in from {}", protocol, user.get().name(), from.getHostAddress());
             return user;
         }
-        int fromThere = record(byAddress, block);
-        int forName = name == null ? 0 : record(byUser, name.toLowerCase(Locale.ROOT));
+        Tables t = tables();
+        int fromThere = record(t.byAddress(), block);
+        int forName = name == null ? 0 : record(t.byUser(), name.toLowerCase(Locale.ROOT));
         log.info("{}: failed login as {} from {} ({} failures from there)", protocol, LogSafe.text(name), from.getHostAddress(), fromThere);
         if (fromThere >= policy.banAfter()) {
-            bans.put(block, Instant.now().plus(policy.banDuration()));
-            byAddress.remove(block);
+            t.bans().put(block, Instant.now().plus(policy.banDuration()));
+            t.byAddress().remove(block);
             log.warn("banned {} for {} after {} failed logins", block, policy.banDuration(), fromThere);
         }
         pause(delayFor(Math.max(fromThere, forName)));
@@ -196,18 +214,22 @@ public final class LoginGuard implements ConnectionFilter {
 
     /** Whether {@code address}, or the IPv6 prefix it is in, is banned. */
     public boolean isBanned(InetAddress address) {
+        Tables t = tables;
+        if (t == null) return false;
         Cidr block = policy.blockOf(address);
-        Instant until = bans.get(block);
+        Instant until = t.bans().get(block);
         if (until == null) return false;
         if (until.isAfter(Instant.now())) return true;
-        bans.remove(block, until);
+        t.bans().remove(block, until);
         return false;
     }
 
     /** Bans in force, the soonest to end first; an IPv6 ban names its prefix. */
     public List<Ban> bans() {
+        Tables t = tables;
+        if (t == null) return List.of();
         Instant now = Instant.now();
-        return bans.entrySet().stream().filter(e -> e.getValue().isAfter(now))
+        return t.bans().entrySet().stream().filter(e -> e.getValue().isAfter(now))
                 .map(e -> new Ban(e.getKey().address(), e.getValue(), e.getKey().bits()))
                 .sorted(Comparator.comparing(Ban::until)).toList();
     }
@@ -219,7 +241,9 @@ public final class LoginGuard implements ConnectionFilter {
 
     /** Lifts the ban on a block as {@link #bans()} lists it, and forgets its failures. */
     public boolean unban(Cidr block) {
-        byAddress.remove(block);
-        return bans.remove(block) != null;
+        Tables t = tables;
+        if (t == null) return false;
+        t.byAddress().remove(block);
+        return t.bans().remove(block) != null;
     }
 }
