@@ -81,10 +81,15 @@ public final class LineConnection implements Closeable {
     private Events events = Events.NONE;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
+        this(id, protocol, socket, (InetSocketAddress) socket.getRemoteSocketAddress(), limits);
+    }
+
+    /** @param remote the client: the socket's peer, or the source a proxy's PROXY header named */
+    LineConnection(long id, String protocol, Socket socket, InetSocketAddress remote, Limits limits) throws IOException {
         this.id = id;
         this.protocol = protocol;
         this.limits = limits;
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.remote = remote;
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
         bind(socket);
         setIdleTimeout(limits.idleTimeout().toMillis());
@@ -103,6 +108,7 @@ public final class LineConnection implements Closeable {
 
     public long id() { return id; }
     public String protocol() { return protocol; }
+    /** The client's address, as a trusted proxy's PROXY header named it when there is one. */
     public InetSocketAddress remote() { return remote; }
     public InetSocketAddress local() { return local; }
     public Instant started() { return started; }

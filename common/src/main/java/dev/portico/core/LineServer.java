@@ -44,13 +44,21 @@ public final class LineServer implements Closeable {
      * @param refusalLine  sent before closing a connection over a limit or from a banned address
      * @param shutdownLine sent to sessions still open when the server stops
      * @param implicitTls  when not null, every connection starts with a TLS handshake (FTPS, POP3S)
+     * @param proxy        the proxies whose connections start with a PROXY header naming the client
      */
     public record Options(String protocol, InetSocketAddress address, Limits limits, String refusalLine,
-                          String shutdownLine, Tls implicitTls) {
+                          String shutdownLine, Tls implicitTls, ProxyProtocol proxy) {
         public Options {
             Objects.requireNonNull(protocol);
             Objects.requireNonNull(address);
             Objects.requireNonNull(limits);
+            Objects.requireNonNull(proxy);
+        }
+
+        /** Options of a listener that trusts no proxy. */
+        public Options(String protocol, InetSocketAddress address, Limits limits, String refusalLine,
+                       String shutdownLine, Tls implicitTls) {
+            this(protocol, address, limits, refusalLine, shutdownLine, implicitTls, ProxyProtocol.OFF);
         }
     }
 
@@ -60,10 +68,12 @@ public final class LineServer implements Closeable {
     private final ConnectionFilter filter;
     private final Events events;
     private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
-    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    /** Live sessions per client, IPv6 clients by the filter's prefix ({@link ConnectionFilter#blockOf}). */
+    private final Map<Cidr, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final LogThrottle acceptFailures = new LogThrottle(LOG_INTERVAL);
     private final LogThrottle refusals = new LogThrottle(LOG_INTERVAL);
+    private final LogThrottle badHeaders = new LogThrottle(LOG_INTERVAL);
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
 
@@ -156,24 +166,76 @@ public final class LineServer implements Closeable {
                 acceptFailures.reset();
             }
             InetAddress from = s.getInetAddress();
-            if (!filter.admits(from)) {
+            // A proxy's connection is admitted by the client its header names, once read on the
+            // session's thread: the proxy's own address is neither banned nor limited per address.
+            boolean proxied = options.proxy().trusts(from);
+            if (!proxied && !filter.admits(from)) {
                 refuse(s, from, "address not admitted");
                 continue;
             }
-            AtomicInteger mine = perAddress.computeIfAbsent(from, a -> new AtomicInteger());
-            int all = total.incrementAndGet(), fromThere = mine.incrementAndGet();
-            String over = all > options.limits().maxSessions() ? "max-sessions " + options.limits().maxSessions()
-                    : fromThere > options.limits().maxSessionsPerAddress()
-                    ? "max-sessions-per-address " + options.limits().maxSessionsPerAddress()
-                    : registry.admit();
+            String over = total.incrementAndGet() > options.limits().maxSessions()
+                    ? "max-sessions " + options.limits().maxSessions() : proxied ? null : countAddress(from);
+            if (over == null) {
+                over = registry.admit();
+                if (over != null && !proxied) release(from);
+            }
             if (over != null) {
                 refuse(s, from, "session limit (" + over + ")");
-                release(from);
+                total.decrementAndGet();
                 continue;
             }
             long id = registry.nextId();
-            Thread.ofVirtual().name(options.protocol() + "-" + id).start(() -> run(id, s));
+            Thread.ofVirtual().name(options.protocol() + "-" + id).start(() -> {
+                InetSocketAddress client = proxied ? throughProxy(id, s) : (InetSocketAddress) s.getRemoteSocketAddress();
+                if (client != null) {
+                    run(id, s, client);
+                } else {
+                    total.decrementAndGet();
+                    registry.leave();
+                }
+            });
         }
+    }
+
+    /**
+     * Counts a session from {@code from} against the per-address limit; returns null, or why it is
+     * over (then it is not counted).
+     */
+    private String countAddress(InetAddress from) {
+        if (perAddress.merge(filter.blockOf(from), 1, Integer::sum) <= options.limits().maxSessionsPerAddress()) return null;
+        release(from);
+        return "max-sessions-per-address " + options.limits().maxSessionsPerAddress();
+    }
+
+    /**
+     * Reads the PROXY header of a connection from a trusted proxy, then admits the client it names
+     * as the accept loop admits a direct one (ban list, per-address limit). Returns the client, or
+     * null when the connection was closed.
+     */
+    private InetSocketAddress throughProxy(long id, Socket s) {
+        InetAddress proxy = s.getInetAddress();
+        InetSocketAddress client;
+        try {
+            long idle = options.limits().idleTimeout().toMillis();
+            client = options.proxy().clientOf(s, idle == 0 ? ProxyProtocol.HEADER_TIMEOUT
+                    : Duration.ofMillis(Math.min(idle, ProxyProtocol.HEADER_TIMEOUT.toMillis())));
+        } catch (IOException e) {
+            long n = badHeaders.tick(System.nanoTime());
+            if (n > 0) {
+                log.info("{}-{} closed: no valid PROXY header from {}: {}{}", options.protocol(), id, proxy.getHostAddress(),
+                        e instanceof SocketTimeoutException ? "none within the header timeout" : LogSafe.text(e.getMessage()),
+                        n == 1 ? "" : " (" + n + " such connections since the last such line)");
+            }
+            try { s.close(); } catch (IOException ignored) { /* already gone */ }
+            return null;
+        }
+        InetAddress from = client.getAddress();
+        String refused = !filter.admits(from) ? "address not admitted" : countAddress(from);
+        if (refused != null) {
+            refuse(s, from, refused + ", through proxy " + proxy.getHostAddress());
+            return null;
+        }
+        return client;
     }
 
     /**
@@ -223,13 +285,14 @@ public final class LineServer implements Closeable {
         });
     }
 
+    /** Gives back what {@link #countAddress} took. */
     private void release(InetAddress from) {
-        total.decrementAndGet();
-        perAddress.computeIfPresent(from, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+        perAddress.computeIfPresent(filter.blockOf(from), (a, n) -> n <= 1 ? null : n - 1);
     }
 
-    private void run(long id, Socket s) {
-        InetAddress from = s.getInetAddress();
+    /** @param client the socket's peer, or the client a trusted proxy's header named */
+    private void run(long id, Socket s, InetSocketAddress client) {
+        InetAddress from = client.getAddress();
         LineConnection c = null;
         try {
             Socket socket = s;
@@ -245,7 +308,7 @@ public final class LineServer implements Closeable {
                 events.tlsHandshake(options.protocol(), true);
                 socket = tls;
             }
-            c = new LineConnection(id, options.protocol(), socket, options.limits());
+            c = new LineConnection(id, options.protocol(), socket, client, options.limits());
             c.events(events);
             live.add(c);
             registry.add(c);
@@ -253,7 +316,10 @@ public final class LineServer implements Closeable {
                 c.closeWith(options.shutdownLine());
                 return;
             }
-            log.debug("{} connected", c);
+            if (log.isDebugEnabled()) {
+                log.debug("{} connected{}", c, client.equals(s.getRemoteSocketAddress()) ? ""
+                        : " through proxy " + s.getInetAddress().getHostAddress() + ":" + s.getPort());
+            }
             handler.serve(c);
         } catch (CommandTimeoutException e) {
             log.info("{}-{} closed: {}", options.protocol(), id, e.getMessage());
@@ -276,6 +342,7 @@ public final class LineServer implements Closeable {
                 try { s.close(); } catch (IOException ignored) { /* already gone */ }
             }
             release(from);
+            total.decrementAndGet();
             registry.leave();
         }
     }

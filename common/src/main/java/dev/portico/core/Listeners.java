@@ -21,10 +21,25 @@ import java.util.OptionalInt;
 public final class Listeners implements Closeable {
 
     private final Listening listening;
+    private final ProxyProtocol proxy;
     private final Map<String, LineServer> servers = new LinkedHashMap<>();
 
     public Listeners(Listening listening) {
+        this(listening, null);
+    }
+
+    /**
+     * @param proxy the server's own {@code PROTOCOL.proxy-protocol.from}, or null for the process-wide
+     *              one in {@code listening}
+     */
+    public Listeners(Listening listening, ProxyProtocol proxy) {
         this.listening = listening;
+        this.proxy = proxy != null ? proxy : listening.proxy();
+    }
+
+    /** The proxies every listener of this server trusts to send a PROXY header. */
+    public ProxyProtocol proxy() {
+        return proxy;
     }
 
     /**
@@ -38,7 +53,7 @@ public final class Listeners implements Closeable {
                       String shutdownLine, Tls implicitTls, ConnectionHandler handler) throws IOException {
         if (port.isEmpty()) return;
         InetSocketAddress address = new InetSocketAddress(bind != null ? bind : listening.bindAddress(), port.getAsInt());
-        LineServer server = new LineServer(new LineServer.Options(name, address, limits, refusalLine, shutdownLine, implicitTls),
+        LineServer server = new LineServer(new LineServer.Options(name, address, limits, refusalLine, shutdownLine, implicitTls, proxy),
                 handler, listening.sessions(), listening.filter(), listening.events());
         try {
             server.start();

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 class CoreFuzzingTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"dev.portico.core.fs.FileStoreJailFuzzTest"})
+    @ValueSource(strings = {"dev.portico.core.fs.FileStoreJailFuzzTest", "dev.portico.core.ProxyHeaderFuzzTest"})
     @Timeout(value = 1, unit = TimeUnit.DAYS)   // Fuzzing.run bounds each target to portico.fuzz.seconds + 2 min
     void fuzz(String target) throws Exception {
         Fuzzing.run(target);

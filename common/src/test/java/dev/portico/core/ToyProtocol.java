@@ -17,7 +17,8 @@ import java.util.List;
  * {@code QUIT}, {@code SLOW millis} (a busy command, for shutdown tests: {@code 100} when it has
  * started, {@code 250} when done), {@code FLOOD} (256 MiB
  * of output, for clients that stop reading), {@code HOLD n} (opens n more file descriptors, kept
- * until the session ends, as an FTP transfer or an SMTP delivery does).
+ * until the session ends, as an FTP transfer or an SMTP delivery does), {@code WHO} (the session's
+ * client address and port).
  */
 final class ToyProtocol implements ConnectionHandler {
 
@@ -76,6 +77,7 @@ final class ToyProtocol implements ConnectionHandler {
             CommandLine cmd = CommandLine.parse(line);
             switch (cmd.verb()) {
                 case "ECHO" -> c.send(Reply.of(250, cmd.argument()));
+                case "WHO" -> c.send(Reply.of(250, c.remote().getAddress().getHostAddress() + ":" + c.remote().getPort()));
                 case "STARTTLS" -> {
                     c.send(Reply.of(220, "go ahead"));
                     int dropped = c.startTls(tls);

@@ -32,6 +32,13 @@ public final class RawClient implements Closeable {
         bind();
     }
 
+    /** Over a socket already connected (one bound to a chosen local address, say). */
+    public RawClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(5000);
+        bind();
+    }
+
     private void bind() throws IOException {
         in = socket.getInputStream();
         out = socket.getOutputStream();

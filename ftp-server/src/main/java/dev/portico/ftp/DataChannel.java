@@ -1,5 +1,7 @@
 package dev.portico.ftp;
 
+import dev.portico.core.LogSafe;
+import dev.portico.core.ProxyProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,28 +27,35 @@ final class DataChannel implements AutoCloseable {
     private final ServerSocketChannel listener;        // passive, else null
     private final InetSocketAddress target;            // active, else null
     private final InetAddress expectedPeer;            // passive: null means any peer
+    private final ProxyProtocol proxy;                 // passive: whose connections start with a PROXY header
     private final InetSocketAddress activeFrom;        // active: preferred local address (port L-1)
     private final Duration timeout;
     private volatile SocketChannel channel;
     private volatile boolean closed;
 
     private DataChannel(ServerSocketChannel listener, InetSocketAddress target, InetAddress expectedPeer,
-                        InetSocketAddress activeFrom, Duration timeout) {
+                        ProxyProtocol proxy, InetSocketAddress activeFrom, Duration timeout) {
         this.listener = listener;
         this.target = target;
         this.expectedPeer = expectedPeer;
+        this.proxy = proxy;
         this.activeFrom = activeFrom;
         this.timeout = timeout;
     }
 
-    /** @param expectedPeer the control connection's peer, or null to accept anyone */
-    static DataChannel passive(ServerSocketChannel listener, InetAddress expectedPeer, Duration timeout) {
-        return new DataChannel(listener, null, expectedPeer, null, timeout);
+    /**
+     * @param expectedPeer the control connection's client, or null to accept anyone
+     * @param proxy        the proxies of the control listener: a data connection from one of them
+     *                     must start with a PROXY header, whose source is the client compared with
+     *                     {@code expectedPeer} (HAProxy {@code send-proxy} on the passive ports too)
+     */
+    static DataChannel passive(ServerSocketChannel listener, InetAddress expectedPeer, ProxyProtocol proxy, Duration timeout) {
+        return new DataChannel(listener, null, expectedPeer, proxy, null, timeout);
     }
 
     /** @param from where to connect from: the control connection's local address and port − 1 */
     static DataChannel active(InetSocketAddress target, InetSocketAddress from, Duration timeout) {
-        return new DataChannel(null, target, null, from, timeout);
+        return new DataChannel(null, target, null, ProxyProtocol.OFF, from, timeout);
     }
 
     boolean isPassive() {
@@ -80,10 +89,22 @@ final class DataChannel implements AutoCloseable {
                 listener.socket().setSoTimeout((int) Math.max(1, left));
                 Socket s = listener.socket().accept();
                 InetAddress from = s.getInetAddress();
+                String via = "";
+                if (proxy.trusts(from)) {
+                    via = " through proxy " + from.getHostAddress();
+                    try {
+                        from = proxy.clientOf(s, Duration.ofMillis(Math.max(1, Math.min(left, ProxyProtocol.HEADER_TIMEOUT.toMillis()))))
+                                .getAddress();
+                    } catch (IOException e) {
+                        log.warn("refused passive data connection{}: no valid PROXY header: {}", via, LogSafe.text(e.getMessage()));
+                        s.close();
+                        continue;
+                    }
+                }
                 if (expectedPeer == null || expectedPeer.equals(from)) return s.getChannel();
                 // RFC 2577 §3: a stranger racing for the passive port gets nothing
-                log.warn("refused passive data connection from {} (control peer is {})",
-                        from.getHostAddress(), expectedPeer.getHostAddress());
+                log.warn("refused passive data connection from {}{} (control peer is {})",
+                        from.getHostAddress(), via, expectedPeer.getHostAddress());
                 s.close();
             }
         } finally {

@@ -1,8 +1,10 @@
 package dev.portico.ftp;
 
+import dev.portico.core.Cidr;
 import dev.portico.core.ConfigException;
 import dev.portico.core.Limits;
 import dev.portico.core.MinDataRate;
+import dev.portico.core.ProxyProtocol;
 import dev.portico.core.Settings;
 
 import java.net.Inet4Address;
@@ -17,6 +19,8 @@ import java.util.OptionalInt;
  * only way to make one.
  *
  * @param bind             listen address; null means the shared one ({@code Listening.bindAddress()})
+ * @param proxyProtocol    the proxies whose connections start with a PROXY header ({@code ftp.proxy-protocol.from}),
+ *                         or null for the process-wide {@code proxy-protocol.from}
  * @param port             control port, 0 for an ephemeral one, empty when off
  * @param implicitPort     implicit FTPS port (TLS from the first byte), empty when off
  * @param limits           line, idle, session and shutdown limits of the control connection
@@ -32,7 +36,7 @@ import java.util.OptionalInt;
  * @param tlsRequired      login and data only after AUTH TLS / PROT P
  * @param minDataRate      slowest an upload (STOR, APPE, STOU) may arrive, from its first byte, before it is aborted
  */
-public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicitPort, Limits limits, int passiveMin,
+public record FtpConfig(InetAddress bind, ProxyProtocol proxyProtocol, OptionalInt port, OptionalInt implicitPort, Limits limits, int passiveMin,
                         int passiveMax, InetAddress passiveAddress, List<String> localNetworks, Duration dataTimeout,
                         boolean checkDataAddress, boolean anonymous, Path anonymousRoot,
                         TlsResumption tlsResumption, boolean tlsRequired, MinDataRate minDataRate) {
@@ -85,7 +89,8 @@ public record FtpConfig(InetAddress bind, OptionalInt port, OptionalInt implicit
         }
         Path data = Path.of(s.string("data", "data"));
         Path anonymousRoot = Path.of(s.string("ftp.anonymous.root", data.resolve("anonymous").toString()));
-        return new FtpConfig(s.address("ftp.bind", null), s.port("ftp.port", OptionalInt.of(DEFAULT_PORT)),
+        return new FtpConfig(s.address("ftp.bind", null), ProxyProtocol.from(s, "ftp.proxy-protocol.from", null),
+                s.port("ftp.port", OptionalInt.of(DEFAULT_PORT)),
                 s.port("ftp.implicit-port", OptionalInt.empty()), Limits.from(s, "ftp", DEFAULT_LIMITS),
                 range[0], range[1], passiveAddress, nets, s.duration("ftp.data-timeout", Duration.ofSeconds(30)),
                 s.bool("ftp.data.check-address", true), s.bool("ftp.anonymous", false), anonymousRoot,

@@ -109,7 +109,7 @@ final class FtpDataCommands {
             return null;
         }
         DataChannel d = DataChannel.passive(listener,
-                s.config.checkDataAddress() ? s.connection.remote().getAddress() : null, s.config.dataTimeout());
+                s.config.checkDataAddress() ? s.connection.remote().getAddress() : null, s.passive.proxy, s.config.dataTimeout());
         s.replaceDataChannel(d);
         return d;
     }

@@ -49,8 +49,8 @@ public final class FtpServer implements Closeable {
     public FtpServer(FtpConfig config, Shared shared) {
         this.config = config;
         this.shared = shared;
-        this.passive = new PassivePorts(config);
-        this.listeners = new Listeners(shared.listening());
+        this.listeners = new Listeners(shared.listening(), config.proxyProtocol());
+        this.passive = new PassivePorts(config, listeners.proxy());
     }
 
     /** Binds the enabled listeners; returns once they accept. When one fails, none is left open. */

@@ -1,5 +1,8 @@
 package dev.portico.ftp;
 
+import dev.portico.core.Cidr;
+import dev.portico.core.ProxyProtocol;
+
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -22,8 +25,11 @@ final class PassivePorts {
     /** The configured public address, or null. */
     private final InetAddress publicAddress;
     private final List<Cidr> localNetworks;
+    /** The proxies of the control listeners: their passive data connections start with a PROXY header too. */
+    final ProxyProtocol proxy;
 
-    PassivePorts(FtpConfig config) {
+    PassivePorts(FtpConfig config, ProxyProtocol proxy) {
+        this.proxy = proxy;
         this.min = config.passiveMin();
         this.max = config.passiveMax();
         this.publicAddress = config.passiveAddress();

@@ -1,5 +1,6 @@
 package dev.portico.ftp;
 
+import dev.portico.core.Cidr;
 import dev.portico.core.ConfigException;
 import dev.portico.core.Settings;
 import org.junit.jupiter.api.Test;

@@ -160,7 +160,8 @@ final class StatusView {
         b.append("<table id=\"bans\"><tr><th>Address</th><th>Until (UTC)</th><th></th></tr>");
         for (LoginGuard.Ban ban : bans) {
             String a = host(ban.address());
-            b.append("<tr><td>").append(escape(a)).append("</td><td>").append(escape(TIME.format(ban.until()))).append("</td><td>")
+            // an IPv6 ban covers its prefix (login.ipv6-prefix): the block is shown, its first address unbans it
+            b.append("<tr><td>").append(escape(ban.block().toString())).append("</td><td>").append(escape(TIME.format(ban.until()))).append("</td><td>")
                     .append(form("/status/bans/" + URLEncoder.encode(a, StandardCharsets.UTF_8) + "/unban", csrf,
                             "unban-" + a.replace(':', '-'), "Unban", "unban " + a))
                     .append("</td></tr>");

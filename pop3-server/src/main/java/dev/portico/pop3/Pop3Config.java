@@ -2,6 +2,7 @@ package dev.portico.pop3;
 
 import dev.portico.core.ConfigException;
 import dev.portico.core.Limits;
+import dev.portico.core.ProxyProtocol;
 import dev.portico.core.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +17,16 @@ import java.util.OptionalInt;
  * @param port               plain POP3 listener (STLS available); empty when {@code off}
  * @param implicitPort       POP3S listener, TLS from the first byte (RFC 8314); empty when off
  * @param bind               listen address, or null for the suite's {@code bind}
+ * @param proxyProtocol    the proxies whose connections start with a PROXY header ({@code pop3.proxy-protocol.from}),
+ *                         or null for the process-wide {@code proxy-protocol.from}
  * @param limits             line length (RFC 2449 §4: 255), idle timeout (RFC 1939 §3: at least
  *                           10 minutes), session counts, shutdown grace
  * @param tlsRequired        refuse USER, PASS and AUTH until the connection is encrypted
  * @param maxUnknownCommands unknown verbs and over-long lines a session may send before it is closed
  * @param maxLoginFailures   failed logins one connection may make before it is closed
  */
-public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress bind, Limits limits,
+public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress bind, ProxyProtocol proxyProtocol,
+                         Limits limits,
                          boolean tlsRequired, int maxUnknownCommands, int maxLoginFailures) {
 
     private static final Logger log = LoggerFactory.getLogger(Pop3Config.class);
@@ -60,6 +64,7 @@ public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress
         OptionalInt port = s.port("pop3.port", OptionalInt.of(DEFAULT_PORT));
         OptionalInt implicitPort = s.port("pop3.implicit-port", OptionalInt.empty());
         InetAddress bind = s.address("pop3.bind", null);
+        ProxyProtocol proxyProtocol = ProxyProtocol.from(s, "pop3.proxy-protocol.from", null);
         Limits limits = Limits.from(s, "pop3", DEFAULT_LIMITS);
         if (limits.idleTimeout().compareTo(RFC_MIN_IDLE) < 0) {
             log.warn("pop3.idle-timeout {} is below the 10 minutes RFC 1939 §3 asks for", limits.idleTimeout());
@@ -69,7 +74,7 @@ public record Pop3Config(OptionalInt port, OptionalInt implicitPort, InetAddress
         if (unknown < 1) throw new ConfigException("pop3.max-unknown-commands", "must be at least 1");
         int failures = s.integer("pop3.max-login-failures", 3);
         if (failures < 1) throw new ConfigException("pop3.max-login-failures", "must be at least 1");
-        return new Pop3Config(port, implicitPort, bind, limits, tlsRequired, unknown, failures);
+        return new Pop3Config(port, implicitPort, bind, proxyProtocol, limits, tlsRequired, unknown, failures);
     }
 
     /** Whether any listener is configured. */

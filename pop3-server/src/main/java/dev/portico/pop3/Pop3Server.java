@@ -51,7 +51,7 @@ public final class Pop3Server implements Closeable {
     public Pop3Server(Pop3Config config, Shared shared) {
         this.config = config;
         this.shared = shared;
-        this.listeners = new Listeners(shared.listening());
+        this.listeners = new Listeners(shared.listening(), config.proxyProtocol());
     }
 
     /** Binds the configured listeners; returns once they accept. */

@@ -5,6 +5,7 @@ import dev.portico.core.Events;
 import dev.portico.core.Leftovers;
 import dev.portico.core.Limits;
 import dev.portico.core.Listening;
+import dev.portico.core.ProxyProtocol;
 import dev.portico.core.SessionRegistry;
 import dev.portico.core.Settings;
 import dev.portico.core.WireTap;
@@ -89,7 +90,7 @@ public final class Portico implements AutoCloseable {
 
     /** The process-wide keys, read before anything is built. */
     private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, String keystore,
-                           char[] keystorePassword, InetAddress bind) {
+                           char[] keystorePassword, InetAddress bind, ProxyProtocol proxy) {
         static Process from(Settings s) throws IOException {
             int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
             LoginGuard.Policy policy = LoginGuard.Policy.from(s);
@@ -97,8 +98,9 @@ public final class Portico implements AutoCloseable {
             String keystore = s.string("tls.keystore", null);
             char[] keystorePassword = s.string("tls.keystore-password", "").toCharArray();
             InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
+            ProxyProtocol proxy = ProxyProtocol.from(s, "proxy-protocol.from", ProxyProtocol.OFF);
             s.string("data", null);
-            return new Process(iterations, policy, domains, keystore, keystorePassword, bind);
+            return new Process(iterations, policy, domains, keystore, keystorePassword, bind, proxy);
         }
     }
 
@@ -152,7 +154,7 @@ public final class Portico implements AutoCloseable {
         }
         Events events = Events.all(observers);
         this.logins = new LoginGuard(users, k.policy(), events);
-        this.listening = new Listening(k.bind(), sessions, logins, events);
+        this.listening = new Listening(k.bind(), sessions, logins, events, k.proxy());
         log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
                 Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         if (b.wireTap != null) listening.sessions().tap(b.wireTap);

@@ -3,6 +3,7 @@ package dev.portico.smtp;
 import dev.portico.core.ConfigException;
 import dev.portico.core.Limits;
 import dev.portico.core.MinDataRate;
+import dev.portico.core.ProxyProtocol;
 import dev.portico.core.Settings;
 
 import java.net.InetAddress;
@@ -16,6 +17,8 @@ import java.util.OptionalInt;
  * @param port              main listener, {@link #DEFAULT_PORT} by default, 0 picks a free port; empty when {@code off}
  * @param submissionPort    587-style listener that requires AUTH before MAIL; empty (off) by default
  * @param bind              listen address, null for the shared bind address
+ * @param proxyProtocol    the proxies whose connections start with a PROXY header ({@code smtp.proxy-protocol.from}),
+ *                         or null for the process-wide {@code proxy-protocol.from}
  * @param hostname          name in the greeting and trace headers, null for the primary mail domain
  * @param limits            command line length (510 + CRLF, RFC 5321 4.5.3.1.4), idle timeout, sessions
  * @param maxMessageSize    SIZE limit in octets (RFC 1870)
@@ -36,7 +39,8 @@ import java.util.OptionalInt;
  * @param catchAll          accept mail for every address of every domain, each local part its own
  *                          mailbox made on first delivery (tests, {@code --dev}; see {@link LocalDelivery})
  */
-public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddress bind, String hostname, Limits limits,
+public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddress bind, ProxyProtocol proxyProtocol,
+                         String hostname, Limits limits,
                          long maxMessageSize, int maxRecipients, int maxTextLine, boolean vrfy,
                          boolean tlsRequired, boolean authPlaintext, BareLineEndings bareLineEndings,
                          Delivery delivery, boolean requireHeaders, boolean addMissingHeaders, boolean mimeCheck,
@@ -73,6 +77,7 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
         OptionalInt port = s.port("smtp.port", OptionalInt.of(DEFAULT_PORT));
         OptionalInt submissionPort = s.port("smtp.submission-port", OptionalInt.empty());
         InetAddress bind = s.address("smtp.bind", null);
+        ProxyProtocol proxyProtocol = ProxyProtocol.from(s, "smtp.proxy-protocol.from", null);
         String hostname = s.string("smtp.hostname", null);
         Limits limits = Limits.from(s, "smtp", DEFAULT_LIMITS);
         long maxMessageSize = s.size("smtp.max-message-size", 25L << 20);
@@ -97,7 +102,7 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
         require(spoolMemory >= 0, "smtp.spool-memory", "must not be negative");
         MinDataRate minDataRate = MinDataRate.from(s, "smtp", MinDataRate.DEFAULT);
         boolean catchAll = s.bool("smtp.catch-all", false);
-        return new SmtpConfig(port, submissionPort, bind, hostname, limits, maxMessageSize, maxRecipients, maxTextLine,
+        return new SmtpConfig(port, submissionPort, bind, proxyProtocol, hostname, limits, maxMessageSize, maxRecipients, maxTextLine,
                 vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck,
                 maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory), minDataRate, catchAll);
     }

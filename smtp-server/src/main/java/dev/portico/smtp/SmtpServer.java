@@ -85,7 +85,7 @@ public final class SmtpServer implements Closeable {
     public SmtpServer(SmtpConfig config, Shared shared, DeliveryHandler delivery) {
         this.config = config;
         this.env = new SmtpEnvironment(config, shared, delivery, hostname(config, shared.domains()));
-        this.listeners = new Listeners(shared.listening());
+        this.listeners = new Listeners(shared.listening(), config.proxyProtocol());
     }
 
     /** The name in the greeting, the EHLO reply and trace headers: {@code smtp.hostname}, else the primary mail domain. */

@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import dev.portico.core.Cidr;
 import dev.portico.core.LogSafe;
 import dev.portico.core.SessionInfo;
 import dev.portico.core.SessionRegistry;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 final class ShellAdminCommands {
 
     private static final Logger log = LoggerFactory.getLogger(ShellAdminCommands.class);
-    private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}(/[0-9]{1,3})?");
     private static final Pattern SECRET = Pattern.compile("^(\\s*users\\s+(?:add|passwd)\\s+\\S+\\s+).*$",
             Pattern.CASE_INSENSITIVE);
 
@@ -67,20 +68,37 @@ final class ShellAdminCommands {
         if (bans.isEmpty()) return ShellReply.of("No banned addresses.");
         List<String> out = new ArrayList<>();
         for (LoginGuard.Ban b : bans) {
-            out.add(String.format("%-40s until %s UTC", b.address().getHostAddress(), ShellCommands.TIME.format(b.until())));
+            out.add(String.format("%-44s until %s UTC", b.block(), ShellCommands.TIME.format(b.until())));
         }
         return ShellReply.of(out);
     }
 
     static ShellReply unban(TelnetSession s, String arg) throws IOException {
         List<String> a = ShellWords.texts(arg);
-        if (a.size() != 1) return ShellReply.of("usage: unban ADDRESS");
+        if (a.size() != 1) return ShellReply.of("usage: unban ADDRESS[/BITS]");
         // Only literals: a host name here would mean a DNS lookup and an ambiguous answer.
         if (!ADDRESS_LITERAL.matcher(a.get(0)).matches()) return ShellReply.of("unban: not an IP address: " + a.get(0));
-        InetAddress addr = InetAddress.getByName(a.get(0));
-        boolean was = s.shared.logins().unban(addr);
-        log.info("{} {} unbanned {}", s.connection(), s.user.name(), addr.getHostAddress());
-        return ShellReply.of(was ? addr.getHostAddress() + " unbanned" : addr.getHostAddress() + " was not banned");
+        LoginGuard logins = s.shared.logins();
+        boolean was;
+        String what;
+        if (a.get(0).indexOf('/') >= 0) {
+            // a block as "bans" lists it, such as 2001:db8:0:1:0:0:0:0/64
+            Cidr block;
+            try {
+                block = Cidr.parse(a.get(0));
+            } catch (IllegalArgumentException e) {
+                return ShellReply.of("unban: not an address block: " + a.get(0));
+            }
+            was = logins.unban(block);
+            what = block.toString();
+        } else {
+            // an IPv6 address lifts the ban on the prefix that holds it, and says so
+            InetAddress addr = InetAddress.getByName(a.get(0));
+            was = logins.unban(addr);
+            what = logins.blockOf(addr).toString();
+        }
+        log.info("{} {} unbanned {}", s.connection(), s.user.name(), what);
+        return ShellReply.of(was ? what + " unbanned" : what + " was not banned");
     }
 
     static ShellReply users(TelnetSession s, String arg) throws IOException {

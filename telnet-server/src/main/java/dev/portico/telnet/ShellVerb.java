@@ -46,7 +46,7 @@ enum ShellVerb implements Verb<TelnetSession, Phase, ShellReply> {
     SESSIONS(admin(), ShellAdminCommands::sessions, "sessions", "every live session of every server"),
     KICK(admin(), ShellAdminCommands::kick, "kick ID", "close a session"),
     BANS(admin(), ShellAdminCommands::bans, "bans", "addresses banned after failed logins"),
-    UNBAN(admin(), ShellAdminCommands::unban, "unban ADDRESS", "lift a ban"),
+    UNBAN(admin(), ShellAdminCommands::unban, "unban ADDRESS[/BITS]", "lift a ban (of an address, or of the IPv6 prefix holding it)"),
     USERS(admin(), ShellAdminCommands::users, "users [list | add NAME PASSWORD | remove NAME | passwd NAME PASSWORD]",
             "manage users"),
     STATS(admin(), ShellAdminCommands::stats, "stats", "sessions and bytes per server"),

@@ -62,7 +62,7 @@ public final class TelnetServer implements Closeable {
     public TelnetServer(TelnetConfig config, Shared shared) {
         this.config = config;
         this.shared = shared;
-        this.listeners = new Listeners(shared.listening());
+        this.listeners = new Listeners(shared.listening(), config.proxyProtocol());
     }
 
     /** Binds and starts accepting; returns once bound. */

@@ -61,6 +61,20 @@ class TelnetAdminTest {
     }
 
     @Test
+    void anIpv6BanIsListedAndLiftedByItsPrefix() throws IOException {
+        portico.services.logins().login("test", InetAddress.getByName("2001:db8:7:7::1"), "alice", "wrong".toCharArray());
+        portico.services.logins().login("test", InetAddress.getByName("2001:db8:7:7::2"), "alice", "wrong".toCharArray());
+        assertThat(alice.run("bans")).contains("2001:db8:7:7:0:0:0:0/64", "until");
+        assertThat(alice.run("unban 2001:db8:7:7::/64")).isEqualTo("2001:db8:7:7:0:0:0:0/64 unbanned\n");
+        portico.services.logins().login("test", InetAddress.getByName("2001:db8:7:7::1"), "alice", "wrong".toCharArray());
+        portico.services.logins().login("test", InetAddress.getByName("2001:db8:7:7::1"), "alice", "wrong".toCharArray());
+        // any address of the prefix lifts it too
+        assertThat(alice.run("unban 2001:db8:7:7::beef")).isEqualTo("2001:db8:7:7:0:0:0:0/64 unbanned\n");
+        assertThat(alice.run("unban 2001:db8::/999")).isEqualTo("unban: not an address block: 2001:db8::/999\n");
+        assertThat(alice.run("bans")).isEqualTo("No banned addresses.\n");
+    }
+
+    @Test
     void usersAddPasswdRemoveAndList() throws IOException {
         assertThat(alice.run("users")).containsPattern("alice +read,write,admin\n").containsPattern("bob +read\n");
         assertThat(alice.run("users add carol first-pw")).isEqualTo("user carol added (read, write)\n");
