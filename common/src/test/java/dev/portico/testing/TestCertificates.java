@@ -16,12 +16,15 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.KeyStore;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -64,6 +67,23 @@ public final class TestCertificates {
                 return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
             }
             return pem(keys.getPrivate());   // RSA: PKCS#1
+        }
+
+        /** Writes a PKCS#12 keystore holding the key and certificate (replacing it atomically). */
+        public Identity writePkcs12(Path file, String password) throws IOException {
+            try {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                ks.setKeyEntry("server", keys.getPrivate(), password.toCharArray(), new X509Certificate[]{certificate});
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".new", ".tmp");
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    ks.store(out, password.toCharArray());
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return this;
+            } catch (GeneralSecurityException e) {
+                throw new IOException(e);
+            }
         }
 
         /** Writes the certificate and key files (replacing them atomically, as a careful renewal does). */

@@ -178,6 +178,9 @@ public final class Tls {
             throw new IOException(f + ": no such file", e);
         } catch (AccessDeniedException e) {
             throw new IOException(f + ": not readable by this user (make it readable by the user Portico runs as)", e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(f.toString())) throw e;
+            throw new IOException(f + ": cannot read it: " + reason(e), e);
         }
     }
 
