@@ -368,7 +368,8 @@ public final class Tls {
         try {
             contents = source.read();
         } catch (IOException e) {
-            warnOnce(e.getMessage());
+            // an interrupted read is the poller being stopped, not a broken file
+            if (!Thread.currentThread().isInterrupted()) warnOnce(e.getMessage());
             return false;
         }
         byte[] d = digest(contents);
