@@ -126,7 +126,7 @@ public final class Tls {
     /** Loads a PKCS#12 keystore holding one private key and its certificate chain. */
     public static Tls load(Path pkcs12, char[] password) throws IOException {
         char[] pw = password.clone();
-        return open(new Source(List.of(pkcs12), c -> fromPkcs12(pkcs12, c.get(0), pw, "keystore " + pkcs12)));
+        return open(new Source(List.of(pkcs12), c -> fromPkcs12(pkcs12, c.get(0), pw, "keystore " + pkcs12, true)));
     }
 
     /**
@@ -148,7 +148,7 @@ public final class Tls {
             log.info("generated a self-signed TLS certificate in {}", file);
         }
         return open(new Source(List.of(file),
-                c -> fromPkcs12(file, c.get(0), GENERATED_PASSWORD, "keystore " + file + " (generated, self-signed)")));
+                c -> fromPkcs12(file, c.get(0), GENERATED_PASSWORD, "keystore " + file + " (generated, self-signed)", false)));
     }
 
     /** A fresh self-signed identity held only in memory (tests, embedding). */
@@ -226,14 +226,16 @@ public final class Tls {
         return new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII));
     }
 
-    private static Identity fromPkcs12(Path file, byte[] content, char[] password, String origin) throws IOException {
+    /** @param checkPair whether to prove the key belongs to the certificate: not for the one written here, to keep the start fast */
+    private static Identity fromPkcs12(Path file, byte[] content, char[] password, String origin, boolean checkPair)
+            throws IOException {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(new ByteArrayInputStream(content), password);
             String alias = keyAlias(ks);
             PrivateKey key = (PrivateKey) ks.getKey(alias, password);
             List<X509Certificate> chain = chainOf(ks, alias);
-            requireMatch(key, chain.get(0));
+            if (checkPair) requireMatch(key, chain.get(0));
             return identity(key, chain, origin);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new IOException("cannot use keystore " + file + ": " + reason(e), e);
