@@ -45,6 +45,7 @@ public final class Main implements Callable<Integer> {
         String[] effective = args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])
                 ? prepend("serve", args) : args;
         int code = commandLine().execute(effective);
+        LogSetup.releaseHeld();   // a command that ended before reading its configuration still shows its log
         if (code != 0 || !"serve".equals(effective[0])) System.exit(code);
     }
 
@@ -137,6 +138,9 @@ public final class Main implements Callable<Integer> {
         String echoPort;
         @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP API, health and readiness port (default: off; 8025 with --dev).")
         String httpPort;
+        @Option(names = "--log-format", paramLabel = "FORMAT",
+                description = "Log lines on standard error: text (default) or json, one object per line (log.format).")
+        String logFormat;
         @Option(names = "--dev", description = "For tests in any language: the HTTP API on port 8025 unless http.port is set, and catch-all mail delivery.")
         boolean dev;
 
@@ -151,6 +155,7 @@ public final class Main implements Callable<Integer> {
             flags.put("pop3.port", pop3Port);
             flags.put("echo.port", echoPort);
             flags.put("http.port", httpPort);
+            flags.put("log.format", logFormat);
             Settings s = settings(flags);
             if (dev) {
                 // Only keys, each one unless the file, --set or a flag set it: --dev is a shorthand, never a mode of its own.
@@ -164,6 +169,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Settings settings = resolved();
+            LogSetup.apply(LogConfig.from(settings));
             Portico portico = Portico.start(settings);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -205,6 +211,7 @@ public final class Main implements Callable<Integer> {
 
     static FileUserDirectory directory(DataOptions o) throws IOException {
         Settings s = o.settings(Map.of());
+        LogSetup.apply(LogConfig.from(s));
         return new FileUserDirectory(Portico.usersFile(Path.of(s.string("data", "data"))));
     }
 

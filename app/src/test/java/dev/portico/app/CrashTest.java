@@ -103,14 +103,10 @@ class CrashTest {
                 checkMaildir(mail);     // what earlier rounds were promised, after this restart
                 int port = portico.port("smtp");
                 List<SmtpSender> senders = new ArrayList<>();
-                List<Thread> threads = new ArrayList<>();
-                for (int c = 0; c < 4; c++) {
-                    SmtpSender s = new SmtpSender(port, "r" + round + "c" + c, new Random(random.nextLong()), mail);
-                    senders.add(s);
-                    threads.add(Thread.ofPlatform().name("smtp-load-" + c).start(s));
-                }
+                for (int c = 0; c < 4; c++) senders.add(new SmtpSender(port, "r" + round + "c" + c, new Random(random.nextLong()), mail));
+                List<Thread> threads = LoadClient.startAll("smtp-load", senders);
                 long target = mail.acknowledged() + 8 + random.nextInt(40);
-                awaitOrFail(() -> mail.acknowledged() >= target || senders.stream().anyMatch(s -> s.failure != null),
+                awaitOrFail(() -> mail.acknowledged() >= target || LoadClient.anyFailed(senders),
                         "round " + round + " (seed " + roundSeed + "): " + target + " acknowledged messages");
                 portico.kill();
                 kills++;
@@ -129,19 +125,41 @@ class CrashTest {
         assertThat(mail.acknowledged()).as("messages acknowledged over all rounds").isGreaterThanOrEqualTo(8L * ROUNDS);
     }
 
-    /** One SMTP client on a raw socket sending message after message until the connection dies. */
-    static final class SmtpSender implements Runnable {
-        private final int port;
-        private final String tag;
-        private final Random random;
-        private final Ledger ledger;
+    /**
+     * One client of a round's load, on its own thread until the kill ends its connection: the
+     * server it talks to, its name in what it sends, its randomness, the ledger of what it was
+     * promised, and why it stopped when that was not the kill (a refusal fails the test).
+     */
+    abstract static class LoadClient<L> implements Runnable {
+        final int port;
+        final String tag;
+        final Random random;
+        final L ledger;
         volatile String failure;
 
-        SmtpSender(int port, String tag, Random random, Ledger ledger) {
+        LoadClient(int port, String tag, Random random, L ledger) {
             this.port = port;
             this.tag = tag;
             this.random = random;
             this.ledger = ledger;
+        }
+
+        /** Starts {@code clients}, each on a platform thread named after {@code name}. */
+        static List<Thread> startAll(String name, List<? extends LoadClient<?>> clients) {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < clients.size(); i++) threads.add(Thread.ofPlatform().name(name + "-" + i).start(clients.get(i)));
+            return threads;
+        }
+
+        static boolean anyFailed(List<? extends LoadClient<?>> clients) {
+            return clients.stream().anyMatch(c -> c.failure != null);
+        }
+    }
+
+    /** One SMTP client on a raw socket sending message after message until the connection dies. */
+    static final class SmtpSender extends LoadClient<Ledger> {
+        SmtpSender(int port, String tag, Random random, Ledger ledger) {
+            super(port, tag, random, ledger);
         }
 
         @Override
@@ -284,19 +302,15 @@ class CrashTest {
                 checkHome(home, uploads);
                 int port = portico.port("ftp");
                 List<FtpUploader> uploaders = new ArrayList<>();
-                List<Thread> threads = new ArrayList<>();
-                for (int c = 0; c < 3; c++) {
-                    FtpUploader u = new FtpUploader(port, "r" + round + "c" + c, new Random(random.nextLong()), uploads);
-                    uploaders.add(u);
-                    threads.add(Thread.ofPlatform().name("ftp-load-" + c).start(u));
-                }
+                for (int c = 0; c < 3; c++) uploaders.add(new FtpUploader(port, "r" + round + "c" + c, new Random(random.nextLong()), uploads));
+                List<Thread> threads = LoadClient.startAll("ftp-load", uploaders);
                 // One upload is certainly in flight at the kill: half sent, then nothing more.
                 String stalledName = "r" + round + "-stalled.bin";
                 try (StalledUpload stalled = StalledUpload.start(port, stalledName, 256 << 10, random)) {
                     awaitOrFail(() -> uploadTemporaryOfAtLeast(home, 256 << 10),
                             "the stalled upload's bytes to reach the server's temporary file");
                     long target = uploads.acknowledged() + 3 + random.nextInt(12);
-                    awaitOrFail(() -> uploads.acknowledged() >= target || uploaders.stream().anyMatch(u -> u.failure != null),
+                    awaitOrFail(() -> uploads.acknowledged() >= target || LoadClient.anyFailed(uploaders),
                             "round " + round + " (seed " + roundSeed + "): " + target + " acknowledged uploads");
                     portico.kill();
                     kills++;
@@ -322,26 +336,14 @@ class CrashTest {
     }
 
     /** One FTP client storing file after file, reusing four names so uploads also replace files. */
-    static final class FtpUploader implements Runnable {
-        private final int port;
-        private final String tag;
-        private final Random random;
-        private final Uploads uploads;
-        volatile String failure;
-
+    static final class FtpUploader extends LoadClient<Uploads> {
         FtpUploader(int port, String tag, Random random, Uploads uploads) {
-            this.port = port;
-            this.tag = tag;
-            this.random = random;
-            this.uploads = uploads;
+            super(port, tag, random, uploads);
         }
 
         @Override
         public void run() {
-            FTPClient ftp = new FTPClient();
-            ftp.setConnectTimeout(5000);
-            ftp.setDefaultTimeout(30_000);
-            ftp.setDataTimeout(Duration.ofSeconds(30));
+            FTPClient ftp = ftpClient();
             try {
                 ftp.connect("127.0.0.1", port);
                 if (!ftp.login("alice", PASSWORD)) {
@@ -354,12 +356,12 @@ class CrashTest {
                     String name = tag + "-" + (n % 4) + ".bin";
                     byte[] content = new byte[random.nextInt(6) == 0 ? random.nextInt(2 << 20) : random.nextInt(64 << 10)];
                     random.nextBytes(content);
-                    int attempt = uploads.attempt(name, content);
+                    int attempt = ledger.attempt(name, content);
                     if (!ftp.storeFile(name, new ByteArrayInputStream(content))) {
                         failure = "STOR " + name + " refused: " + ftp.getReplyString();
                         return;
                     }
-                    uploads.acknowledged(name, attempt);
+                    ledger.acknowledged(name, attempt);
                 }
             } catch (IOException e) {
                 // the kill
@@ -373,12 +375,19 @@ class CrashTest {
         }
     }
 
+    /** An FTP client with the bounds every step of these tests keeps, not yet connected. */
+    static FTPClient ftpClient() {
+        FTPClient ftp = new FTPClient();
+        ftp.setConnectTimeout(5000);
+        ftp.setDefaultTimeout(30_000);
+        ftp.setDataTimeout(Duration.ofSeconds(30));
+        return ftp;
+    }
+
     /** An upload that sends part of its file and then waits: in flight whenever the server is killed. */
     record StalledUpload(FTPClient ftp, OutputStream data) implements AutoCloseable {
         static StalledUpload start(int port, String name, int bytes, Random random) throws IOException {
-            FTPClient ftp = new FTPClient();
-            ftp.setConnectTimeout(5000);
-            ftp.setDefaultTimeout(30_000);
+            FTPClient ftp = ftpClient();
             ftp.connect("127.0.0.1", port);
             assertThat(ftp.login("alice", PASSWORD)).as("login").isTrue();
             ftp.setFileType(FTP.BINARY_FILE_TYPE);
@@ -459,9 +468,7 @@ class CrashTest {
     }
 
     private static List<String> ftpNames(int port) throws IOException {
-        FTPClient ftp = new FTPClient();
-        ftp.setConnectTimeout(5000);
-        ftp.setDefaultTimeout(30_000);
+        FTPClient ftp = ftpClient();
         ftp.connect("127.0.0.1", port);
         try {
             assertThat(ftp.login("alice", PASSWORD)).as("FTP login").isTrue();

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,8 +50,23 @@ final class PorticoProcess implements AutoCloseable {
 
     /** Starts {@code portico serve --data data} with Telnet off, FTP, SMTP and POP3 on free ports. */
     static PorticoProcess serve(Path data, Path log, String... moreFlags) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        return serve(List.of(), System.getProperty("java.class.path"), data, log, moreFlags);
+    }
+
+    /**
+     * As {@link #serve(Path, Path, String...)}, with JVM options, on the class path the shipped jar
+     * has: without the logback-test.xml of the test jars, so Portico's own logging setup is in charge.
+     */
+    static PorticoProcess serveAsShipped(List<String> jvmOptions, Path data, Path log, String... moreFlags)
+            throws IOException {
+        return serve(jvmOptions, shippedClassPath(), data, log, moreFlags);
+    }
+
+    private static PorticoProcess serve(List<String> jvmOptions, String classPath, Path data, Path log,
+                                        String... moreFlags) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, Main.class.getName(),
                 "serve", "--data", data.toString(), "--telnet-port", "off",
                 "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0"));
         command.addAll(List.of(moreFlags));
@@ -97,6 +113,26 @@ final class PorticoProcess implements AutoCloseable {
         return new PorticoProcess(p, log, Map.copyOf(listeners), lines);
     }
 
+    /** This test's class path without the entries that hold a logback-test.xml. */
+    static String shippedClassPath() throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            boolean testLogging;
+            if (Files.isDirectory(p)) {
+                testLogging = Files.exists(p.resolve("logback-test.xml"));
+            } else if (!Files.isRegularFile(p)) {
+                testLogging = false;
+            } else {
+                try (JarFile jar = new JarFile(p.toFile())) {
+                    testLogging = jar.getEntry("logback-test.xml") != null;
+                }
+            }
+            if (!testLogging) kept.add(entry);
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+
     /** The java binary that runs this test (the JDK Maven's toolchain chose). */
     static String javaBinary() {
         return ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java command"));
@@ -106,6 +142,11 @@ final class PorticoProcess implements AutoCloseable {
         InetSocketAddress a = listeners.get(listener);
         if (a == null) throw new IllegalArgumentException("no " + listener + " listener in " + output);
         return a.getPort();
+    }
+
+    /** What the process wrote to standard output so far. */
+    List<String> output() {
+        return List.copyOf(output);
     }
 
     long pid() {

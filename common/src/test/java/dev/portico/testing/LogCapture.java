@@ -2,6 +2,7 @@ package dev.portico.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Captures what some loggers log during a test, at a level the test chooses (the test
  * configuration logs only WARN), with logback's {@link ListAppender}; closing it restores the
  * levels. Test classes of a module run in parallel, so a test looks only at the events that carry
- * its own marker ({@link #containing}).
+ * its own marker: in the message ({@link #containing}) or in the logged exception's ({@link #thrown}).
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -24,6 +25,7 @@ public final class LogCapture implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     private LogCapture(Level level, Class<?>... classes) {
+        appender.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
         appender.start();
         for (Class<?> c : classes) {
             Logger l = (Logger) LoggerFactory.getLogger(c);
@@ -43,6 +45,18 @@ public final class LogCapture implements AutoCloseable {
     public List<String> containing(String marker) {
         synchronized (appender) {   // AppenderBase.doAppend holds this lock while it adds
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(marker)).toList();
+        }
+    }
+
+    /**
+     * The events logged so far with an exception whose message contains {@code marker} (the
+     * local-error tests inject a fault and look for its stack trace), in the order logged.
+     */
+    public List<ILoggingEvent> thrown(String marker) {
+        synchronized (appender) {
+            return appender.list.stream().filter(e -> e.getThrowableProxy() != null
+                    && e.getThrowableProxy().getMessage() != null
+                    && e.getThrowableProxy().getMessage().contains(marker)).toList();
         }
     }
 

@@ -46,7 +46,7 @@ final class FtpDirectoryCommands {
 
     static Reply mkd(FtpSession s, String arg) {
         if (arg.isEmpty()) return FtpReplies.argumentRequired("MKD");
-        VirtualPath p = s.resolve(arg);
+        VirtualPath p = s.resolveNew(arg);
         try {
             s.files.createDirectory(p);
         } catch (IOException e) {
@@ -101,7 +101,7 @@ final class FtpDirectoryCommands {
         s.renameFrom = null;
         s.phase = FtpSession.Phase.LOGGED_IN;
         if (arg.isEmpty()) return FtpReplies.argumentRequired("RNTO");
-        VirtualPath to = s.resolve(arg);
+        VirtualPath to = s.resolveNew(arg);
         try {
             s.files.rename(from, to);
         } catch (IOException e) {

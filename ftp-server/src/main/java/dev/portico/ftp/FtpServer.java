@@ -26,9 +26,9 @@ public final class FtpServer implements Closeable {
     /**
      * How the temporary file of an upload in progress is named (next to its target, hidden from
      * listings, renamed into place after the last byte). One that exists while no server runs
-     * was left by a crash: the launcher removes them at start.
+     * was left by a crash: the launcher removes them at start. A client cannot name a file so.
      */
-    public static final String UPLOAD_PREFIX = ".portico-upload-";
+    public static final String UPLOAD_PREFIX = FileStores.UPLOAD_PREFIX;
 
     /**
      * What the FTP server takes from the objects the launcher shares between servers.

@@ -9,11 +9,11 @@ import dev.portico.core.LogSafe;
 import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
-import dev.portico.core.MinDataRate;
 import dev.portico.core.Refusal;
 import dev.portico.core.Reply;
 import dev.portico.core.auth.User;
 import dev.portico.core.fs.FileStore;
+import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +111,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
                 }
                 if (raw == null) return;
                 Reply reply = execute(command(decode(raw)));
+                if (transfer != null && transfer.isRunning()) watchTransfer();
                 if (reply == null) continue;
                 write(reply);
                 if (reply.close()) {
@@ -140,24 +141,15 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
 
     private long watchedProgress = -1;
     private long watchedSince;
-    /** The running upload's rate, measured from its first byte; null before it and for downloads. */
-    private MinDataRate.Meter uploadRate;
 
     /**
      * Aborts a transfer that has moved no byte for the data timeout (a client that stopped
-     * reading), and an upload slower than {@code ftp.min-data-rate} (a client dribbling bytes).
+     * reading or sending). Called when the control connection has been quiet for a while and
+     * after every command, so a client that keeps talking cannot hold a stalled transfer. An
+     * upload's minimum rate is judged by the transfer itself ({@link Transfer#receiveFile}).
      */
     private void watchTransfer() throws IOException {
         long now = System.nanoTime(), p = transfer.progress();
-        if (transfer.isUpload() && p > 0 && !config.minDataRate().isOff()) {
-            if (uploadRate == null) uploadRate = config.minDataRate().start();
-            else if (uploadRate.behind(p, now)) {
-                log.info("{} upload slower than {} bytes/s over {} ms: aborted", connection,
-                        config.minDataRate().bytesPerSecond(), config.minDataRate().window().toMillis());
-                transfer.abort();
-                return;
-            }
-        }
         if (p != watchedProgress) {
             watchedProgress = p;
             watchedSince = now;
@@ -172,14 +164,9 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
     void startTransfer(Transfer t) throws IOException {
         transfer = t.start();
         watchedProgress = -1;
-        uploadRate = null;
-        // wake up often enough to notice a stalled transfer, and to judge an upload's rate
-        long wake = Math.min(config.dataTimeout().toMillis(), config.limits().idleTimeout().toMillis());
-        if (t.isUpload() && !config.minDataRate().isOff()) {
-            long half = Math.max(1, config.minDataRate().window().toMillis() / 2);
-            wake = wake == 0 ? half : Math.min(wake, half);
-        }
-        connection.setIdleTimeout(wake);
+        // wake up often enough to notice a stalled transfer (0 is no timeout, not the shortest)
+        long data = config.dataTimeout().toMillis(), idle = config.limits().idleTimeout().toMillis();
+        connection.setIdleTimeout(data == 0 ? idle : idle == 0 ? data : Math.min(data, idle));
     }
 
     /** Runs one command line through the table; null when the handler has answered already. */
@@ -273,6 +260,19 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
         } catch (InvalidPathException e) {
             throw new Refusal(FtpReplies.BAD_FILE_NAME);
         }
+    }
+
+    /**
+     * A path the client names for something it creates (STOR, APPE, RNTO, MKD), resolved as by
+     * {@link #resolve}.
+     *
+     * @throws Refusal with 553 for a name reserved for upload temporaries: they are hidden from
+     *         listings and deleted at start as a crash's leftovers, so a file so named would vanish
+     */
+    VirtualPath resolveNew(String argument) {
+        VirtualPath p = resolve(argument);
+        if (FileStores.isUploadTemporary(p.name())) throw new Refusal(FtpReplies.BAD_FILE_NAME);
+        return p;
     }
 
     void loggedIn(String name, User user, FileStore store) {

@@ -61,7 +61,7 @@ final class FtpTransferCommands {
         if (arg.isEmpty()) return FtpReplies.argumentRequired(append ? "APPE" : "STOR");
         Reply refused = dataRefusal(s);
         if (refused != null) return refused;
-        VirtualPath target = s.resolve(arg);
+        VirtualPath target = s.resolveNew(arg);
         if (target.isRoot()) return dropData(s, FtpReplies.BAD_FILE_NAME);
         long offset = append ? 0 : s.takeRestOffset();
         FileChannel file;
@@ -89,7 +89,7 @@ final class FtpTransferCommands {
             if (tmp != null) deleteQuietly(s, tmp);
         };
         return start(s, (append ? "APPE " : "STOR ") + target, opening(s, target.name()), true,
-                Transfer.receiveFile(file, s.ascii), finish, cleanup);
+                Transfer.receiveFile(file, s.ascii, s.config.minDataRate()), finish, cleanup);
     }
 
     /** RFC 1123 §4.1.2.9: STOU answers {@code 150 FILE: name}. */
@@ -106,7 +106,7 @@ final class FtpTransferCommands {
         }
         s.takeRestOffset();
         return start(s, "STOU " + created, Reply.of(150, "FILE: " + created.name()), true,
-                Transfer.receiveFile(file, s.ascii), null, () -> {
+                Transfer.receiveFile(file, s.ascii, s.config.minDataRate()), null, () -> {
                     close(file);
                     deleteQuietly(s, created);
                 });

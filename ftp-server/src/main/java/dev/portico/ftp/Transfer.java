@@ -1,6 +1,7 @@
 package dev.portico.ftp;
 
 import dev.portico.core.LogSafe;
+import dev.portico.core.MinDataRate;
 import dev.portico.core.Reply;
 import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
@@ -206,6 +207,9 @@ final class Transfer {
         } catch (DiskError e) {
             log.info("{} {}: failed on disk: {}", session, what, e.getCause().toString());
             result = FtpReplies.error((Exception) e.getCause());
+        } catch (MinDataRate.SlowTransferException e) {
+            log.info("{} {}: {} after {} bytes: aborted", session, what, e.getMessage(), progress.get());
+            result = FtpReplies.TRANSFER_ABORTED;
         } catch (IOException e) {
             log.info("{} {}: {} after {} bytes: {}", session, what, aborted ? "aborted" : "data connection lost",
                     progress.get(), e.toString());
@@ -341,19 +345,23 @@ final class Transfer {
         };
     }
 
-    /** Receives into {@code file} at its current position; forces it to disk before 226. */
-    static Body receiveFile(FileChannel file, boolean ascii) {
+    /**
+     * Receives into {@code file} at its current position; forces it to disk before 226. Slower
+     * than {@code minRate} from its first byte on, it fails with a
+     * {@link MinDataRate.SlowTransferException}: judged here, on the thread that sees every byte,
+     * whatever the control connection is doing meanwhile.
+     */
+    static Body receiveFile(FileChannel file, boolean ascii, MinDataRate minRate) {
         return (d, progress) -> {
-            if (!ascii && d.channel() != null) return receiveDirect(file, d.channel(), progress);
+            Arrivals arrivals = new Arrivals(progress, minRate);
+            if (!ascii && d.channel() != null) return receiveDirect(file, d.channel(), arrivals);
             try (file) {
                 byte[] in = new byte[BUFFER];
                 byte[] out = ascii ? new byte[BUFFER + 1] : in;
-                long total = 0;
                 boolean pendingCr = false;
                 int n;
                 while ((n = d.in().read(in)) >= 0) {
-                    total += n;
-                    progress.set(total);
+                    arrivals.add(n);
                     int len = n;
                     if (ascii) {
                         // CR LF becomes the local LF; a lone CR stays
@@ -371,20 +379,39 @@ final class Transfer {
                 }
                 if (pendingCr) writeAll(file, new byte[]{'\r'}, 1);
                 force(file);
-                return total;
+                return arrivals.total;
             }
         };
     }
 
+    /** Counts an upload's bytes into its progress and judges its rate, from the first byte on. */
+    private static final class Arrivals {
+        private final AtomicLong progress;
+        private final MinDataRate minRate;
+        private MinDataRate.Meter meter;
+        long total;
+
+        Arrivals(AtomicLong progress, MinDataRate minRate) {
+            this.progress = progress;
+            this.minRate = minRate;
+        }
+
+        void add(int n) throws MinDataRate.SlowTransferException {
+            total += n;
+            progress.set(total);
+            if (minRate.isOff()) return;
+            if (meter == null) meter = minRate.start();
+            meter.count(n);
+        }
+    }
+
     /** Binary without TLS: socket to file through one direct buffer, no copy into the heap and back. */
-    private static long receiveDirect(FileChannel file, SocketChannel channel, AtomicLong progress) throws IOException {
+    private static long receiveDirect(FileChannel file, SocketChannel channel, Arrivals arrivals) throws IOException {
         try (file) {
             ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER * 4);
-            long total = 0;
             while (channel.read(buf) >= 0) {
                 buf.flip();
-                total += buf.remaining();
-                progress.set(total);
+                arrivals.add(buf.remaining());
                 try {
                     while (buf.hasRemaining()) file.write(buf);
                 } catch (IOException e) {
@@ -393,7 +420,7 @@ final class Transfer {
                 buf.clear();
             }
             force(file);
-            return total;
+            return arrivals.total;
         }
     }
 

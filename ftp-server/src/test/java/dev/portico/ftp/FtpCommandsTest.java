@@ -8,10 +8,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,6 +54,33 @@ class FtpCommandsTest {
         assertThat(c.getReplyCode()).isEqualTo(550);
         assertThat(c.sendCommand("MKD")).isEqualTo(501);
         assertThat(c.sendCommand("CWD")).isEqualTo(501);
+    }
+
+    /**
+     * Upload temporaries are hidden from listings and deleted at start, so no client may create
+     * one: STOR, APPE, RNTO and MKD of such a name get 553, anywhere, and nothing is written.
+     */
+    @Test
+    void namesOfUploadTemporariesAreRefused() throws Exception {
+        String reserved = FtpServer.UPLOAD_PREFIX + "mine";
+        ftp.write("alice", "real.txt", "real");
+        assertThat(c.makeDirectory("docs")).isTrue();
+        for (String name : new String[]{reserved, "docs/" + reserved, "/docs/../" + reserved}) {
+            assertThat(c.storeFile(name, new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)))).as("STOR " + name).isFalse();
+            assertThat(c.getReplyString()).as("STOR " + name).startsWith(FtpReplies.BAD_FILE_NAME.toString());
+            assertThat(c.appendFile(name, new ByteArrayInputStream("x".getBytes(StandardCharsets.UTF_8)))).as("APPE " + name).isFalse();
+            assertThat(c.getReplyString()).as("APPE " + name).startsWith(FtpReplies.BAD_FILE_NAME.toString());
+            assertThat(c.makeDirectory(name)).as("MKD " + name).isFalse();
+            assertThat(c.getReplyString()).as("MKD " + name).startsWith(FtpReplies.BAD_FILE_NAME.toString());
+            assertThat(c.rename("real.txt", name)).as("RNTO " + name).isFalse();
+            assertThat(c.getReplyString()).as("RNTO " + name).startsWith(FtpReplies.BAD_FILE_NAME.toString());
+        }
+        // the session goes on, with the same data connections and names that are not reserved
+        assertThat(c.storeFile("portico-upload-not-hidden", new ByteArrayInputStream("y".getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat(c.rename("real.txt", "docs/" + reserved.substring(1))).isTrue();
+        try (Stream<Path> all = Files.walk(ftp.home("alice"))) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(FtpServer.UPLOAD_PREFIX));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.portico.core.LogSafe;
 import dev.portico.core.auth.User;
 import dev.portico.core.fs.FileEntry;
 import dev.portico.core.fs.FileStore;
+import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +33,6 @@ final class FilesApi {
 
     record Listing(String path, List<Entry> entries) {}
 
-    /**
-     * The prefix of an upload in progress: FTP's, so the start-up cleanup removes what a crash
-     * left of either, and listings leave them out alike.
-     */
-    static final String UPLOAD_PREFIX = ".portico-upload-";
     private static final Logger log = LoggerFactory.getLogger(FilesApi.class);
 
     private final HttpServer.Shared shared;
@@ -51,7 +47,7 @@ final class FilesApi {
         FileEntry e = store.stat(path);
         if (e.directory()) {
             List<Entry> entries = store.list(path).stream()
-                    .filter(x -> !x.name().startsWith(UPLOAD_PREFIX))
+                    .filter(x -> !FileStores.isUploadTemporary(x.name()))
                     .map(x -> entry(path.child(x.name()), x))
                     .toList();
             return Response.ok(new Listing(path.toString(), entries));
@@ -72,7 +68,9 @@ final class FilesApi {
         FileStore store = home(r);
         VirtualPath path = path(r);
         if (path.isRoot()) throw HttpProblem.badRequest("name a file under the home, e.g. /api/v1/files/USER/report.csv");
-        if (path.name().startsWith(UPLOAD_PREFIX)) throw HttpProblem.badRequest("names starting with " + UPLOAD_PREFIX + " are reserved");
+        if (FileStores.isUploadTemporary(path.name())) {
+            throw HttpProblem.badRequest("names starting with " + FileStores.UPLOAD_PREFIX + " are reserved");
+        }
         boolean existed = exists(store, path);
         if (r.trailingSlash) {
             makeDirectories(store, path);
@@ -81,7 +79,7 @@ final class FilesApi {
         }
         try (InputStream body = r.body(r.maxBody())) {
             makeDirectories(store, path.parent());
-            VirtualPath temp = store.createUnique(path.parent(), UPLOAD_PREFIX);
+            VirtualPath temp = store.createUnique(path.parent(), FileStores.UPLOAD_PREFIX);
             boolean done = false;
             try {
                 long written = 0;

@@ -75,6 +75,7 @@ final class HttpApi {
     /** Counted down when the server stops: waiting requests wake up and end. */
     final CountDownLatch stopping = new CountDownLatch(1);
     private final byte[] token;
+    private final StatusPage status;
     private volatile boolean loopbackOnly;
 
     HttpApi(HttpConfig config, HttpServer.Shared shared) {
@@ -87,6 +88,7 @@ final class HttpApi {
         UsersApi users = new UsersApi(shared);
         FilesApi files = new FilesApi(shared);
         SessionsApi sessions = new SessionsApi(shared);
+        this.status = new StatusPage(shared);
         this.routes = List.of(
                 Route.of("GET", "/health", health::health),
                 Route.of("GET", "/ready", health::ready),
@@ -109,12 +111,22 @@ final class HttpApi {
                 Route.of("DELETE", "/api/v1/files/{user}/**", files::delete),
                 Route.of("GET", "/api/v1/sessions", sessions::list),
                 Route.of("DELETE", "/api/v1/sessions", sessions::closeAll),
-                Route.of("DELETE", "/api/v1/sessions/{id}", sessions::close));
+                Route.of("DELETE", "/api/v1/sessions/{id}", sessions::close),
+                Route.of("GET", "/status", status::page),
+                Route.of("POST", "/status/login", status::login),
+                Route.of("POST", "/status/logout", status::logout),
+                Route.of("POST", "/status/sessions/{id}/close", status::close),
+                Route.of("POST", "/status/bans/{address}/unban", status::unban));
     }
 
     /** The route table, in the order it is matched. */
     List<Route> routes() {
         return routes;
+    }
+
+    /** Samples the status page's chart until the listener stops (on a thread of its own). */
+    void sampleForStatus() {
+        status.sampleUntil(stopping);
     }
 
     int running() {

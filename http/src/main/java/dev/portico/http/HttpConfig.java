@@ -18,9 +18,13 @@ import java.util.OptionalInt;
  * @param maxWait       the longest a client may ask a request to wait for mail ({@code timeout=})
  * @param maxRequests   requests handled at once; more get 503 with {@code Retry-After}
  * @param shutdownGrace how long a stop lets running requests finish
+ * @param requestTimeout how long a client may take to send a request, headers and body (whole
+ *                      seconds, rounded up; 0 for no bound): a slower one is disconnected. It is
+ *                      the JDK's {@code sun.net.httpserver.maxReqTime}, one value per JVM (see
+ *                      {@link HttpServer#start()})
  */
 public record HttpConfig(OptionalInt port, InetAddress bind, String token, long maxBody, Duration maxWait,
-                         int maxRequests, Duration shutdownGrace) {
+                         int maxRequests, Duration shutdownGrace, Duration requestTimeout) {
 
     /** The port {@code portico --dev} uses unless {@code http.port} is set: Mailpit's web port, which test setups know. */
     public static final int DEV_PORT = 8025;
@@ -31,17 +35,19 @@ public record HttpConfig(OptionalInt port, InetAddress bind, String token, long 
         if (maxBody < 0) throw new IllegalArgumentException("maxBody must not be negative");
         if (maxRequests < 1) throw new IllegalArgumentException("maxRequests must be positive");
         if (token != null && token.isBlank()) token = null;
+        if (requestTimeout.isNegative()) throw new IllegalArgumentException("requestTimeout must not be negative");
     }
 
-    /** Defaults: off, on the shared bind address, no token, 100M bodies, 60 s waits, 100 requests at once. */
+    /** Defaults: off, on the shared bind address, no token, 100M bodies, 60 s waits, 100 requests at once, 60 s to send one. */
     public static HttpConfig defaults() {
         return from(Settings.empty());
     }
 
     /**
      * Reads {@code http.port}, {@code http.bind}, {@code http.token}, {@code http.max-body},
-     * {@code http.max-wait}, {@code http.max-requests} and {@code http.shutdown-grace} (falling back
-     * to {@code shutdown-grace}), every one of them whatever the others say.
+     * {@code http.max-wait}, {@code http.max-requests}, {@code http.shutdown-grace} (falling back
+     * to {@code shutdown-grace}) and {@code http.request-timeout}, every one of them whatever the
+     * others say.
      */
     public static HttpConfig from(Settings s) {
         OptionalInt port = s.port("http.port", OptionalInt.empty());
@@ -53,7 +59,9 @@ public record HttpConfig(OptionalInt port, InetAddress bind, String token, long 
         int maxRequests = s.integer("http.max-requests", 100);
         if (maxRequests < 1) throw new ConfigException("http.max-requests", "must be at least 1");
         Duration grace = s.duration("http.shutdown-grace", s.duration("shutdown-grace", Duration.ofSeconds(10)));
-        return new HttpConfig(port, bind, token, maxBody, maxWait, maxRequests, grace);
+        // Apache's mod_reqtimeout allows 20-40 s for headers; a file PUT of http.max-body needs longer
+        Duration requestTimeout = s.duration("http.request-timeout", Duration.ofSeconds(60));
+        return new HttpConfig(port, bind, token, maxBody, maxWait, maxRequests, grace, requestTimeout);
     }
 
     /** Whether the listener runs. */
@@ -66,6 +74,6 @@ public record HttpConfig(OptionalInt port, InetAddress bind, String token, long 
         // the token is a secret: a logged configuration must not show it
         return "HttpConfig[port=" + port + ", bind=" + bind + ", token=" + (token == null ? "none" : "(set)")
                 + ", maxBody=" + maxBody + ", maxWait=" + maxWait + ", maxRequests=" + maxRequests
-                + ", shutdownGrace=" + shutdownGrace + "]";
+                + ", shutdownGrace=" + shutdownGrace + ", requestTimeout=" + requestTimeout + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.portico.http;
 
 import dev.portico.core.Listening;
+import dev.portico.core.auth.LoginGuard;
 import dev.portico.core.auth.UserDirectory;
 import dev.portico.core.fs.FileStores;
 import dev.portico.core.mail.MailDomains;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,14 +25,15 @@ import java.util.function.Supplier;
 /**
  * The HTTP listener ({@code http.port}, off by default): a JSON API over the users, mailboxes,
  * files and sessions the protocol servers share, for tests written in any language, plus
- * {@code /health} and {@code /ready} for whoever runs the process. It runs on the JDK's
+ * {@code /health} and {@code /ready} for whoever runs the process, and the administrators' status
+ * page ({@code /status}, {@link StatusPage}). It runs on the JDK's
  * {@code com.sun.net.httpserver.HttpServer} with a virtual thread per request, and reads and
  * changes everything through the same core interfaces the protocols use, so what a test sees
  * through it is what an FTP or POP3 client sees. The API is described in {@code docs/http-api.yaml}.
  *
- * <p>It has no login of its own: it listens on 127.0.0.1 unless {@code http.bind} says otherwise,
- * answers only to {@code localhost} and IP addresses there (so a web page cannot reach it by DNS
- * rebinding), and takes an optional bearer token ({@code http.token}).
+ * <p>The API has no login of its own (the status page has): it listens on 127.0.0.1 unless
+ * {@code http.bind} says otherwise, answers only to {@code localhost} and IP addresses there (so a
+ * web page cannot reach it by DNS rebinding), and takes an optional bearer token ({@code http.token}).
  */
 public final class HttpServer implements Closeable {
 
@@ -53,11 +56,16 @@ public final class HttpServer implements Closeable {
      * @param files     the users' homes it reads and writes, jailed as for FTP
      * @param listeners every listener of the process at the time of asking, for {@code /ready}
      * @param dataDir   the data folder that {@code /ready} checks is writable, or null for none
+     * @param logins    the status page's logins go through it, and it holds the bans the page lists and lifts
+     * @param activity  the recent transfers and messages the status page lists (an observer of {@code listening}'s events)
      */
     public record Shared(Listening listening, UserDirectory users, MailStore mail, MailDomains domains,
-                         FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir) {
+                         FileStores files, Supplier<List<ListenerState>> listeners, Path dataDir,
+                         LoginGuard logins, RecentActivity activity) {
         public Shared {
             Objects.requireNonNull(listening);
+            Objects.requireNonNull(logins);
+            Objects.requireNonNull(activity);
             Objects.requireNonNull(users);
             Objects.requireNonNull(mail);
             Objects.requireNonNull(domains);
@@ -89,6 +97,7 @@ public final class HttpServer implements Closeable {
         if (config.port().isEmpty()) throw new IllegalStateException("http.port is off");
         InetSocketAddress want = new InetSocketAddress(
                 config.bind() != null ? config.bind() : shared.listening().bindAddress(), config.port().getAsInt());
+        boundRequestTime(config.requestTimeout());
         com.sun.net.httpserver.HttpServer s = com.sun.net.httpserver.HttpServer.create();
         try {
             s.bind(want, 128);
@@ -103,10 +112,40 @@ public final class HttpServer implements Closeable {
         s.setExecutor(executor);
         s.createContext("/", api::handle);
         s.start();
+        Thread.ofVirtual().name("http-status-sampler").start(api::sampleForStatus);
         server = s;
         address = s.getAddress();
         log.debug("{} listening on {}", LISTENER, address);
         return this;
+    }
+
+    /** The JDK's one bound on reading a request; see {@link #boundRequestTime}. */
+    static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+
+    /**
+     * Bounds the time a client may take to send a request, headers and body, to
+     * {@code http.request-timeout}; a slower one (a client dribbling its headers to hold a
+     * connection) is disconnected. The JDK's server reads a request before any handler runs and
+     * has no timeout of its own on that read; its one bound is the system property
+     * {@value #MAX_REQ_TIME} (whole seconds), read once per JVM, when its first server is made.
+     * So it is set here, before this process's first server, unless someone set it already: a
+     * {@code -D} on the command line wins, and a later server asking for another value gets the
+     * first one (logged). Accepted because the property only ever bounds reading a request, so
+     * another JDK HTTP server in the same JVM (an embedder's) gains the same protection; an
+     * embedder that made its own JDK HTTP server before Portico's keeps whatever it had then.
+     */
+    private static void boundRequestTime(Duration timeout) {
+        if (timeout.isZero()) return;
+        String seconds = Long.toString(timeout.plusMillis(999).toSeconds());
+        synchronized (HttpServer.class) {
+            String had = System.getProperty(MAX_REQ_TIME);
+            if (had == null) {
+                System.setProperty(MAX_REQ_TIME, seconds);
+            } else if (!had.equals(seconds)) {
+                log.warn("{}: http.request-timeout={}s is not applied: this JVM has {}={} already (one value per JVM)",
+                        LISTENER, seconds, MAX_REQ_TIME, had);
+            }
+        }
     }
 
     /** The bound port, or -1 before {@link #start()}. */

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -110,16 +111,24 @@ final class Request {
      * never grants, so a web page cannot make a user's browser add users here.
      */
     <T> T json(Class<T> type) throws IOException {
+        return Json.read(smallBody("application/json"), type);
+    }
+
+    /** An HTML form's fields ({@code application/x-www-form-urlencoded}); the last of repeated names wins. */
+    Map<String, String> form() throws IOException {
+        return HttpApi.query(new String(smallBody("application/x-www-form-urlencoded"), StandardCharsets.UTF_8));
+    }
+
+    /** A body of {@code type} that is no file: a user, a form. */
+    private byte[] smallBody(String type) throws IOException {
         String ct = header("Content-Type");
         String base = ct == null ? "" : ct.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!base.equals("application/json")) {
-            throw new HttpProblem(415, "Unsupported Media Type", "send the body as application/json");
+        if (!base.equals(type)) {
+            throw new HttpProblem(415, "Unsupported Media Type", "send the body as " + type);
         }
-        byte[] bytes;
         try (InputStream in = body(Math.min(HttpConfig.MAX_JSON_BODY, config.maxBody()))) {
-            bytes = in.readAllBytes();
+            return in.readAllBytes();
         }
-        return Json.read(bytes, type);
     }
 
     /** Reads up to a limit, then fails with 413 instead of reading on. */

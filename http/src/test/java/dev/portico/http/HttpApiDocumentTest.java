@@ -28,7 +28,7 @@ class HttpApiDocumentTest {
     void everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() throws Exception {
         TestServices s = TestServices.create(dir);
         HttpApi api = new HttpApi(HttpConfig.defaults(), new HttpServer.Shared(s.listening(), s.users(), s.mail(), s.domains(),
-                s.files(), List::of, null));
+                s.files(), List::of, null, s.logins(), new RecentActivity()));
         Set<String> served = new TreeSet<>();
         for (HttpApi.Route r : api.routes()) {
             // the document names the rest of a files path {path}, one parameter standing for any number of segments

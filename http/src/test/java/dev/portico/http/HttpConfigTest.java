@@ -22,12 +22,13 @@ class HttpConfigTest {
         assertThat(c.maxWait()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.maxRequests()).isEqualTo(100);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
     void readsEveryKey() throws Exception {
         Settings s = Settings.of("http.port", "8025", "http.bind", "0.0.0.0", "http.token", "t0ken", "http.max-body", "5M",
-                "http.max-wait", "2m", "http.max-requests", "7", "shutdown-grace", "3s");
+                "http.max-wait", "2m", "http.max-requests", "7", "shutdown-grace", "3s", "http.request-timeout", "0");
         HttpConfig c = HttpConfig.from(s);
         s.requireAllKnown();
         assertThat(c.port()).hasValue(8025);
@@ -37,6 +38,7 @@ class HttpConfigTest {
         assertThat(c.maxWait()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.maxRequests()).isEqualTo(7);
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.requestTimeout()).isZero();
         assertThat(HttpConfig.from(Settings.of("http.shutdown-grace", "1s", "shutdown-grace", "3s")).shutdownGrace())
                 .isEqualTo(Duration.ofSeconds(1));
     }

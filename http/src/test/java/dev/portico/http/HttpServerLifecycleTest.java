@@ -22,8 +22,9 @@ class HttpServerLifecycleTest {
 
     private HttpServer server(String... settings) throws Exception {
         TestServices s = TestServices.create(dir);
-        return new HttpServer(HttpConfig.from(Settings.of(settings)), new HttpServer.Shared(s.listening(), s.users(), s.mail(),
-                s.domains(), s.files(), List::of, dir));
+        Settings all = Settings.of("http.request-timeout", HttpTestServer.REQUEST_TIMEOUT).with(Settings.of(settings));
+        return new HttpServer(HttpConfig.from(all), new HttpServer.Shared(s.listening(), s.users(), s.mail(),
+                s.domains(), s.files(), List::of, dir, s.logins(), new RecentActivity()));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.portico.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portico.core.Listening;
 import dev.portico.core.Settings;
+import dev.portico.core.auth.LoginGuard;
 import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.smtp.SmtpConfig;
@@ -41,17 +43,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class HttpTestServer implements AutoCloseable {
 
+    /**
+     * {@code http.request-timeout} of every HTTP server of this module's tests: the JDK reads it
+     * once per JVM ({@link HttpServer#MAX_REQ_TIME}), so they must all agree, and it is short so
+     * that {@link HttpRequestTimeoutTest} is.
+     */
+    static final String REQUEST_TIMEOUT = "3s";
+
     final Path dir;
     final TestServices services;
+    final RecentActivity activity;
     final SmtpServer smtp;
     final FtpServer ftp;
     final HttpServer http;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<FTPClient> ftpClients = new ArrayList<>();
 
-    private HttpTestServer(Path dir, TestServices services, SmtpServer smtp, FtpServer ftp, HttpServer http) {
+    private HttpTestServer(Path dir, TestServices services, RecentActivity activity, SmtpServer smtp, FtpServer ftp,
+                           HttpServer http) {
         this.dir = dir;
         this.services = services;
+        this.activity = activity;
         this.smtp = smtp;
         this.ftp = ftp;
         this.http = http;
@@ -64,25 +76,38 @@ final class HttpTestServer implements AutoCloseable {
 
     /** As {@link #start(Path, String...)} with the folder {@code /ready} checks. */
     static HttpTestServer start(Path dir, Path dataDir, String... httpSettings) throws IOException {
-        TestServices services = TestServices.create(dir);
+        return start(dir, dataDir, TestServices.FAST_POLICY, httpSettings);
+    }
+
+    /** As {@link #start(Path, String...)} with logins slowed and banned by {@code policy}. */
+    static HttpTestServer start(Path dir, LoginGuard.Policy policy, String... httpSettings) throws IOException {
+        return start(dir, dir.resolve("data"), policy, httpSettings);
+    }
+
+    private static HttpTestServer start(Path dir, Path dataDir, LoginGuard.Policy policy, String... httpSettings) throws IOException {
+        TestServices services = TestServices.create(dir, policy);
+        // as Portico wires it: the status page's activity observes what the servers do
+        RecentActivity activity = new RecentActivity();
+        Listening listening = new Listening(services.listening().bindAddress(), services.sessions(), services.logins(), activity);
         Settings s = Settings.of("smtp.port", "0", "ftp.port", "0", "ftp.passive.ports", "0", "ftp.data-timeout", "5s",
-                "http.port", "0").with(Settings.of(httpSettings));
+                "http.port", "0", "http.request-timeout", REQUEST_TIMEOUT).with(Settings.of(httpSettings));
         SmtpConfig smtpConfig = SmtpConfig.from(s);
         FtpConfig ftpConfig = FtpConfig.from(s);
         HttpConfig httpConfig = HttpConfig.from(s);
         s.requireAllKnown();
         if (dataDir != null && !Files.exists(dataDir)) Files.createDirectories(dataDir);
-        SmtpServer smtp = new SmtpServer(smtpConfig, new SmtpServer.Shared(services.listening(), services.tls(),
+        SmtpServer smtp = new SmtpServer(smtpConfig, new SmtpServer.Shared(listening, services.tls(),
                 services.logins(), services.domains(), services.users(), services.mail(), dir.resolve("tmp").resolve("smtp"))).start();
-        FtpServer ftp = new FtpServer(ftpConfig, new FtpServer.Shared(services.listening(), services.tls(), services.logins(),
+        FtpServer ftp = new FtpServer(ftpConfig, new FtpServer.Shared(listening, services.tls(), services.logins(),
                 services.files())).start();
         List<HttpServer.ListenerState> states = new ArrayList<>();
-        HttpServer http = new HttpServer(httpConfig, new HttpServer.Shared(services.listening(), services.users(),
-                services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir)).start();
+        HttpServer http = new HttpServer(httpConfig, new HttpServer.Shared(listening, services.users(),
+                services.mail(), services.domains(), services.files(), () -> List.copyOf(states), dataDir,
+                services.logins(), activity)).start();
         smtp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         ftp.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
         http.listeners().forEach((n, a) -> states.add(new HttpServer.ListenerState(n, a, true)));
-        return new HttpTestServer(dir, services, smtp, ftp, http);
+        return new HttpTestServer(dir, services, activity, smtp, ftp, http);
     }
 
     URI uri(String path) {

@@ -1,7 +1,7 @@
 package dev.portico.junit;
 
 import dev.portico.core.auth.User;
-import dev.portico.core.fs.FileEntry;
+import dev.portico.core.fs.DelegatingFileStore;
 import dev.portico.core.fs.FileStore;
 import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
@@ -15,8 +15,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -49,28 +47,19 @@ final class ThrottledFileStores implements FileStores {
         return new Store(delegate.readOnly(root));
     }
 
-    private final class Store implements FileStore {
+    /** Slows the channels it opens, whatever the other calls do. */
+    private final class Store implements DelegatingFileStore {
         private final FileStore d;
 
         Store(FileStore d) {
             this.d = d;
         }
 
-        @Override public FileEntry stat(VirtualPath path) throws IOException { return d.stat(path); }
-        @Override public List<FileEntry> list(VirtualPath directory) throws IOException { return d.list(directory); }
+        @Override public FileStore delegate() { return d; }
         @Override public FileChannel openRead(VirtualPath path) throws IOException { return new Slow(d.openRead(path)); }
         @Override public FileChannel openWrite(VirtualPath path, boolean append, long offset) throws IOException {
             return new Slow(d.openWrite(path, append, offset));
         }
-        @Override public VirtualPath createUnique(VirtualPath directory, String prefix) throws IOException {
-            return d.createUnique(directory, prefix);
-        }
-        @Override public void createDirectory(VirtualPath path) throws IOException { d.createDirectory(path); }
-        @Override public void delete(VirtualPath path) throws IOException { d.delete(path); }
-        @Override public void rename(VirtualPath from, VirtualPath to) throws IOException { d.rename(from, to); }
-        @Override public void copy(VirtualPath from, VirtualPath to) throws IOException { d.copy(from, to); }
-        @Override public void setModified(VirtualPath path, Instant time) throws IOException { d.setModified(path, time); }
-        @Override public boolean isWritable() { return d.isWritable(); }
     }
 
     /**

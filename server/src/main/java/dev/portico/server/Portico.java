@@ -1,6 +1,7 @@
 package dev.portico.server;
 
 import dev.portico.core.Descriptors;
+import dev.portico.core.Events;
 import dev.portico.core.Leftovers;
 import dev.portico.core.Limits;
 import dev.portico.core.Listening;
@@ -22,6 +23,7 @@ import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.http.HttpConfig;
 import dev.portico.http.HttpServer;
+import dev.portico.http.RecentActivity;
 import dev.portico.pop3.Pop3Config;
 import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
@@ -109,12 +111,14 @@ public final class Portico implements AutoCloseable {
     private final FileStores files;
     private final UnaryOperator<DeliveryHandler> delivery;
     private final Path dataDir;
+    /** The status page's recent transfers and messages; null while the HTTP listener is off. */
+    private final RecentActivity activity;
     private final List<Closeable> servers = new ArrayList<>();
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     /** Set when {@link #close()} begins: from then on no listener counts as accepting ({@code /ready}). */
     private volatile boolean closing;
 
-    private Portico(Path dataDir, Settings s, Builder b) throws IOException {
+    private Portico(Path dataDir, Settings s, Builder b, Configs c) throws IOException {
         this.dataDir = dataDir;
         // Every key is read here, before the slow part (a first start generates a certificate),
         // so that Settings.requireAllKnown() sees them all.
@@ -125,7 +129,11 @@ public final class Portico implements AutoCloseable {
         Files.createDirectories(dataDir);
         this.users = b.users != null ? b.users : new FileUserDirectory(usersFile(dataDir), new PasswordHash(k.iterations()));
         this.logins = new LoginGuard(users, k.policy());
-        this.listening = new Listening(k.bind(), new SessionRegistry(), logins);
+        // every observer of what the sessions do, told through one fan-out
+        this.activity = c.http().enabled() ? new RecentActivity() : null;
+        List<Events> observers = new ArrayList<>();
+        if (activity != null) observers.add(activity);
+        this.listening = new Listening(k.bind(), new SessionRegistry(), logins, Events.all(observers));
         log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
                 Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         if (b.wireTap != null) listening.sessions().tap(b.wireTap);
@@ -239,7 +247,7 @@ public final class Portico implements AutoCloseable {
         /** Reads the configuration, builds the shared objects and starts the servers; see {@link Portico#start(Settings)}. */
         public Portico start() throws IOException {
             Configs configs = Configs.from(settings);
-            Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this);
+            Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this, configs);
             try {
                 p.startAll(configs);
             } catch (IOException | RuntimeException e) {
@@ -292,7 +300,7 @@ public final class Portico implements AutoCloseable {
         if (c.http().enabled()) {
             HttpServer h = new HttpServer(c.http(), new HttpServer.Shared(listening, users, mail, domains, files,
                     this::listenerStates,
-                    dataDir));
+                    dataDir, logins, activity));
             add(h, h.start().listeners());
         }
     }

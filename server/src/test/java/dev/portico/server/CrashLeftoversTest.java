@@ -1,17 +1,13 @@
 package dev.portico.server;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.portico.core.Settings;
 import dev.portico.ftp.FtpServer;
+import dev.portico.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,23 +29,12 @@ class CrashLeftoversTest {
 
     @TempDir
     Path data;
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger porticoLog = (Logger) LoggerFactory.getLogger(Portico.class);
-
-    private Level level;
-
-    @BeforeEach
-    void captureTheLog() {
-        logged.start();
-        level = porticoLog.getLevel();
-        porticoLog.setLevel(Level.INFO);       // the test configuration logs WARN and above only
-        porticoLog.addAppender(logged);
-    }
+    // the test configuration logs WARN and above only
+    private final LogCapture log = LogCapture.of(Level.INFO, Portico.class);
 
     @AfterEach
     void releaseTheLog() {
-        porticoLog.detachAppender(logged);
-        porticoLog.setLevel(level);
+        log.close();
     }
 
     private Path file(String relative, int size, Duration age) throws IOException {
@@ -87,10 +72,9 @@ class CrashLeftoversTest {
             for (Path p : gone) assertThat(p).doesNotExist();
             for (Path p : kept) assertThat(p).exists();
         }
-        assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("removed what a crash left"))
-                .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).isEqualTo(
-                        "removed what a crash left: 4 FTP upload temporaries (1724 bytes), "
-                                + "2 Maildir tmp/ files older than 36 h (376 bytes)"));
+        assertThat(log.containing("removed what a crash left")).containsExactly(
+                "removed what a crash left: 4 FTP upload temporaries (1724 bytes), "
+                        + "2 Maildir tmp/ files older than 36 h (376 bytes)");
     }
 
     @Test
@@ -99,6 +83,6 @@ class CrashLeftoversTest {
         try (Portico ignored = start()) {
             assertThat(data.resolve("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host")).exists();
         }
-        assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().startsWith("removed what a crash left"));
+        assertThat(log.containing("removed what a crash left")).isEmpty();
     }
 }

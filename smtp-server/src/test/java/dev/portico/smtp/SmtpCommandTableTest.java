@@ -1,11 +1,9 @@
 package dev.portico.smtp;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.portico.core.CommandTable;
 import dev.portico.core.Reply;
+import dev.portico.testing.LogCapture;
 import dev.portico.testing.RawClient;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.Test;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -145,6 +142,8 @@ class SmtpCommandTableTest {
         }
     }
 
+    private static final String BUG = "test: bug in the delivery handler";
+
     /** Fails the first delivery with a bug, takes the ones after it. */
     private static final class FailingOnce implements DeliveryHandler {
         final AtomicBoolean failed = new AtomicBoolean();
@@ -153,7 +152,7 @@ class SmtpCommandTableTest {
         @Override
         public Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException {
             body.readAllBytes();
-            if (failed.compareAndSet(false, true)) throw new IllegalStateException("bug in the delivery handler");
+            if (failed.compareAndSet(false, true)) throw new IllegalStateException(BUG);
             delivered.add(envelope);
             return SmtpReplies.DELIVERED;
         }
@@ -163,11 +162,7 @@ class SmtpCommandTableTest {
     void aHandlerBugIsLoggedAnswered451AndTheSessionGoesOn() throws IOException {
         FailingOnce handler = new FailingOnce();
         smtp.start(dir, SmtpTestSupport.settings(), handler);
-        Logger tableLog = (Logger) LoggerFactory.getLogger(CommandTable.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        tableLog.addAppender(logged);
-        try (RawClient c = smtp.greeted()) {
+        try (LogCapture log = LogCapture.of(Level.ERROR, CommandTable.class); RawClient c = smtp.greeted()) {
             c.send("MAIL FROM:<a@example.org>").expect(SmtpReplies.SENDER_OK.toString());
             c.send("RCPT TO:<alice@localhost>").expect(SmtpReplies.RECIPIENT_OK.toString());
             c.send("DATA").expect("354");
@@ -181,14 +176,12 @@ class SmtpCommandTableTest {
             c.send("DATA").expect("354");
             c.sendRaw("Subject: second\r\n\r\nkept\r\n.\r\n");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.DELIVERED.toString());
-        } finally {
-            tableLog.detachAppender(logged);
+            assertThat(log.thrown(BUG)).singleElement().satisfies(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(e.getFormattedMessage()).endsWith("DATA failed");
+                assertThat(e.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
+            });
         }
         assertThat(handler.delivered).extracting(Envelope::sender).containsExactly("b@example.org");
-        assertThat(logged.list).anySatisfy(e -> {
-            assertThat(e.getLevel()).isEqualTo(Level.ERROR);
-            assertThat(e.getFormattedMessage()).endsWith("DATA failed");
-            assertThat(e.getThrowableProxy().getClassName()).isEqualTo(IllegalStateException.class.getName());
-        });
     }
 }

@@ -3,6 +3,7 @@ package dev.portico.telnet;
 import dev.portico.core.Refusal;
 import dev.portico.core.fs.FileEntry;
 import dev.portico.core.fs.FileStore;
+import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
 
 import java.io.IOException;
@@ -49,6 +50,20 @@ final class ShellFileCommands {
         } catch (InvalidPathException e) {        // what resolve throws for a NUL byte the user typed
             throw s.refuse(e.getMessage());
         }
+    }
+
+    /**
+     * A path the user names for something the command writes (mkdir, the target of mv and cp, a
+     * saved attachment).
+     *
+     * @throws Refusal for a name reserved for upload temporaries: FTP and the HTTP API hide them
+     *         and a start deletes them as a crash's leftovers, so a file so named would vanish
+     */
+    static VirtualPath writable(TelnetSession s, VirtualPath p) {
+        if (FileStores.isUploadTemporary(p.name())) {
+            throw s.refuse(p.name() + ": names starting with " + FileStores.UPLOAD_PREFIX + " are reserved");
+        }
+        return p;
     }
 
     static ShellReply pwd(TelnetSession s, String arg) {
@@ -230,7 +245,7 @@ final class ShellFileCommands {
     static ShellReply mkdir(TelnetSession s, String arg) throws IOException {
         List<String> a = ShellWords.texts(arg);
         if (a.isEmpty()) return ShellReply.of("usage: mkdir DIR...");
-        for (String d : a) s.files.createDirectory(path(s, d));
+        for (String d : a) s.files.createDirectory(writable(s, path(s, d)));
         return ShellReply.NONE;
     }
 
@@ -260,7 +275,7 @@ final class ShellFileCommands {
     private static ShellReply fromTo(TelnetSession s, String arg, String verb, FromTo op) throws IOException {
         List<String> a = ShellWords.texts(arg);
         if (a.size() != 2) return ShellReply.of("usage: " + verb + " FROM TO");
-        VirtualPath from = path(s, a.get(0)), to = intoDirectory(s, from, path(s, a.get(1)));
+        VirtualPath from = path(s, a.get(0)), to = writable(s, intoDirectory(s, from, path(s, a.get(1))));
         op.apply(from, to);
         return ShellReply.NONE;
     }

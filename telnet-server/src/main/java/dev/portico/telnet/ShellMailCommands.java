@@ -174,7 +174,7 @@ final class ShellMailCommands {
             k = -1;
         }
         if (k < 1 || k > parts.size()) return ShellReply.of("mail: message " + number + " has no part " + part);
-        VirtualPath target = ShellFileCommands.path(s, file);
+        VirtualPath target = ShellFileCommands.writable(s, ShellFileCommands.path(s, file));
         long written = 0;
         try (InputStream in = parts.get(k - 1).open();
              FileChannel ch = s.files.openWrite(target, false, 0)) {

@@ -1,15 +1,16 @@
 package dev.portico.telnet;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.portico.core.CommandTable;
 import dev.portico.core.auth.User;
+import dev.portico.core.fs.DelegatingFileStore;
+import dev.portico.core.fs.DelegatingFileStores;
 import dev.portico.core.fs.FileEntry;
 import dev.portico.core.fs.FileStore;
 import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
+import dev.portico.testing.LogCapture;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,12 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -77,21 +75,10 @@ class TelnetCommandTableTest {
     void aHandlerBugIsLoggedAnsweredWithOneLineAndTheSessionGoesOn() throws IOException {
         TestServices services = TestServices.create(dir);
         TelnetServer.Shared real = TelnetTestServer.shared(services);
-        FileStores faulty = new FileStores() {
-            @Override public FileStore home(User user) throws IOException {
-                return new FaultyStore(real.files().home(user));
-            }
-            @Override public FileStore readOnly(Path root) throws IOException {
-                return real.files().readOnly(root);
-            }
-        };
-        portico.start(services, new TelnetServer.Shared(real.listening(), real.logins(), faulty, real.mail(),
+        portico.start(services, new TelnetServer.Shared(real.listening(), real.logins(), new Faulty(real.files()), real.mail(),
                 real.domains(), real.users()));
-        Logger tableLog = (Logger) LoggerFactory.getLogger(CommandTable.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        tableLog.addAppender(logged);
-        try {
+        List<ILoggingEvent> faults;
+        try (LogCapture log = LogCapture.of(Level.ERROR, CommandTable.class)) {
             TelnetPeer p = portico.alice(TelnetPeer.Policy.TERMINAL);
             assertThat(p.run("ls")).isEqualTo("ls: " + TelnetReplies.INTERNAL_ERROR + "\n");
             assertThat(p.run("pwd")).isEqualTo("/\n");
@@ -99,13 +86,9 @@ class TelnetCommandTableTest {
             assertThat(p.run("stat bug")).isEqualTo("stat: " + TelnetReplies.INTERNAL_ERROR + "\n");
             assertThat(p.run("stat nothing")).startsWith("stat: ").endsWith(": no such file or directory\n");
             assertThat(p.run("whoami")).isEqualTo("alice\n");
-        } finally {
-            tableLog.detachAppender(logged);
+            // Other test classes run at the same time: only this test's faults count.
+            faults = log.thrown(INJECTED);
         }
-        // Other test classes run at the same time: only this test's faults count.
-        List<ILoggingEvent> faults = logged.list.stream()
-                .filter(e -> e.getThrowableProxy() != null && e.getThrowableProxy().getMessage().startsWith("injected"))
-                .toList();
         assertThat(faults).hasSize(2).allSatisfy(e -> {
             assertThat(e.getLevel()).isEqualTo(Level.ERROR);
             assertThat(e.getThrowableProxy().getStackTraceElementProxyArray()).isNotEmpty();
@@ -114,27 +97,23 @@ class TelnetCommandTableTest {
         assertThat(faults.get(1).getThrowableProxy().getClassName()).isEqualTo(IllegalArgumentException.class.getName());
     }
 
+    private static final String INJECTED = "test: injected";
+
+    /** The real stores, except for the users' homes. */
+    private record Faulty(FileStores delegate) implements DelegatingFileStores {
+        @Override public FileStore home(User user) throws IOException {
+            return new FaultyStore(delegate.home(user));
+        }
+    }
+
     /** A user's real home whose {@code list} is broken, and whose {@code stat} of "bug" throws. */
-    private record FaultyStore(FileStore real) implements FileStore {
+    private record FaultyStore(FileStore delegate) implements DelegatingFileStore {
         @Override public List<FileEntry> list(VirtualPath directory) {
-            throw new IllegalStateException("injected: list is broken");
+            throw new IllegalStateException(INJECTED + ": list is broken");
         }
         @Override public FileEntry stat(VirtualPath path) throws IOException {
-            if (path.name().equals("bug")) throw new IllegalArgumentException("injected: a bug, not the user's mistake");
-            return real.stat(path);
+            if (path.name().equals("bug")) throw new IllegalArgumentException(INJECTED + ": a bug, not the user's mistake");
+            return delegate.stat(path);
         }
-        @Override public FileChannel openRead(VirtualPath path) throws IOException { return real.openRead(path); }
-        @Override public FileChannel openWrite(VirtualPath path, boolean append, long offset) throws IOException {
-            return real.openWrite(path, append, offset);
-        }
-        @Override public VirtualPath createUnique(VirtualPath directory, String prefix) throws IOException {
-            return real.createUnique(directory, prefix);
-        }
-        @Override public void createDirectory(VirtualPath path) throws IOException { real.createDirectory(path); }
-        @Override public void delete(VirtualPath path) throws IOException { real.delete(path); }
-        @Override public void rename(VirtualPath from, VirtualPath to) throws IOException { real.rename(from, to); }
-        @Override public void copy(VirtualPath from, VirtualPath to) throws IOException { real.copy(from, to); }
-        @Override public void setModified(VirtualPath path, Instant time) throws IOException { real.setModified(path, time); }
-        @Override public boolean isWritable() { return real.isWritable(); }
     }
 }

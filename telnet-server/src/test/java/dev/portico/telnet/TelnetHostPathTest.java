@@ -2,7 +2,7 @@ package dev.portico.telnet;
 
 import dev.portico.core.mail.MailStore;
 import dev.portico.core.mail.Mailbox;
-import dev.portico.core.mail.MessageInfo;
+import dev.portico.testing.DelegatingMailStore;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -79,35 +78,7 @@ class TelnetHostPathTest {
         TestServices services = TestServices.create(dir);
         services.mail().deliver(List.of("alice"), new ByteArrayInputStream(
                 "From: bob@localhost\r\nSubject: gone soon\r\n\r\ntext\r\n".getBytes()));
-        Path maildir = dir.resolve("mail");
-        MailStore vanishing = new MailStore() {
-            @Override
-            public void deliver(Collection<String> users, InputStream message) throws IOException {
-                services.mail().deliver(users, message);
-            }
-
-            @Override
-            public List<String> mailboxes() throws IOException {
-                return services.mail().mailboxes();
-            }
-
-            @Override
-            public Mailbox open(String user, boolean exclusive) throws IOException {
-                Mailbox real = services.mail().open(user, exclusive);
-                return new Mailbox() {
-                    @Override public List<MessageInfo> messages() { return real.messages(); }
-                    @Override public InputStream content(String uid) throws IOException {
-                        try (Stream<Path> all = Files.walk(maildir)) {      // another session deletes it now
-                            for (Path p : all.filter(Files::isRegularFile).toList()) Files.delete(p);
-                        }
-                        return real.content(uid);
-                    }
-                    @Override public void markSeen(Collection<String> uids) throws IOException { real.markSeen(uids); }
-                    @Override public void delete(Collection<String> uids) throws IOException { real.delete(uids); }
-                    @Override public void close() { real.close(); }
-                };
-            }
-        };
+        MailStore vanishing = new Vanishing(services.mail(), dir.resolve("mail"));
         portico.start(services, new TelnetServer.Shared(services.listening(), services.logins(), services.files(),
                 vanishing, services.domains(), services.users()));
         TelnetPeer alice = portico.shell("alice", TestServices.ALICE_PASSWORD);
@@ -119,5 +90,23 @@ class TelnetHostPathTest {
         out = alice.run("mail");
         assertNoHostPath(out);
         assertThat(out).isEqualTo("mail: message 1: no such file or directory\n");
+    }
+
+    /** The real store, except that every message file goes (another session deletes them) just before a read. */
+    private record Vanishing(MailStore delegate, Path maildir) implements DelegatingMailStore {
+        @Override
+        public Mailbox open(String user, boolean exclusive) throws IOException {
+            return new VanishingBox(delegate.open(user, exclusive), maildir);
+        }
+    }
+
+    private record VanishingBox(Mailbox delegate, Path maildir) implements DelegatingMailStore.DelegatingMailbox {
+        @Override
+        public InputStream content(String uid) throws IOException {
+            try (Stream<Path> all = Files.walk(maildir)) {
+                for (Path p : all.filter(Files::isRegularFile).toList()) Files.delete(p);
+            }
+            return delegate.content(uid);
+        }
     }
 }

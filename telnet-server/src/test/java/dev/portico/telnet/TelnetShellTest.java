@@ -1,5 +1,6 @@
 package dev.portico.telnet;
 
+import dev.portico.core.fs.FileStores;
 import dev.portico.testing.TestServices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +84,22 @@ class TelnetShellTest {
         assertThat(home.resolve("new")).doesNotExist();
         assertThat(alice.run("mkdir docs")).contains("already exists");
         assertThat(alice.run("mv")).isEqualTo("usage: mv FROM TO\n");
+    }
+
+    /** Upload temporaries are hidden by FTP and deleted at start: the shell cannot make one either. */
+    @Test
+    void namesOfUploadTemporariesAreRefused() throws IOException {
+        String reserved = FileStores.UPLOAD_PREFIX + "x";
+        String refusal = reserved + ": names starting with " + FileStores.UPLOAD_PREFIX + " are reserved\n";
+        assertThat(alice.run("mkdir " + reserved)).isEqualTo("mkdir: " + refusal);
+        assertThat(alice.run("mkdir docs/" + reserved)).isEqualTo("mkdir: " + refusal);
+        assertThat(alice.run("cp a.txt " + reserved)).isEqualTo("cp: " + refusal);
+        assertThat(alice.run("mv a.txt docs/" + reserved)).isEqualTo("mv: " + refusal);
+        try (Stream<Path> all = Files.walk(home)) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(FileStores::isUploadTemporary);
+        }
+        assertThat(home.resolve("a.txt")).hasContent("alpha");
+        assertThat(alice.run("mv a.txt docs")).isEmpty();
     }
 
     @Test

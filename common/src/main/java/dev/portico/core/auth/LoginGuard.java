@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Every login of every protocol goes through here: failures are slowed down per remote address
@@ -74,12 +75,21 @@ public final class LoginGuard implements ConnectionFilter {
      * @param protocol for the log line
      */
     public Optional<User> login(String protocol, InetAddress from, String name, char[] password) {
+        return login(protocol, from, name, password, u -> true);
+    }
+
+    /**
+     * As {@link #login(String, InetAddress, String, char[])}, where a user the password proves but
+     * {@code allowed} refuses (a non-admin at the status page) fails, and counts, like a wrong
+     * password: what a door lets in is the door's business, not a hint to whoever tries it.
+     */
+    public Optional<User> login(String protocol, InetAddress from, String name, char[] password, Predicate<User> allowed) {
         if (isBanned(from)) {
             log.info("{}: login as {} from banned {}", protocol, LogSafe.text(name), from.getHostAddress());
             pause(policy.maxDelay());
             return Optional.empty();
         }
-        Optional<User> user = users.authenticate(name, password);
+        Optional<User> user = users.authenticate(name, password).filter(allowed);
         if (user.isPresent()) {
             byAddress.remove(from);
             byUser.remove(user.get().name());

@@ -11,6 +11,19 @@ import java.nio.file.Path;
  */
 public interface FileStores {
 
+    /**
+     * The name prefix of upload temporaries (FTP STOR, the HTTP API's file PUT): an upload is
+     * written under such a name and renamed into place once complete. They are hidden from
+     * listings and removed at start as what a crash left, so no client may give a file or folder
+     * such a name ({@link #isUploadTemporary}).
+     */
+    String UPLOAD_PREFIX = ".portico-upload-";
+
+    /** Whether {@code name} (a last path segment) is one of {@link #UPLOAD_PREFIX}'s reserved names. */
+    static boolean isUploadTemporary(String name) {
+        return name.startsWith(UPLOAD_PREFIX);
+    }
+
     /** The user's home, jailed, writable when the user may write. */
     FileStore home(User user) throws IOException;
 
