@@ -296,7 +296,9 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            Tls tls = Portico.openTls(settings(Map.of()));
+            Settings s = settings(Map.of());
+            LogSetup.apply(LogConfig.from(s));
+            Tls tls = Portico.openTls(s);
             PrintWriter out = spec.commandLine().getOut();
             X509Certificate leaf = tls.certificate();
             if (pem) {
