@@ -5,6 +5,8 @@ import dev.portico.core.Settings;
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.Permission;
 import dev.portico.core.auth.User;
+import dev.portico.core.tls.Certificates;
+import dev.portico.core.tls.Tls;
 import dev.portico.http.HttpConfig;
 import dev.portico.server.Portico;
 import picocli.CommandLine.Command;
@@ -17,9 +19,11 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -31,10 +35,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
 
-/** The {@code portico} command: {@code serve} (the default), {@code user}, {@code version}. */
+/** The {@code portico} command: {@code serve} (the default), {@code user}, {@code tls}, {@code version}. */
 @Command(name = "portico", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Telnet, FTP, SMTP and POP3 servers in one process, with an optional HTTP API.",
-        subcommands = {Main.Serve.class, Main.UserCommand.class, Main.VersionCommand.class})
+        subcommands = {Main.Serve.class, Main.UserCommand.class, Main.TlsCommand.class, Main.VersionCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -267,6 +271,50 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             for (User u : directory(this).list()) System.out.println(u.name() + "\t" + describe(u));
+            return 0;
+        }
+    }
+
+    @Command(name = "tls", mixinStandardHelpOptions = true, description = "The TLS certificate.",
+            subcommands = {TlsShow.class})
+    static final class TlsCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print the certificate clients are shown, with the fingerprints they display "
+                    + "(generating the self-signed one when none is configured, as a start would).")
+    static final class TlsShow extends DataOptions implements Callable<Integer> {
+        @Option(names = "--pem", description = "Print only the certificate in PEM (for curl --cacert, a trust store).")
+        boolean pem;
+
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Settings s = settings(Map.of());
+            LogSetup.apply(LogConfig.from(s));
+            Tls tls = Portico.openTls(s);
+            PrintWriter out = spec.commandLine().getOut();
+            X509Certificate leaf = tls.certificate();
+            if (pem) {
+                out.print(Certificates.pem(leaf));
+            } else {
+                out.println("source:      " + tls.origin());
+                out.println("subject:     " + leaf.getSubjectX500Principal().getName());
+                out.println("names:       " + String.join(", ", Certificates.alternativeNames(leaf)));
+                out.println("issuer:      " + leaf.getIssuerX500Principal().getName());
+                out.println("valid from:  " + leaf.getNotBefore().toInstant());
+                out.println("valid until: " + leaf.getNotAfter().toInstant());
+                out.println("SHA-256:     " + Certificates.sha256(leaf));
+                out.println("SHA-1:       " + Certificates.sha1(leaf));
+                out.println("chain:       " + tls.chain().size() + (tls.chain().size() == 1 ? " certificate" : " certificates"));
+            }
+            out.flush();
             return 0;
         }
     }

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -123,7 +124,12 @@ public final class RawClient implements Closeable {
 
     /** Upgrades to TLS as a client trusting {@link TestTls}. */
     public RawClient startTls() throws IOException {
-        SSLSocket s = (SSLSocket) TestTls.CLIENT.getSocketFactory().createSocket(
+        return startTls(TestTls.CLIENT);
+    }
+
+    /** Upgrades to TLS as a client of {@code client} (whose trust decides which server certificates pass). */
+    public RawClient startTls(SSLContext client) throws IOException {
+        SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(
                 socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         s.setUseClientMode(true);
         s.startHandshake();

@@ -263,7 +263,7 @@ final class Transfer {
     }
 
     private Streams secure(SocketChannel ch) throws IOException {
-        SSLSocket ssl = protection.tls().wrapServer(ch.socket());
+        SSLSocket ssl = protection.tls().wrapServer(ch.socket(), protection.control());
         ssl.setSoTimeout(ch.socket().getSoTimeout());
         socket = ssl;
         long before = System.currentTimeMillis();

@@ -2,6 +2,7 @@ package dev.portico.ftp;
 
 import dev.portico.core.Settings;
 import dev.portico.core.fs.FileStores;
+import dev.portico.core.tls.Tls;
 import dev.portico.testing.TestServices;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
@@ -41,6 +42,8 @@ final class FtpTestServer implements BeforeEachCallback, AfterEachCallback {
     Path dir;
     TestServices services;
     FtpServer server;
+    /** Null, or the TLS identity the server uses instead of the shared test one. */
+    private Tls tls;
 
     /** A fixture whose tests start the server themselves, each with its own settings. */
     FtpTestServer() {
@@ -73,6 +76,12 @@ final class FtpTestServer implements BeforeEachCallback, AfterEachCallback {
         return this;
     }
 
+    /** Makes the server use {@code tls} (one read from files, to be reloaded) instead of the shared test identity. */
+    FtpTestServer tls(Tls tls) {
+        this.tls = tls;
+        return this;
+    }
+
     /** Starts the server with the test settings and {@code settings} ({@code "ftp.anonymous", "true"}). */
     FtpTestServer start(String... settings) throws IOException {
         return start(UnaryOperator.identity(), settings);
@@ -85,7 +94,7 @@ final class FtpTestServer implements BeforeEachCallback, AfterEachCallback {
         Settings s = Settings.of(TEST_SETTINGS.toArray(String[]::new)).with("data", dir.toString()).with(Settings.of(settings));
         FtpConfig config = FtpConfig.from(s);
         s.requireAllKnown();   // a misspelled key in a test fails it rather than testing the defaults
-        server = new FtpServer(config, new FtpServer.Shared(services.listening(), services.tls(), services.logins(),
+        server = new FtpServer(config, new FtpServer.Shared(services.listening(), tls != null ? tls : services.tls(), services.logins(),
                 files.apply(services.files()))).start();
         return this;
     }

@@ -1,6 +1,8 @@
 package dev.portico.ftp;
 
+import dev.portico.core.tls.Tls;
 import dev.portico.testing.RawClient;
+import dev.portico.testing.TestCertificates;
 import dev.portico.testing.TestServices;
 import dev.portico.testing.TestTls;
 import org.apache.commons.net.ftp.FTP;
@@ -9,6 +11,7 @@ import org.apache.commons.net.ftp.FTPSClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,6 +23,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -161,12 +165,37 @@ class FtpsTest {
     }
 
     /**
+     * A renewed certificate reaches new connections; a session that began before it goes on
+     * resuming its own TLS session on each data connection, which only the context that made the
+     * session can do (a fresh one would refuse it and 522 the transfer).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void dataConnectionsOfASessionOpenedBeforeAReloadStillResume(String protocol, @TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("fullchain.pem"), key = dir.resolve("privkey.pem");
+        TestCertificates.rsa("first.example").write(cert, key, TestCertificates.KeyFormat.PKCS8);
+        Tls tls = Tls.pem(cert, key);
+        ftp.tls(tls).start("ftp.tls.resumption", "enforced");
+        ftp.write("alice", "r.txt", "resumed");
+        try (ResumingClient client = new ResumingClient(ftp.port(), protocol, TestCertificates.trustAll())) {
+            assertThat(client.retrieve("r.txt")).isEqualTo("resumed");
+            TestCertificates.Identity second = TestCertificates.ec("second.example").write(cert, key, TestCertificates.KeyFormat.PKCS8);
+            assertThat(tls.reload()).isTrue();
+            assertThat(client.retrieve("r.txt")).isEqualTo("resumed");
+            try (ResumingClient fresh = new ResumingClient(ftp.port(), protocol, TestCertificates.trustAll())) {
+                assertThat(fresh.control.getSession().getPeerCertificates()[0]).isEqualTo(second.certificate());
+                assertThat(fresh.retrieve("r.txt")).isEqualTo("resumed");
+            }
+        }
+    }
+
+    /**
      * An FTPS client that resumes the control connection's TLS session on its data connections, as
      * FileZilla and lftp do. The JDK's client session cache is keyed by the peer's host and port,
      * so the data socket reports the control port to it.
      */
     static final class ResumingClient implements AutoCloseable {
-        private final SSLContext context = TestTls.SERVER.clientContext();
+        private final SSLContext context;
         private final int port;
         private final String protocol;
         private final SSLSocket control;
@@ -174,6 +203,11 @@ class FtpsTest {
         private final OutputStream out;
 
         ResumingClient(int port, String protocol) throws IOException {
+            this(port, protocol, TestTls.SERVER.clientContext());
+        }
+
+        ResumingClient(int port, String protocol, SSLContext context) throws IOException {
+            this.context = context;
             this.port = port;
             this.protocol = protocol;
             Socket plain = RawFtp.connect(port);

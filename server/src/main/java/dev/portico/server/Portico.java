@@ -19,6 +19,7 @@ import dev.portico.core.fs.LocalFileStores;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.core.mail.MaildirMailStore;
 import dev.portico.core.tls.Tls;
+import dev.portico.core.tls.TlsConfig;
 import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.http.HttpConfig;
@@ -89,18 +90,17 @@ public final class Portico implements AutoCloseable {
     }
 
     /** The process-wide keys, read before anything is built. */
-    private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, String keystore,
-                           char[] keystorePassword, InetAddress bind, ProxyProtocol proxy) {
+    private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, TlsConfig tls,
+                           InetAddress bind, ProxyProtocol proxy) {
         static Process from(Settings s) throws IOException {
             int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
             LoginGuard.Policy policy = LoginGuard.Policy.from(s);
             MailDomains domains = new MailDomains(s.list("domain", List.of("localhost")));
-            String keystore = s.string("tls.keystore", null);
-            char[] keystorePassword = s.string("tls.keystore-password", "").toCharArray();
+            TlsConfig tls = TlsConfig.from(s);
             InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
             ProxyProtocol proxy = ProxyProtocol.from(s, "proxy-protocol.from", ProxyProtocol.OFF);
             s.string("data", null);
-            return new Process(iterations, policy, domains, keystore, keystorePassword, bind, proxy);
+            return new Process(iterations, policy, domains, tls, bind, proxy);
         }
     }
 
@@ -108,6 +108,8 @@ public final class Portico implements AutoCloseable {
     private final LoginGuard logins;
     private final Listening listening;
     private final Tls tls;
+    /** Polls the configured certificate files; a no-op when there are none. */
+    private final Closeable tlsReload;
     private final MaildirMailStore mail;
     private final MailDomains domains;
     private final LocalFileStores localFiles;
@@ -158,13 +160,18 @@ public final class Portico implements AutoCloseable {
         log.info("open-file limit {}: up to {} sessions for all servers together, {} per server unless max-sessions says otherwise",
                 Descriptors.limit(), listening.sessions().pool(), Descriptors.defaultMaxSessions());
         if (b.wireTap != null) listening.sessions().tap(b.wireTap);
-        this.tls = b.tls != null ? b.tls
-                : k.keystore() != null ? Tls.load(Path.of(k.keystore()), k.keystorePassword())
-                : Tls.selfSigned(dataDir.resolve("tls"), domains.names());
+        if (b.tls != null) {
+            this.tls = b.tls;
+        } else {
+            this.tls = k.tls().open(tlsDir(dataDir), domains.names());
+            tls.logIdentity();
+        }
         this.mail = new MaildirMailStore(dataDir.resolve("mail"));
         this.localFiles = new LocalFileStores(dataDir.resolve("files"));
         this.files = Objects.requireNonNull(b.files.apply(localFiles), "files");
         this.delivery = b.delivery;
+        // Last: nothing after it can fail and leave the poller running without a Portico to close it.
+        this.tlsReload = b.tls != null ? () -> {} : k.tls().watch(tls);
     }
 
     /**
@@ -185,6 +192,22 @@ public final class Portico implements AutoCloseable {
         Configs.from(settings);
         Process.from(settings);
         settings.requireAllKnown();
+    }
+
+    /**
+     * The TLS identity these settings give, as a start would open it (generating the self-signed
+     * one in the data folder when no files are configured and it is missing), after checking every
+     * key as {@link #check} does: what {@code portico tls show} prints.
+     */
+    public static Tls openTls(Settings settings) throws IOException {
+        Configs.from(settings);
+        Process k = Process.from(settings);
+        settings.requireAllKnown();
+        return k.tls().open(tlsDir(Path.of(settings.string("data", "data"))), k.domains().names());
+    }
+
+    private static Path tlsDir(Path dataDir) {
+        return dataDir.resolve("tls");
     }
 
     /** A Portico of these settings whose pieces can be swapped before {@link Builder#start()}. */
@@ -214,7 +237,10 @@ public final class Portico implements AutoCloseable {
             return this;
         }
 
-        /** The TLS identity of every server, instead of {@code tls.keystore} or the one generated in {@code DATA/tls}. */
+        /**
+         * The TLS identity of every server, instead of {@code tls.certificate}, {@code tls.keystore}
+         * or the one generated in {@code DATA/tls}; Portico polls no files for it.
+         */
         public Builder tls(Tls tls) {
             this.tls = tls;
             return this;
@@ -397,6 +423,11 @@ public final class Portico implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        try {
+            tlsReload.close();
+        } catch (IOException e) {
+            log.warn("stopping the TLS reload failed: {}", e.toString());
+        }
         List<Thread> stopping = new ArrayList<>();
         for (Closeable server : servers) {
             stopping.add(Thread.ofVirtual().start(() -> {
