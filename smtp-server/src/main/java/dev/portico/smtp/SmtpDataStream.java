@@ -35,7 +35,7 @@ final class SmtpDataStream extends InputStream {
     SmtpDataStream(InputStream raw) {
         this.raw = raw;
         this.lines = raw instanceof LineConnection.DataStream d ? d : null;
-        this.chunk = new byte[lines != null ? 8192 : 1];
+        this.chunk = new byte[lines != null ? 2048 : 1];     // a line, mostly; longer ones come in pieces
     }
 
     /** The next raw byte, or -1 at the end of the connection. */

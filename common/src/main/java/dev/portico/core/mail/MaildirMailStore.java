@@ -160,14 +160,19 @@ public final class MaildirMailStore implements MailStore {
     /** Writes, fsyncs and closes the message; returns its size on disk and its size with CR LF line ends. */
     private static long[] write(InputStream in, FileChannel file) throws IOException {
         try (FileChannel ch = file) {
-            byte[] buf = new byte[64 * 1024];
+            // Most mail fits the small buffer; zeroing 64 KiB for each of thousands of messages a
+            // second costs more than the larger buffer saves, so it is taken only for large ones.
+            byte[] buf = new byte[16 * 1024];
             long total = 0;
             CrLfSize sent = new CrLfSize();
-            for (int n; (n = in.read(buf)) > 0; ) {
+            // readNBytes fills the buffer across the parts of a SequenceInputStream (Return-Path,
+            // trace headers, text): one write for a small message, not one per part.
+            for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
                 ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                 while (b.hasRemaining()) ch.write(b);
                 total += n;
                 sent.add(buf, n);
+                if (n == buf.length && buf.length < 64 * 1024) buf = new byte[64 * 1024];
             }
             ch.force(true);
             return new long[]{total, sent.total()};
