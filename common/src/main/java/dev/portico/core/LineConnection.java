@@ -292,7 +292,7 @@ public final class LineConnection implements Closeable {
      * bodies and other bulk data. Shares the line reader's buffer, so nothing is lost between the
      * two. Closing it does nothing.
      */
-    public InputStream dataStream() {
+    public DataStream dataStream() {
         if (buffer.length < LARGE_IN_BUFFER) {
             byte[] large = new byte[LARGE_IN_BUFFER];
             System.arraycopy(buffer, pos, large, 0, limit - pos);
@@ -300,21 +300,47 @@ public final class LineConnection implements Closeable {
             pos = 0;
             buffer = large;
         }
-        return new InputStream() {
-            @Override public int read() throws IOException {
-                if (pos == limit && !fill(idleMillis)) return -1;
-                return buffer[pos++] & 0xff;
-            }
-            @Override public int read(byte[] b, int off, int n) throws IOException {
-                if (n == 0) return 0;
-                if (pos == limit && !fill(idleMillis)) return -1;
-                int k = Math.min(n, limit - pos);
-                System.arraycopy(buffer, pos, b, off, k);
-                pos += k;
-                return k;
-            }
-            @Override public int available() { return limit - pos; }
-        };
+        return new DataStream();
+    }
+
+    /** The connection's raw input: see {@link #dataStream()}. */
+    public final class DataStream extends InputStream {
+
+        private DataStream() {}
+
+        @Override public int read() throws IOException {
+            if (pos == limit && !fill(idleMillis)) return -1;
+            return buffer[pos++] & 0xff;
+        }
+
+        @Override public int read(byte[] b, int off, int n) throws IOException {
+            if (n == 0) return 0;
+            if (pos == limit && !fill(idleMillis)) return -1;
+            int k = Math.min(n, limit - pos);
+            System.arraycopy(buffer, pos, b, off, k);
+            pos += k;
+            return k;
+        }
+
+        /**
+         * As {@link #read(byte[], int, int)}, but stops after the first {@code stop} byte: a reader
+         * that must not consume past a terminator ending in that byte (SMTP's CR LF "." CR LF, whose
+         * next bytes are the client's next command) still takes a line at a time, not a byte.
+         */
+        public int readThrough(byte[] b, int off, int n, byte stop) throws IOException {
+            if (n == 0) return 0;
+            if (pos == limit && !fill(idleMillis)) return -1;
+            int end = pos + Math.min(n, limit - pos);
+            int i = pos;
+            while (i < end && buffer[i] != stop) i++;
+            if (i < end) i++;
+            int k = i - pos;
+            System.arraycopy(buffer, pos, b, off, k);
+            pos = i;
+            return k;
+        }
+
+        @Override public int available() { return limit - pos; }
     }
 
     // ---- writing ------------------------------------------------------------------------------

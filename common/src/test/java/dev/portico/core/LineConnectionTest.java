@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +79,29 @@ class LineConnectionTest {
             assertThat(flusher.isAlive()).as("flush still waiting").isFalse();
             // the chunk under way may finish first, none after it
             assertThat(waited[0]).as("chunks streamed while a flush waited").isLessThanOrEqualTo(1);
+        }
+    }
+
+    /** SMTP DATA reads a line at a time and must leave what follows the end marker to the next readLine. */
+    @Test
+    void readThroughStopsAfterTheStopByteAndLeavesTheRestForReadLine() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket accepted = listener.accept()) {
+            LineConnection c = new LineConnection(1, "test", accepted, Limits.DEFAULT);
+            client.getOutputStream().write("DATA\r\none\r\ntwo\r\n.\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.getOutputStream().flush();
+            assertThat(c.readLine()).isEqualTo("DATA");
+            LineConnection.DataStream data = c.dataStream();
+            byte[] b = new byte[64];
+            int n = data.readThrough(b, 0, 2, (byte) '\n');
+            assertThat(new String(b, 0, n, StandardCharsets.US_ASCII)).isEqualTo("on");
+            for (String want : new String[]{"e\r\n", "two\r\n", ".\r\n"}) {
+                n = data.readThrough(b, 0, b.length, (byte) '\n');
+                assertThat(new String(b, 0, n, StandardCharsets.US_ASCII)).isEqualTo(want);
+            }
+            assertThat(c.readLine()).as("the command after the end marker").isEqualTo("QUIT");
+            c.close();
         }
     }
 

@@ -164,8 +164,10 @@ final class SmtpDataCommands {
             return ended(s, null, sink, storageFailure(spool.failure()), null);
         }
         // The check only informs the log about what gets stored; a discarding handler stores nothing.
+        // Without MIME headers a message is one text/plain part in 7bit (RFC 2045 5.2, 6.1): nothing
+        // to find, and the parse would cost as much as storing the message.
         if (s.env.config().mimeCheck() && s.env.config().delivery() != SmtpConfig.Delivery.DISCARD
-                && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
+                && sink.hasMimeHeaders() && sink.headerBytes() <= MIME_CHECK_MAX_HEADER) {
             try (InputStream in = spool.open()) {
                 List<String> problems = MimeCheck.problems(in);
                 if (!problems.isEmpty()) log.info("{} message from <{}> has MIME problems, delivered anyway: {}", s, LogSafe.text(s.sender), LogSafe.text(problems));

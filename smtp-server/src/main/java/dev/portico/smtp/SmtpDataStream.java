@@ -1,5 +1,7 @@
 package dev.portico.smtp;
 
+import dev.portico.core.LineConnection;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,14 +14,19 @@ import java.io.InputStream;
  * end (or the start of the text). A line starts only after CR LF, never after a bare LF or a bare
  * CR, so the SMTP smuggling sequences {@code <LF>.<CR><LF>}, {@code <LF>.<LF>},
  * {@code <CR>.<CR>} and {@code <CR><LF>.<LF>} are text, never an end. Bare CR and LF pass through
- * unchanged for the caller to refuse or normalise. The underlying stream is read one byte at a
- * time so not a byte after the end marker is consumed: it belongs to the next pipelined command.
+ * unchanged for the caller to refuse or normalise. Not a byte after the end marker may be
+ * consumed: it belongs to the next pipelined command. So a connection's stream is read a line at a
+ * time ({@link LineConnection.DataStream#readThrough}: the marker ends with LF), any other one
+ * byte at a time.
  */
 final class SmtpDataStream extends InputStream {
 
     private enum State { LINE_START, DOT, DOT_CR, TEXT }
 
     private final InputStream raw;
+    private final LineConnection.DataStream lines;   // raw, when it can be read a line at a time
+    private final byte[] chunk;
+    private int chunkPos, chunkLen;
     private State state = State.LINE_START;
     private boolean previousCr;
     private boolean ended;
@@ -27,6 +34,19 @@ final class SmtpDataStream extends InputStream {
 
     SmtpDataStream(InputStream raw) {
         this.raw = raw;
+        this.lines = raw instanceof LineConnection.DataStream d ? d : null;
+        this.chunk = new byte[lines != null ? 2048 : 1];     // a line, mostly; longer ones come in pieces
+    }
+
+    /** The next raw byte, or -1 at the end of the connection. */
+    private int next() throws IOException {
+        if (chunkPos == chunkLen) {
+            int n = lines != null ? lines.readThrough(chunk, 0, chunk.length, (byte) '\n') : raw.read(chunk, 0, 1);
+            if (n <= 0) return -1;
+            chunkPos = 0;
+            chunkLen = n;
+        }
+        return chunk[chunkPos++] & 0xff;
     }
 
     /** Whether the end marker has been read. */
@@ -51,7 +71,17 @@ final class SmtpDataStream extends InputStream {
             pending = -1;
         }
         while (n < len) {
-            int c = raw.read();
+            if (state == State.TEXT && !previousCr && chunkPos < chunkLen) {
+                // Inside a line: the run up to the next CR or LF holds nothing to decode.
+                int end = chunkPos + Math.min(len - n, chunkLen - chunkPos);
+                int i = chunkPos;
+                while (i < end && chunk[i] != '\r' && chunk[i] != '\n') i++;
+                System.arraycopy(chunk, chunkPos, b, off + n, i - chunkPos);
+                n += i - chunkPos;
+                chunkPos = i;
+                if (n == len || n > 0 && chunkPos == chunkLen && raw.available() == 0) break;
+            }
+            int c = next();
             if (c < 0) throw new EOFException("connection closed inside DATA");
             switch (state) {
                 case LINE_START -> {
@@ -87,7 +117,7 @@ final class SmtpDataStream extends InputStream {
                 }
                 case TEXT -> n = text(b, off, n, c);
             }
-            if (n > 0 && raw.available() == 0 && !ended) break;   // hand over what we have instead of blocking
+            if (n > 0 && chunkPos == chunkLen && raw.available() == 0) break;   // hand over what we have instead of blocking
         }
         return n;
     }

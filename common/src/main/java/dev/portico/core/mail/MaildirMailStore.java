@@ -30,12 +30,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
  * Standard Maildir under {@code ROOT/NAME/Maildir/{tmp,new,cur}}, so other tools can read it.
- * A message is written once into {@code tmp/}, fsynced, then hard-linked into each recipient's
- * {@code new/} (copied where links are impossible), and the directories are fsynced. Messages keep
+ * A message is written once into {@code tmp/} and fsynced, then renamed into its one recipient's
+ * {@code new/}, or hard-linked into each of several recipients' (copied where links are
+ * impossible), and the {@code new/} directories are fsynced, concurrent deliveries sharing one
+ * fsync of a directory (see {@code DirectorySync}). Messages keep
  * their CR LF line endings, so POP3 serves them byte for byte. File names follow the Maildir
  * convention with Courier's {@code ,S=size} and Dovecot's {@code ,W=size} (the size with CR LF
  * line ends, what POP3 reports): {@code 1732245600.M123456P4242Q7.host,S=2048,W=2048}. Files other
@@ -49,6 +52,10 @@ public final class MaildirMailStore implements MailStore {
 
     private final Path root;
     private final Set<String> locked = ConcurrentHashMap.newKeySet();
+    /** Mailboxes whose tmp/, new/ and cur/ deliveries have seen made. */
+    private final Set<String> ensured = ConcurrentHashMap.newKeySet();
+    /** One group commit per new/ directory delivered to. */
+    private final Map<Path, DirectorySync> syncs = new ConcurrentHashMap<>();
     /** Sizes with CR LF line ends of files whose names lack {@code ,W=}: user/uid to {file size, size}. */
     private final Map<String, long[]> sentSizes = new ConcurrentHashMap<>();
     private static final int SIZE_CACHE_MAX = 100_000;
@@ -70,6 +77,24 @@ public final class MaildirMailStore implements MailStore {
         return m;
     }
 
+    /**
+     * {@link #ensure} once per mailbox for deliveries: creating directories that exist costs a
+     * failed mkdir and its exception three times over, per message. A Maildir removed behind our
+     * back is made again where a delivery finds it missing ({@link #create}, {@link #place}).
+     */
+    private Path ensured(String user) throws IOException {
+        if (ensured.contains(user)) return maildir(user);
+        Path m = ensure(user);
+        ensured.add(user);
+        return m;
+    }
+
+    /** A delivery found a directory missing: the mailbox is made again. */
+    private Path reensure(String user) throws IOException {
+        ensured.remove(user);
+        return ensured(user);
+    }
+
     @Override
     public void deliver(Collection<String> users, InputStream message) throws IOException {
         List<String> targets = List.copyOf(new LinkedHashSet<>(users));
@@ -77,19 +102,30 @@ public final class MaildirMailStore implements MailStore {
         long now = System.currentTimeMillis();
         String base = (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + HOST;
         Path tmp = null;
+        boolean renamed = false;
         List<Path> created = new ArrayList<>();
         try {
-            tmp = ensure(targets.get(0)).resolve("tmp").resolve(base);
-            long[] sizes = write(message, tmp);
+            FileChannel ch = create(targets.get(0), base);
+            tmp = maildir(targets.get(0)).resolve("tmp").resolve(base);
+            long[] sizes = write(message, ch);
             // S= is the file's size (Courier), W= its size with CR LF line ends (Dovecot): what POP3 reports
             String name = base + ",S=" + sizes[0] + ",W=" + sizes[1];
-            for (String user : targets) {
-                Path dir = ensure(user);
-                Path target = dir.resolve("new").resolve(name);
-                place(tmp, dir, target);
+            if (targets.size() == 1) {
+                // One recipient: the file itself moves into new/ (maildir(5) allows rename for link+unlink),
+                // one directory operation fewer than a link and an unlink.
+                Path target = maildir(targets.get(0)).resolve("new").resolve(name);
+                move(targets.get(0), tmp, target);
+                renamed = true;
                 created.add(target);
+            } else {
+                for (String user : targets) {
+                    Path dir = ensured(user);
+                    Path target = dir.resolve("new").resolve(name);
+                    place(user, tmp, dir, target);
+                    created.add(target);
+                }
             }
-            for (Path p : created) fsyncDirectory(p.getParent());
+            for (Path p : created) syncs.computeIfAbsent(p.getParent(), DirectorySync::new).sync();
         } catch (IOException e) {
             for (Path p : created) Files.deleteIfExists(p);
             // told apart now, while the partial tmp/ file still holds its space
@@ -98,21 +134,45 @@ public final class MaildirMailStore implements MailStore {
             for (Path p : created) Files.deleteIfExists(p);
             throw e;
         } finally {
-            if (tmp != null) Files.deleteIfExists(tmp);
+            if (tmp != null && !renamed) Files.deleteIfExists(tmp);
         }
     }
 
-    /** Writes and fsyncs the message; returns its size on disk and its size with CR LF line ends. */
-    private static long[] write(InputStream in, Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            byte[] buf = new byte[64 * 1024];
+    /** The new file in {@code tmp/} of the first recipient's Maildir, made again when it was removed. */
+    private FileChannel create(String user, String base) throws IOException {
+        try {
+            return FileChannel.open(ensured(user).resolve("tmp").resolve(base), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            return FileChannel.open(reensure(user).resolve("tmp").resolve(base), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    private void move(String user, Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            if (!Files.exists(tmp)) throw e;
+            reensure(user);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** Writes, fsyncs and closes the message; returns its size on disk and its size with CR LF line ends. */
+    private static long[] write(InputStream in, FileChannel file) throws IOException {
+        try (FileChannel ch = file) {
+            // Most mail fits the small buffer; zeroing 64 KiB for each of thousands of messages a
+            // second costs more than the larger buffer saves, so it is taken only for large ones.
+            byte[] buf = new byte[16 * 1024];
             long total = 0;
             CrLfSize sent = new CrLfSize();
-            for (int n; (n = in.read(buf)) > 0; ) {
+            // readNBytes fills the buffer across the parts of a SequenceInputStream (Return-Path,
+            // trace headers, text): one write for a small message, not one per part.
+            for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
                 ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                 while (b.hasRemaining()) ch.write(b);
                 total += n;
                 sent.add(buf, n);
+                if (n == buf.length && buf.length < 64 * 1024) buf = new byte[64 * 1024];
             }
             ch.force(true);
             return new long[]{total, sent.total()};
@@ -120,9 +180,15 @@ public final class MaildirMailStore implements MailStore {
     }
 
     /** Hard link where possible (one inode for all recipients), else a copy fsynced and renamed. */
-    private static void place(Path tmp, Path maildir, Path target) throws IOException {
+    private void place(String user, Path tmp, Path maildir, Path target) throws IOException {
         try {
-            Files.createLink(target, tmp);
+            try {
+                Files.createLink(target, tmp);
+            } catch (NoSuchFileException e) {
+                if (!Files.exists(tmp)) throw e;
+                reensure(user);
+                Files.createLink(target, tmp);
+            }
             return;
         } catch (UnsupportedOperationException | FileSystemException e) {
             // different file system or no links: fall through to a copy
@@ -133,6 +199,37 @@ public final class MaildirMailStore implements MailStore {
             ch.force(true);
         }
         Files.move(copy, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Group commit of one directory's entries: a delivery that finished its rename or link asks
+     * for a sync; one fsync of the directory covers every entry made before it started, so the
+     * deliveries that waited on the lock meanwhile find their entry already durable and return at
+     * once. No thread of its own and no timer: under no concurrency it is one fsync per delivery.
+     */
+    private static final class DirectorySync {
+        private final Path dir;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final AtomicLong made = new AtomicLong();
+        private long synced;            // guarded by lock
+
+        DirectorySync(Path dir) {
+            this.dir = dir;
+        }
+
+        /** Returns once every entry this thread made in the directory before calling is durable. */
+        void sync() throws IOException {
+            long mine = made.incrementAndGet();
+            lock.lock();
+            try {
+                if (synced >= mine) return;
+                long upTo = made.get();     // every entry counted by now was made before the fsync starts
+                fsyncDirectory(dir);
+                synced = upTo;
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private static void fsyncDirectory(Path dir) throws IOException {

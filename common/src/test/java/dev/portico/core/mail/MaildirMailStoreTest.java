@@ -9,7 +9,18 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +67,86 @@ class MaildirMailStoreTest {
         }
         try (Stream<Path> s = Files.list(store.maildir("alice").resolve("tmp"))) {
             assertThat(s).isEmpty();
+        }
+    }
+
+    /**
+     * Deliveries share directory fsyncs (group commit), so a delivery may return on another's
+     * fsync: whenever a delivery has returned, its message must already be in new/ whole. Every
+     * thread checks, after each delivery it saw return, that new/ holds at least as many files as
+     * deliveries have returned in all, and at the end every message is there once, byte for byte.
+     */
+    @Test
+    void concurrentDeliveriesAllLandBeforeTheyReturn() throws Exception {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        int threads = 8, each = 30;
+        AtomicInteger returned = new AtomicInteger();
+        AtomicInteger toBob = new AtomicInteger();
+        List<String> problems = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        boolean bob = (thread + i) % 3 == 0;
+                        store.deliver(bob ? List.of("alice", "bob") : List.of("alice"), msg("Subject: " + thread + "/" + i + "\r\n\r\nbody\r\n"));
+                        if (bob) toBob.incrementAndGet();
+                        int atLeast = returned.incrementAndGet();
+                        try (Stream<Path> s = Files.list(store.maildir("alice").resolve("new"))) {
+                            long visible = s.count();
+                            if (visible < atLeast) problems.add(visible + " visible after " + atLeast + " returned");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(problems).isEmpty();
+        Set<String> expected = new HashSet<>();
+        for (int t = 0; t < threads; t++) for (int i = 0; i < each; i++) expected.add("Subject: " + t + "/" + i + "\r\n\r\nbody\r\n");
+        try (Stream<Path> s = Files.list(store.maildir("alice").resolve("new"))) {
+            List<String> contents = s.map(MaildirMailStoreTest::read).toList();
+            assertThat(contents).hasSize(threads * each).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(contents)).isEqualTo(expected);
+        }
+        try (Stream<Path> s = Files.list(store.maildir("bob").resolve("new"))) {
+            assertThat(s.count()).isEqualTo(toBob.get()).isPositive();
+        }
+        for (String u : List.of("alice", "bob")) {
+            try (Stream<Path> s = Files.list(store.maildir(u).resolve("tmp"))) {
+                assertThat(s).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aMaildirRemovedBetweenDeliveriesIsMadeAgain() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        store.deliver(List.of("alice", "bob"), msg("one\r\n"));
+        for (String u : List.of("alice", "bob")) deleteTree(store.maildir(u).getParent());
+        store.deliver(List.of("alice"), msg("two\r\n"));
+        store.deliver(List.of("bob", "alice"), msg("three\r\n"));
+        try (Stream<Path> s = Files.list(store.maildir("alice").resolve("new"))) {
+            assertThat(s.map(MaildirMailStoreTest::read)).containsExactlyInAnyOrder("two\r\n", "three\r\n");
+        }
+        try (Stream<Path> s = Files.list(store.maildir("bob").resolve("new"))) {
+            assertThat(s.map(MaildirMailStoreTest::read)).containsExactly("three\r\n");
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        try (Stream<Path> s = Files.walk(top)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 
