@@ -56,6 +56,12 @@ public final class MaildirMailStore implements MailStore {
     private final Set<String> ensured = ConcurrentHashMap.newKeySet();
     /** One group commit per new/ directory delivered to. */
     private final Map<Path, DirectorySync> syncs = new ConcurrentHashMap<>();
+    /**
+     * Bounds {@link #ensured} and {@link #syncs}, which a catch-all server grows by every name mail
+     * is sent to. Both are caches: emptying one costs a mkdir check or a shared fsync, never
+     * correctness (a delivery holding a dropped {@code DirectorySync} still fsyncs after its entry).
+     */
+    private static final int MAILBOX_CACHE_MAX = 10_000;
     /** Sizes with CR LF line ends of files whose names lack {@code ,W=}: user/uid to {file size, size}. */
     private final Map<String, long[]> sentSizes = new ConcurrentHashMap<>();
     private static final int SIZE_CACHE_MAX = 100_000;
@@ -85,6 +91,7 @@ public final class MaildirMailStore implements MailStore {
     private Path ensured(String user) throws IOException {
         if (ensured.contains(user)) return maildir(user);
         Path m = ensure(user);
+        if (ensured.size() >= MAILBOX_CACHE_MAX) ensured.clear();
         ensured.add(user);
         return m;
     }
@@ -125,6 +132,7 @@ public final class MaildirMailStore implements MailStore {
                     created.add(target);
                 }
             }
+            if (syncs.size() >= MAILBOX_CACHE_MAX) syncs.clear();
             for (Path p : created) syncs.computeIfAbsent(p.getParent(), DirectorySync::new).sync();
         } catch (IOException e) {
             for (Path p : created) Files.deleteIfExists(p);
