@@ -356,10 +356,15 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
 
         /** The extension; the configuration is checked now, so a typo fails the class, not every test. */
         public PorticoExtension build() {
-            return new PorticoExtension(options());
+            Options o = options();
+            checkSettings(o);
+            return new PorticoExtension(o);
         }
 
-        /** Starts a Portico now, without JUnit; close it when done (try-with-resources). */
+        /**
+         * Starts a Portico now, without JUnit; close it when done (try-with-resources). The start
+         * reads and checks every key itself, so they are not checked twice here.
+         */
         public TestPortico start() throws IOException {
             return TestPortico.start(options());
         }
@@ -372,14 +377,17 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
             return o;
         }
 
-        private static void check(Options o) {
-            if (o.settings().containsKey("data")) {
-                throw new ConfigException("data", "a test Portico always runs over a temporary data folder of its own");
-            }
+        private static void checkSettings(Options o) {
             try {
                 Portico.check(Settings.of(TestPortico.settings(o, Path.of("portico-test"))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void check(Options o) {
+            if (o.settings().containsKey("data")) {
+                throw new ConfigException("data", "a test Portico always runs over a temporary data folder of its own");
             }
             for (String user : o.users().keySet()) new TestUsers(false).put(user, "");   // refuses a bad name now
             for (Seed f : o.files()) new UserFiles(f.user(), Path.of("/home").resolve(f.user())).path(f.path());

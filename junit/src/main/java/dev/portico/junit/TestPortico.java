@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +57,7 @@ public final class TestPortico implements AutoCloseable {
 
     private TestPortico(PorticoExtension.Options options) throws IOException {
         this.options = options;
-        this.dir = Files.createTempDirectory("portico-test").toRealPath();
+        this.dir = DataFolders.create();
         this.users = new TestUsers(options.authenticationDisabled());
         this.transcripts = options.transcripts() ? new Transcripts() : null;
         try {
@@ -71,7 +70,7 @@ public final class TestPortico implements AutoCloseable {
             if (transcripts != null) b.wireTap(transcripts);
             this.portico = b.start();
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            DataFolders.deleteNow(dir);
             throw e;
         }
     }
@@ -134,7 +133,7 @@ public final class TestPortico implements AutoCloseable {
         return portico;
     }
 
-    /** The temporary data folder ({@code files/}, {@code mail/}); deleted on close. */
+    /** The temporary data folder ({@code files/}, {@code mail/}); deleted after close. */
     public Path dataDir() {
         return dir;
     }
@@ -317,7 +316,7 @@ public final class TestPortico implements AutoCloseable {
         purge();
         if (delivery[0] != null) delivery[0].reset();
         if (files[0] != null) files[0].rate(0);
-        deleteTree(dir.resolve("files"));
+        DataFolders.deleteNow(dir.resolve("files"));
         try {
             seed();
         } catch (IOException e) {
@@ -348,29 +347,17 @@ public final class TestPortico implements AutoCloseable {
         return closed.get();
     }
 
-    /** Stops every server and deletes the data folder. */
+    /**
+     * Stops every server; the data folder is deleted right after, on a thread of its own (at JVM
+     * exit at the latest), so that the test does not wait for it.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         try {
             portico.close();
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a file a server still writes; the temporary folder is cleaned by the OS eventually
-                }
-            }
-        } catch (IOException ignored) {
-            // a folder that vanished meanwhile
+            DataFolders.deleteLater(dir);
         }
     }
 
