@@ -6,52 +6,66 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * The temporary data folders of test Porticos: numbered folders in one temporary folder of the
- * JVM's, so that a start makes one folder (a {@code mkdir}) instead of a randomly named temporary
- * folder resolved to its real path. Deleting one took longer than stopping the servers
- * over it (walking and unlinking the Maildirs, the spool, the homes), and a test that stops a
- * Portico need not wait for that: a stopped Portico's folder is handed to one daemon thread that
- * deletes the folders in turn, while the next test starts. Bounded: when {@link #MAX_PENDING}
- * folders already wait, the stop deletes its own folder itself, so a suite that outruns the
- * deleter cannot pile folders up; and at JVM exit a hook deletes what still waits, then the JVM's
- * folder with whatever a Portico left open holds.
+ * The temporary data folders of test Porticos, kept off the test's path: a start and a stop are
+ * a few hundred microseconds, and making and deleting a folder was a good part of them.
+ *
+ * <p>Every folder is a numbered one in one temporary folder of the JVM's (resolved to its real
+ * path once: macOS's {@code /var} is a link). One daemon thread, the keeper, deletes stopped
+ * Porticos' folders and makes the next start's folder ahead of it. It looks every few
+ * milliseconds instead of being woken, so that handing a folder over costs the stop nothing but
+ * a queue insert (waking a thread cost more than the rest of it). Bounded: when
+ * {@link #MAX_PENDING} folders already wait, the stop deletes its own folder itself, so a suite
+ * that outruns the keeper cannot pile folders up; and at JVM exit a hook deletes what still
+ * waits, then the JVM's folder with whatever a Portico left open holds.
  */
 final class DataFolders {
 
-    /** Folders waiting for the deleter, at most. */
+    /** Folders waiting to be deleted, at most. */
     static final int MAX_PENDING = 64;
-    /** How long the exit hook waits for the folder the deleter is working on. */
+    /** The keeper's pause between looks while tests start and stop Porticos; it grows to {@link #IDLE_PAUSE_MS} while none do. */
+    private static final long PAUSE_MS = 5;
+    private static final long IDLE_PAUSE_MS = 200;
+    /** How long the exit hook waits for the folder the keeper is deleting. */
     private static final long EXIT_WAIT_MS = 2000;
 
-    private static final BlockingQueue<Path> pending = new ArrayBlockingQueue<>(MAX_PENDING);
+    private static final Queue<Path> pending = new ConcurrentLinkedQueue<>();
     /** Folders handed over and not yet deleted: queued, or the one being deleted. */
     private static final AtomicInteger outstanding = new AtomicInteger();
     private static final AtomicLong numbers = new AtomicLong();
-    /** The JVM's folder of data folders; made, with the deleter, at the first start. */
+    /** A folder made ahead for the next start, or null. */
+    private static final AtomicReference<Path> spare = new AtomicReference<>();
+    /** The JVM's folder of data folders; made, with the keeper, at the first start. */
     private static volatile Path root;
 
     private DataFolders() {}
 
-    /** A new empty folder for one Portico; the JVM's folder holding it is by its real path (macOS's {@code /var} is a link). */
+    /** A new empty folder for one Portico. */
     static Path create() throws IOException {
+        Path made = spare.getAndSet(null);
+        if (made != null) return made;
         Path r = root();
         try {
-            return Files.createDirectory(r.resolve(Long.toString(numbers.incrementAndGet())));
+            return make(r);
         } catch (NoSuchFileException e) {
             // something cleaned the temporary folders while the JVM ran: make ours again
             synchronized (DataFolders.class) {
                 if (root == r) root = Files.createTempDirectory("portico-test").toRealPath();
             }
-            return Files.createDirectory(root.resolve(Long.toString(numbers.incrementAndGet())));
+            return make(root);
         }
+    }
+
+    private static Path make(Path r) throws IOException {
+        return Files.createDirectory(r.resolve(Long.toString(numbers.incrementAndGet())));
     }
 
     private static Path root() throws IOException {
@@ -60,8 +74,8 @@ final class DataFolders {
         synchronized (DataFolders.class) {
             if (root == null) {
                 Path made = Files.createTempDirectory("portico-test").toRealPath();
-                Thread.ofPlatform().daemon(true).name("portico-test-folder-delete").start(DataFolders::deleteQueued);
-                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("portico-test-folder-delete-at-exit")
+                Thread.ofPlatform().daemon(true).name("portico-test-folders").start(DataFolders::keep);
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("portico-test-folders-at-exit")
                         .unstarted(DataFolders::deleteAtExit));
                 root = made;
             }
@@ -71,11 +85,12 @@ final class DataFolders {
 
     /** Deletes {@code folder} soon, off the caller's thread; at the latest when the JVM exits. */
     static void deleteLater(Path folder) {
-        outstanding.incrementAndGet();
-        if (!pending.offer(folder)) {
+        if (outstanding.incrementAndGet() > MAX_PENDING) {
             outstanding.decrementAndGet();
-            deleteNow(folder);      // the deleter is behind: this stop pays for its own folder
+            deleteNow(folder);      // the keeper is behind: this stop pays for its own folder
+            return;
         }
+        pending.add(folder);
     }
 
     /** Waits until every folder handed to {@link #deleteLater} is gone, at most {@code millis}; true when they are. */
@@ -88,31 +103,45 @@ final class DataFolders {
         return true;
     }
 
-    private static void deleteQueued() {
+    private static void keep() {
+        long pause = PAUSE_MS;
         while (true) {
-            Path folder;
+            boolean worked = deletePending();
+            if (spare.get() == null) {
+                worked = true;
+                try {
+                    Path made = make(root);
+                    if (!spare.compareAndSet(null, made)) deleteNow(made);
+                } catch (IOException e) {
+                    // the next start makes its own, and says why if it cannot
+                }
+            }
+            pause = worked ? PAUSE_MS : Math.min(IDLE_PAUSE_MS, pause * 2);
             try {
-                folder = pending.take();
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 return;
-            }
-            try {
-                deleteNow(folder);
-            } finally {
-                outstanding.decrementAndGet();
             }
         }
     }
 
-    /** The deleter is a daemon and may be cut off at exit: what still waits is deleted here, and the one it works on awaited. */
-    private static void deleteAtExit() {
+    /** True when there was something to delete. */
+    private static boolean deletePending() {
+        boolean any = false;
         for (Path folder; (folder = pending.poll()) != null; ) {
+            any = true;
             try {
                 deleteNow(folder);
             } finally {
                 outstanding.decrementAndGet();
             }
         }
+        return any;
+    }
+
+    /** The keeper is a daemon and may be cut off at exit: what still waits is deleted here, and the one it works on awaited. */
+    private static void deleteAtExit() {
+        deletePending();
         try {
             awaitDeleted(EXIT_WAIT_MS);
         } catch (InterruptedException e) {

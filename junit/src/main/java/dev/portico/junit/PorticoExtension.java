@@ -3,6 +3,7 @@ package dev.portico.junit;
 import dev.portico.core.ConfigException;
 import dev.portico.core.SessionInfo;
 import dev.portico.core.Settings;
+import dev.portico.core.mail.MimeView;
 import dev.portico.server.Portico;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -37,8 +38,7 @@ import javax.net.ssl.SSLContext;
  *
  * @Test void sendsTheReport() throws Exception {
  *     new ReportMailer("127.0.0.1", portico.port("smtp")).send("alice@localhost");   // your code
- *     assertThat(portico.waitForIncomingMail(1, Duration.ofSeconds(5))).isTrue();
- *     assertThat(portico.mailbox("alice").messages().get(0).subject()).isEqualTo("Report");
+ *     assertThat(portico.awaitMessages(1).get(0).subject()).isEqualTo("Report");
  * }
  * }</pre>
  *
@@ -245,6 +245,10 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
     public List<byte[]> receivedRawMessagesFor(String address) { return get().receivedRawMessagesFor(address); }
     /** @see TestPortico#waitForIncomingMail(int, Duration) */
     public boolean waitForIncomingMail(int count, Duration timeout) { return get().waitForIncomingMail(count, timeout); }
+    /** @see TestPortico#awaitMessages(int) */
+    public List<MimeView> awaitMessages(int count) { return get().awaitMessages(count); }
+    /** @see TestPortico#awaitMessages(int, Duration) */
+    public List<MimeView> awaitMessages(int count, Duration timeout) { return get().awaitMessages(count, timeout); }
     /** @see TestPortico#mailbox(String) */
     public TestMailbox mailbox(String user) { return get().mailbox(user); }
     /** @see TestPortico#purge() */

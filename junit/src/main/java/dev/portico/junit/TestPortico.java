@@ -5,6 +5,7 @@ import dev.portico.core.SessionInfo;
 import dev.portico.core.Settings;
 import dev.portico.core.auth.User;
 import dev.portico.core.mail.MaildirMailStore;
+import dev.portico.core.mail.MimeView;
 import dev.portico.server.Portico;
 import jakarta.mail.internet.MimeMessage;
 
@@ -40,6 +41,9 @@ import javax.net.ssl.SSLContext;
  * Thread-safe: a test may read mail while its code under test sends more.
  */
 public final class TestPortico implements AutoCloseable {
+
+    /** How long {@link #awaitMessages(int)} waits: mail that is coming comes in milliseconds. */
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
 
     private final PorticoExtension.Options options;
     private final Path dir;
@@ -176,6 +180,27 @@ public final class TestPortico implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Waits until at least {@code count} messages have been accepted since the start or the last
+     * purge, at most ten seconds, and returns every one of them decoded ({@code subject()},
+     * {@code text()}, {@code html()}, {@code attachment(name)}), oldest first:
+     * {@code var mail = portico.awaitMessages(1).get(0);}
+     *
+     * @throws AssertionError when fewer came in time, saying how many did
+     */
+    public List<MimeView> awaitMessages(int count) {
+        return awaitMessages(count, DEFAULT_WAIT);
+    }
+
+    /** {@link #awaitMessages(int)}, waiting at most {@code timeout}. */
+    public List<MimeView> awaitMessages(int count, Duration timeout) {
+        if (!waitForIncomingMail(count, timeout)) {
+            throw new AssertionError("expected " + count + (count == 1 ? " message" : " messages") + " within "
+                    + timeout.toMillis() + " ms, " + journal.all().size() + " came");
+        }
+        return journal.all().stream().map(ReceivedMail::view).toList();
     }
 
     /** A user's mailbox as it is now in the Maildir (a catch-all mailbox is named by {@code LocalDelivery.catchAllMailbox}). */
