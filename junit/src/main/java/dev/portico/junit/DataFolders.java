@@ -73,11 +73,10 @@ final class DataFolders {
         if (r != null) return r;
         synchronized (DataFolders.class) {
             if (root == null) {
-                Path made = Files.createTempDirectory("portico-test").toRealPath();
+                root = Files.createTempDirectory("portico-test").toRealPath();     // before the keeper, which uses it
                 Thread.ofPlatform().daemon(true).name("portico-test-folders").start(DataFolders::keep);
                 Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("portico-test-folders-at-exit")
                         .unstarted(DataFolders::deleteAtExit));
-                root = made;
             }
             return root;
         }
