@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 
 /**
@@ -68,6 +71,9 @@ public final class LineServer implements Closeable {
     private final ConnectionFilter filter;
     private final Events events;
     private final Set<LineConnection> live = ConcurrentHashMap.newKeySet();
+    /** Signalled whenever a session ends, so that {@link #stop} returns as soon as the last one has. */
+    private final ReentrantLock endLock = new ReentrantLock();
+    private final Condition ended = endLock.newCondition();
     /** Live sessions per client, IPv6 clients by the filter's prefix ({@link ConnectionFilter#blockOf}). */
     private final Map<Cidr, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
@@ -76,6 +82,7 @@ public final class LineServer implements Closeable {
     private final LogThrottle badHeaders = new LogThrottle(LOG_INTERVAL);
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
+    private Thread stallWatcher;
 
     /** A server whose TLS handshakes nobody observes (fixtures). */
     public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, ConnectionFilter filter) {
@@ -113,8 +120,11 @@ public final class LineServer implements Closeable {
                     + "connections over that are refused", options.protocol(), options.limits().maxSessions(),
                     registry.pool(), Descriptors.limit());
         }
-        acceptor = Thread.ofPlatform().name(options.protocol() + "-accept").daemon(true).start(this::acceptLoop);
-        Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
+        // A virtual acceptor: a blocked accept holds no carrier thread, and starting one costs
+        // microseconds where a platform thread cost a third of a millisecond, paid by every test
+        // that starts a Portico (the test toolkit starts one per test method).
+        acceptor = Thread.ofVirtual().name(options.protocol() + "-accept").start(this::acceptLoop);
+        stallWatcher = Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
         return this;
     }
 
@@ -336,6 +346,7 @@ public final class LineServer implements Closeable {
                 c.close();
                 live.remove(c);
                 registry.remove(c);
+                signalEnded();
                 log.info("{} {} closed after {} ms (in {} bytes, out {} bytes)", c, c.user() == null ? "(no login)" : c.user(),
                         Duration.between(c.started(), Instant.now()).toMillis(), c.bytesIn(), c.bytesOut());
             } else {
@@ -347,10 +358,20 @@ public final class LineServer implements Closeable {
         }
     }
 
+    private void signalEnded() {
+        endLock.lock();
+        try {
+            ended.signalAll();
+        } finally {
+            endLock.unlock();
+        }
+    }
+
     /**
      * Stops accepting, closes sessions that are waiting for a command at once, gives busy ones
      * (a transfer, a message body) up to {@code grace} to finish, then closes the rest. Each
-     * closed session gets the shutdown line first.
+     * closed session gets the shutdown line first. Returns as soon as the last session has ended
+     * (or the grace is over): a server with no session open stops at once.
      */
     public void stop(Duration grace) {
         ServerSocket ss = serverSocket;
@@ -361,21 +382,26 @@ public final class LineServer implements Closeable {
             // closing a listener cannot fail in a way we could act on
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        // Sessions closed here end within a millisecond or two: look again soon, then less often
-        // (a test toolkit stops a server after every test, and waits for this loop).
+        // A session's end wakes this loop at once (a test toolkit stops a server after every
+        // test, and waits here); the pause only paces the look for busy sessions that have
+        // meanwhile come to wait for a command: often at first, then less often.
         long pause = 1;
-        while (!live.isEmpty() && System.nanoTime() < deadline) {
+        while (true) {
             for (LineConnection c : live) {
                 if (c.isAwaitingCommand()) c.closeWith(options.shutdownLine());
             }
-            if (live.isEmpty()) break;
+            endLock.lock();
             try {
-                Thread.sleep(pause);
-                pause = Math.min(20, pause * 2);
+                long left = deadline - System.nanoTime();
+                if (live.isEmpty() || left <= 0) break;
+                ended.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(pause)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } finally {
+                endLock.unlock();
             }
+            pause = Math.min(20, pause * 2);
         }
         for (LineConnection c : live) c.closeWith(options.shutdownLine());
         if (acceptor != null) {
@@ -385,6 +411,8 @@ public final class LineServer implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+        // Every session is closed now: nothing left to watch, and its sleep need not outlive the server.
+        if (stallWatcher != null) stallWatcher.interrupt();
     }
 
     @Override

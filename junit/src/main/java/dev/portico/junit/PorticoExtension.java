@@ -3,6 +3,7 @@ package dev.portico.junit;
 import dev.portico.core.ConfigException;
 import dev.portico.core.SessionInfo;
 import dev.portico.core.Settings;
+import dev.portico.core.mail.MimeView;
 import dev.portico.server.Portico;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -37,8 +38,7 @@ import javax.net.ssl.SSLContext;
  *
  * @Test void sendsTheReport() throws Exception {
  *     new ReportMailer("127.0.0.1", portico.port("smtp")).send("alice@localhost");   // your code
- *     assertThat(portico.waitForIncomingMail(1, Duration.ofSeconds(5))).isTrue();
- *     assertThat(portico.mailbox("alice").messages().get(0).subject()).isEqualTo("Report");
+ *     assertThat(portico.awaitMessages(1).get(0).subject()).isEqualTo("Report");
  * }
  * }</pre>
  *
@@ -245,6 +245,10 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
     public List<byte[]> receivedRawMessagesFor(String address) { return get().receivedRawMessagesFor(address); }
     /** @see TestPortico#waitForIncomingMail(int, Duration) */
     public boolean waitForIncomingMail(int count, Duration timeout) { return get().waitForIncomingMail(count, timeout); }
+    /** @see TestPortico#awaitMessages(int) */
+    public List<MimeView> awaitMessages(int count) { return get().awaitMessages(count); }
+    /** @see TestPortico#awaitMessages(int, Duration) */
+    public List<MimeView> awaitMessages(int count, Duration timeout) { return get().awaitMessages(count, timeout); }
     /** @see TestPortico#mailbox(String) */
     public TestMailbox mailbox(String user) { return get().mailbox(user); }
     /** @see TestPortico#purge() */
@@ -356,10 +360,15 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
 
         /** The extension; the configuration is checked now, so a typo fails the class, not every test. */
         public PorticoExtension build() {
-            return new PorticoExtension(options());
+            Options o = options();
+            checkSettings(o);
+            return new PorticoExtension(o);
         }
 
-        /** Starts a Portico now, without JUnit; close it when done (try-with-resources). */
+        /**
+         * Starts a Portico now, without JUnit; close it when done (try-with-resources). The start
+         * reads and checks every key itself, so they are not checked twice here.
+         */
         public TestPortico start() throws IOException {
             return TestPortico.start(options());
         }
@@ -372,14 +381,17 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
             return o;
         }
 
-        private static void check(Options o) {
-            if (o.settings().containsKey("data")) {
-                throw new ConfigException("data", "a test Portico always runs over a temporary data folder of its own");
-            }
+        private static void checkSettings(Options o) {
             try {
                 Portico.check(Settings.of(TestPortico.settings(o, Path.of("portico-test"))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void check(Options o) {
+            if (o.settings().containsKey("data")) {
+                throw new ConfigException("data", "a test Portico always runs over a temporary data folder of its own");
             }
             for (String user : o.users().keySet()) new TestUsers(false).put(user, "");   // refuses a bad name now
             for (Seed f : o.files()) new UserFiles(f.user(), Path.of("/home").resolve(f.user())).path(f.path());

@@ -5,6 +5,7 @@ import dev.portico.core.SessionInfo;
 import dev.portico.core.Settings;
 import dev.portico.core.auth.User;
 import dev.portico.core.mail.MaildirMailStore;
+import dev.portico.core.mail.MimeView;
 import dev.portico.server.Portico;
 import jakarta.mail.internet.MimeMessage;
 
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +42,9 @@ import javax.net.ssl.SSLContext;
  */
 public final class TestPortico implements AutoCloseable {
 
+    /** How long {@link #awaitMessages(int)} waits: mail that is coming comes in milliseconds. */
+    static final Duration DEFAULT_WAIT = Duration.ofSeconds(10);
+
     private final PorticoExtension.Options options;
     private final Path dir;
     private final Portico portico;
@@ -58,7 +61,7 @@ public final class TestPortico implements AutoCloseable {
 
     private TestPortico(PorticoExtension.Options options) throws IOException {
         this.options = options;
-        this.dir = Files.createTempDirectory("portico-test").toRealPath();
+        this.dir = DataFolders.create();
         this.users = new TestUsers(options.authenticationDisabled());
         this.transcripts = options.transcripts() ? new Transcripts() : null;
         try {
@@ -71,7 +74,7 @@ public final class TestPortico implements AutoCloseable {
             if (transcripts != null) b.wireTap(transcripts);
             this.portico = b.start();
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            DataFolders.deleteNow(dir);
             throw e;
         }
     }
@@ -134,7 +137,7 @@ public final class TestPortico implements AutoCloseable {
         return portico;
     }
 
-    /** The temporary data folder ({@code files/}, {@code mail/}); deleted on close. */
+    /** The temporary data folder ({@code files/}, {@code mail/}); deleted after close. */
     public Path dataDir() {
         return dir;
     }
@@ -177,6 +180,27 @@ public final class TestPortico implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Waits until at least {@code count} messages have been accepted since the start or the last
+     * purge, at most ten seconds, and returns every one of them decoded ({@code subject()},
+     * {@code text()}, {@code html()}, {@code attachment(name)}), oldest first:
+     * {@code var mail = portico.awaitMessages(1).get(0);}
+     *
+     * @throws AssertionError when fewer came in time, saying how many did
+     */
+    public List<MimeView> awaitMessages(int count) {
+        return awaitMessages(count, DEFAULT_WAIT);
+    }
+
+    /** {@link #awaitMessages(int)}, waiting at most {@code timeout}. */
+    public List<MimeView> awaitMessages(int count, Duration timeout) {
+        if (!waitForIncomingMail(count, timeout)) {
+            throw new AssertionError("expected " + count + (count == 1 ? " message" : " messages") + " within "
+                    + timeout.toMillis() + " ms, " + journal.all().size() + " came");
+        }
+        return journal.all().stream().map(ReceivedMail::view).toList();
     }
 
     /** A user's mailbox as it is now in the Maildir (a catch-all mailbox is named by {@code LocalDelivery.catchAllMailbox}). */
@@ -317,7 +341,7 @@ public final class TestPortico implements AutoCloseable {
         purge();
         if (delivery[0] != null) delivery[0].reset();
         if (files[0] != null) files[0].rate(0);
-        deleteTree(dir.resolve("files"));
+        DataFolders.deleteNow(dir.resolve("files"));
         try {
             seed();
         } catch (IOException e) {
@@ -348,29 +372,17 @@ public final class TestPortico implements AutoCloseable {
         return closed.get();
     }
 
-    /** Stops every server and deletes the data folder. */
+    /**
+     * Stops every server; the data folder is deleted right after, on a thread of its own (at JVM
+     * exit at the latest), so that the test does not wait for it.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         try {
             portico.close();
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a file a server still writes; the temporary folder is cleaned by the OS eventually
-                }
-            }
-        } catch (IOException ignored) {
-            // a folder that vanished meanwhile
+            DataFolders.deleteLater(dir);
         }
     }
 

@@ -62,6 +62,29 @@ class MailTest {
     }
 
     @Test
+    void awaitMessagesReturnsTheMailDecodedOnceItCame() throws Exception {
+        Thread sender = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(100);       // after the wait has begun
+                Mails.send(session(), "alice@localhost", "First", "one\n");
+                Mails.send(session(), "bob@localhost", "Second", "two\n");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(portico.awaitMessages(2)).extracting(MimeView::subject).containsExactly("First", "Second");
+        sender.join(10_000);
+        assertThat(portico.awaitMessages(1).get(0).text()).isEqualToIgnoringNewLines("one");
+    }
+
+    @Test
+    void awaitMessagesFailsTheTestWhenTooFewCame() throws Exception {
+        Mails.send(session(), "alice@localhost", "Only", "one\n");
+        assertThatThrownBy(() -> portico.awaitMessages(2, Duration.ofMillis(50)))
+                .isInstanceOf(AssertionError.class).hasMessage("expected 2 messages within 50 ms, 1 came");
+    }
+
+    @Test
     void mailboxDecodesTextHtmlAndAttachments() throws Exception {
         byte[] attachment = new byte[20_000];
         new Random(3).nextBytes(attachment);

@@ -95,8 +95,7 @@ public final class SmtpServer implements Closeable {
 
     /** Binds the listeners and returns once they accept connections. */
     public SmtpServer start() throws IOException {
-        Files.createDirectories(env.shared().spoolDir());
-        removeStaleSpoolFiles();
+        removeStaleSpoolFiles();      // the spool folder itself is made by the first message that needs it
         listen("smtp", config.port(), false);
         listen("submission", config.submissionPort(), true);
         log.info("smtp: accepting mail for {} as {}", env.shared().domains().names(), env.hostname());
@@ -110,6 +109,7 @@ public final class SmtpServer implements Closeable {
 
     /** Spool files are deleted after each message; only a crash leaves some, and a day later nobody needs them. */
     private void removeStaleSpoolFiles() {
+        if (!Files.isDirectory(env.shared().spoolDir())) return;
         long dayAgo = System.currentTimeMillis() - 86_400_000L;
         try (var files = Files.newDirectoryStream(env.shared().spoolDir(), "smtp-*.eml")) {
             for (var f : files) {

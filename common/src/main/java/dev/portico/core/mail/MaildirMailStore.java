@@ -66,8 +66,11 @@ public final class MaildirMailStore implements MailStore {
     private final Map<String, long[]> sentSizes = new ConcurrentHashMap<>();
     private static final int SIZE_CACHE_MAX = 100_000;
 
+    /**
+     * @param root the folder of the mailboxes; made with the first mailbox, so that a start (a
+     *             test toolkit starts one per test) writes nothing
+     */
     public MaildirMailStore(Path root) throws IOException {
-        Files.createDirectories(root);
         this.root = root;
     }
 
@@ -259,6 +262,7 @@ public final class MaildirMailStore implements MailStore {
         long cutoff = System.currentTimeMillis() - age.toMillis();
         Leftovers removed = Leftovers.NONE;
         List<Path> tmps = new ArrayList<>();
+        if (!Files.isDirectory(root)) return removed;      // no mailbox made yet
         try (DirectoryStream<Path> users = Files.newDirectoryStream(root)) {
             for (Path user : users) {
                 Path maildir = user.resolve("Maildir");
@@ -291,6 +295,7 @@ public final class MaildirMailStore implements MailStore {
     @Override
     public List<String> mailboxes() throws IOException {
         List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(root)) return names;        // no mailbox made yet
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
             for (Path d : dirs) {
                 String name = d.getFileName().toString();
