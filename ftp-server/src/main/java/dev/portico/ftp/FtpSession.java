@@ -149,6 +149,9 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
      * upload's minimum rate is judged by the transfer itself ({@link Transfer#receiveFile}).
      */
     private void watchTransfer() throws IOException {
+        // Not yet connected: DataChannel's own timeout answers 425; judging it here too would race
+        // that with a 426 for a transfer that never began.
+        if (!transfer.isConnected()) return;
         long now = System.nanoTime(), p = transfer.progress();
         if (p != watchedProgress) {
             watchedProgress = p;

@@ -127,6 +127,11 @@ final class Transfer {
         return upload;
     }
 
+    /** Whether the data connection is open: before it is, the accept or connect has its own timeout (425). */
+    boolean isConnected() {
+        return socket != null;
+    }
+
     /** Bytes moved so far (what STAT shows and the stall watchdog watches). */
     long progress() {
         return progress.get();
