@@ -114,8 +114,7 @@ public final class Portico implements AutoCloseable {
 
     private Portico(Path dataDir, Settings s, Builder b) throws IOException {
         this.dataDir = dataDir;
-        // Every key is read here, before the slow part (a first start generates a certificate),
-        // so that Settings.requireAllKnown() sees them all.
+        // Every key is read here, before anything is opened, so that Settings.requireAllKnown() sees them all.
         Process k = Process.from(s);
         s.requireAllKnown();
         this.domains = k.domains();
@@ -216,6 +215,8 @@ public final class Portico implements AutoCloseable {
             Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this);
             try {
                 p.startAll(configs);
+                // Only now, so that reading the keystore (or generating it on a first start) never delays a listener.
+                p.tls.loadInBackground();
             } catch (IOException | RuntimeException e) {
                 p.close();
                 throw e;
