@@ -20,7 +20,8 @@
 #   RUN_LIMIT [5400 | 900]      seconds for the whole run; measurements past it are skipped
 #   BENCH_DIR [/dev/shm/portico-bench]   FTP roots and server data (tmpfs: the file comes from memory)
 #   SMTP_DIR [$BENCH_DIR/srv]   where the mail servers write (set a disk path to measure durable delivery)
-#   JAVA [first JDK 21+ found]  PORTICO_JAR [app/target/portico.jar]  PORTICO_JAVA_OPTS []  PORTICO_ARGS []
+#   JAVA [first JDK 21+ found]  PORTICO_JAR [app/target/portico.jar]  PORTICO_ARGS []
+#   PORTICO_JAVA_OPTS [the class cache ./portico keeps: AOT cache on JDK 25+, CDS archive before]
 #   PORTICO_USER_ADD_ARGS []    extra arguments of `portico user add` (e.g. permissions, if it needs them)
 #   INSTALL [1]                 install missing peers with apt-get (needs root)
 #   SERVER_CPUS, GEN_CPUS []    pin servers and generators to CPU lists with taskset (e.g. 0 and 1); unpinned by default
@@ -51,10 +52,8 @@ SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
 SMTP_DIR=${SMTP_DIR:-$BENCH_DIR/srv}
 PORTICO_JAR=${PORTICO_JAR:-$ROOT/app/target/portico.jar}
-# As ./portico starts it: with an automatically kept class-data-sharing archive (dropped when older
-# than the jar, which it would no longer match).
-PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:--XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$BENCH_DIR/portico.jsa}
-[[ -f $BENCH_DIR/portico.jsa && $BENCH_DIR/portico.jsa -ot ${PORTICO_JAR:-$ROOT/app/target/portico.jar} ]] && rm -f "$BENCH_DIR/portico.jsa"
+# Unset: as ./portico starts it, with the JDK's class cache (portico_cache_opts); set: exactly these options.
+PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:-}
 PORTICO_ARGS=${PORTICO_ARGS:-}
 PORTICO_USER_ADD_ARGS=${PORTICO_USER_ADD_ARGS:-}
 INSTALL=${INSTALL:-1}
@@ -86,7 +85,7 @@ find_java() {
   for c in ${JAVA:-} ${JAVA_HOME:+$JAVA_HOME/bin/java} "$(command -v java 2>/dev/null)" /usr/lib/jvm/*/bin/java; do
     [[ -n $c && -x $c ]] || continue
     v=$("$c" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-    if [[ -n $v && ${v%%.*} -ge 21 ]]; then JAVA=$c; return 0; fi
+    if [[ -n $v && ${v%%.*} -ge 21 ]]; then JAVA=$c; JAVA_MAJOR=${v%%.*}; return 0; fi
   done
   say "no JDK 21+ found (set JAVA=/path/to/bin/java)"; exit 1
 }
@@ -147,6 +146,22 @@ ftp_root() {
 # ---------------------------------------------------------------- servers
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The class cache ./portico keeps, kept here the same way in BENCH_DIR: on JDK 25+ the AOT cache, recorded by
+# the first start (written as it stops) and used by the later ones; before, the class-data-sharing archive.
+# Either goes when older than the jar, the AOT cache also when the JVM could not use it (its error log).
+portico_cache_opts() {
+  local aot=$BENCH_DIR/portico.aot jsa=$BENCH_DIR/portico.jsa
+  if (( JAVA_MAJOR >= 25 )); then
+    [[ -f $aot && ( $aot -ot $PORTICO_JAR || -s $aot.log ) ]] && rm -f "$aot"
+    rm -f "$aot.log"
+    if [[ -f $aot ]]; then echo "-XX:AOTCache=$aot -Xlog:aot=error:file=$aot.log::filecount=0"
+    else echo "-XX:AOTCacheOutput=$aot"; fi
+  else
+    [[ -f $jsa && $jsa -ot $PORTICO_JAR ]] && rm -f "$jsa"
+    echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jsa"
+  fi
+}
+
 # start NAME ROUND: starts the server in its own session (process group = its PID), waits until it is ready,
 # and records the start-to-ready time. Returns 1 (and marks it skipped) if it cannot start.
 start() {
@@ -184,8 +199,10 @@ start() {
       # Every peer gets its connection caps lifted and an idle timeout of an hour; Portico likewise (its defaults
       # allow 200 sessions per address, and all of this run's clients come from 127.0.0.1).
       extra+=(--set max-sessions=100000 --set max-sessions-per-address=100000 --set idle-timeout=1h)
+      local jopts=$PORTICO_JAVA_OPTS
+      [[ -n $jopts ]] || jopts=$(portico_cache_opts)
       # shellcheck disable=SC2086
-      cmd=("$JAVA" $PORTICO_JAVA_OPTS -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}"
+      cmd=("$JAVA" $jopts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}"
            "${extra[@]}" $PORTICO_ARGS)
       ready="portico: ready";;
     vsftpd)
