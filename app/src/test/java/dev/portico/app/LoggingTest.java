@@ -1,5 +1,7 @@
 package dev.portico.app;
 
+import java.io.PrintStream;
+import java.io.ByteArrayOutputStream;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
@@ -11,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,11 +112,11 @@ class LoggingTest {
         List<String> lines = runAndStop(List.of(), data(), "--config", config.toString());
         assertThat(lines).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
 
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setErr(new PrintWriter(err, true))
-                .execute("serve", "--data", data().toString(), "--log-format", "xml");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"serve", "--data", data().toString(), "--log-format", "xml"},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("portico: log.format: unknown value xml, use one of [text, json]");
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("portico: log.format: unknown value xml, use one of [text, json]");
     }
 
     /** A logback context of the test's own, as logback's service provider would make it. */

@@ -3,12 +3,12 @@ package dev.portico.app;
 import dev.portico.core.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -23,11 +23,9 @@ class MainTest {
     void namedFlagsWinOverSetWhichWinsOverTheConfigFile() throws Exception {
         Path file = Files.writeString(dir.resolve("portico.properties"),
                 "ftp.port=21\nsmtp.port=25\npop3.port=110\ndomain=file.example\nsmtp.max-recipients=7\n");
-        Main.Serve serve = new Main.Serve();
-        new CommandLine(serve).parseArgs("--config", file.toString(), "--data", dir.toString(),
+        Settings s = Main.serveSettings("--config", file.toString(), "--data", dir.toString(),
                 "--set", "ftp.port=5", "--ftp-port", "0", "--set", "smtp.port=off",
                 "--domain", "a.example", "--domain", "b.example");
-        Settings s = serve.resolved();
         assertThat(s.port("ftp.port", OptionalInt.of(2121))).hasValue(0);
         assertThat(s.port("smtp.port", OptionalInt.of(2525))).isEmpty();
         assertThat(s.port("pop3.port", OptionalInt.of(2110))).hasValue(110);
@@ -39,21 +37,21 @@ class MainTest {
     @Test
     void aMisspelledKeyStopsTheStartNamingItAndTheNearestKnownKey() throws Exception {
         Path file = Files.writeString(dir.resolve("portico.properties"), "ftp.pasive.ports=50000-50100\n");
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setErr(new PrintWriter(err, true)).execute("serve", "--config", file.toString(),
-                "--data", dir.toString(), "--telnet-port", "0", "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"serve", "--config", file.toString(), "--data", dir.toString(),
+                "--telnet-port", "0", "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0"}, System.out, new PrintStream(err, true));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString().strip())
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
                 .isEqualTo("portico: ftp.pasive.ports: unknown configuration key; did you mean ftp.passive.ports?");
         assertThat(dir.resolve("tls")).doesNotExist();     // refused before anything was opened or bound
     }
 
     @Test
     void anUnknownSetKeyIsRefusedToo() {
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine().setErr(new PrintWriter(err, true)).execute("serve", "--data", dir.toString(),
-                "--set", "smtp.max-recipient=5");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[]{"serve", "--data", dir.toString(), "--set", "smtp.max-recipient=5"},
+                System.out, new PrintStream(err, true));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("smtp.max-recipient: unknown configuration key; did you mean smtp.max-recipients?");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("smtp.max-recipient: unknown configuration key; did you mean smtp.max-recipients?");
     }
 }

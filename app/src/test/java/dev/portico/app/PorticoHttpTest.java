@@ -10,7 +10,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,9 +39,7 @@ class PorticoHttpTest {
     }
 
     private dev.portico.core.Settings resolved(String... args) throws Exception {
-        Main.Serve serve = new Main.Serve();
-        new CommandLine(serve).parseArgs(args);
-        return serve.resolved();
+        return Main.serveSettings(args);
     }
 
     @Test

@@ -129,8 +129,7 @@ public final class Portico implements AutoCloseable {
 
     private Portico(Path dataDir, Settings s, Builder b, Configs c) throws IOException {
         this.dataDir = dataDir;
-        // Every key is read here, before the slow part (a first start generates a certificate),
-        // so that Settings.requireAllKnown() sees them all.
+        // Every key is read here, before anything is opened, so that Settings.requireAllKnown() sees them all.
         Process k = Process.from(s);
         s.requireAllKnown();
         this.domains = k.domains();
@@ -164,8 +163,8 @@ public final class Portico implements AutoCloseable {
         if (b.tls != null) {
             this.tls = b.tls;
         } else {
+            // logged by loadInBackground once the listeners are up (the generated one is read only then)
             this.tls = k.tls().open(tlsDir(dataDir), domains.names());
-            tls.logIdentity();
         }
         this.mail = new MaildirMailStore(dataDir.resolve("mail"));
         this.localFiles = new LocalFileStores(dataDir.resolve("files"));
@@ -274,6 +273,8 @@ public final class Portico implements AutoCloseable {
             Portico p = new Portico(Path.of(settings.string("data", "data")), settings, this, configs);
             try {
                 p.startAll(configs);
+                // Only now, so that reading the keystore (or generating it on a first start) never delays a listener.
+                p.tls.loadInBackground();
             } catch (IOException | RuntimeException e) {
                 p.close();
                 throw e;

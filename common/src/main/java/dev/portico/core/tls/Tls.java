@@ -24,6 +24,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +53,7 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -66,6 +68,12 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>An identity read from files can be replaced while the servers run ({@link #reload}, polled by
  * {@link #watch}): the swap is one volatile write, every handshake reads the identity once, so a new
  * connection gets the new certificate and a running one keeps the one it has.
+ *
+ * <p>The generated identity, the default, is read (or generated, on a first start) when a session
+ * first needs it or when {@link #loadInBackground} runs, never on the way to a listening server:
+ * in a freshly started JVM the keystore's password-based encryption and the TLS provider cost
+ * several hundred milliseconds, more than everything else a start does. Configured files are read
+ * at once, so a wrong path or a broken certificate stops the start instead of every session.
  */
 public final class Tls {
 
@@ -87,9 +95,14 @@ public final class Tls {
         }
     }
 
-    /** Files an identity is read from, and how their contents become one. */
-    private record Source(List<Path> files, Parser parser) {
+    /** Files an identity is read from, and how their contents become one; {@code prepare} first writes them if needed. */
+    private record Source(List<Path> files, Parser parser, Prepare prepare) {
+        Source(List<Path> files, Parser parser) {
+            this(files, parser, null);
+        }
+
         List<byte[]> read() throws IOException {
+            if (prepare != null) prepare.run();
             List<byte[]> contents = new ArrayList<>();
             for (Path f : files) contents.add(readFile(f));
             return contents;
@@ -97,11 +110,19 @@ public final class Tls {
     }
 
     @FunctionalInterface
+    private interface Prepare {
+        void run() throws IOException;
+    }
+
+    @FunctionalInterface
     private interface Parser {
         Identity parse(List<byte[]> contents) throws IOException;
     }
 
+    /** Null until a lazily read identity is first needed ({@link #now}). */
     private volatile Identity current;
+    /** Not {@code synchronized}: a virtual thread waiting on a monitor pins its carrier on Java 21. */
+    private final ReentrantLock firstRead = new ReentrantLock();
     /** Null for an identity that cannot change (generated in memory). */
     private final Source source;
     /** Guarded by this: the digest of the contents last tried, the last problem logged, the replaced identities. */
@@ -135,20 +156,26 @@ public final class Tls {
      */
     public static Tls selfSigned(Path dir, List<String> hostnames) throws IOException {
         Path file = dir.resolve("portico.p12");
-        if (!Files.exists(file)) {
-            Files.createDirectories(dir);
-            KeyStore ks = generate(hostnames);
-            Path tmp = Files.createTempFile(dir, "portico", ".p12.tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ks.store(out, GENERATED_PASSWORD);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot write keystore: " + e.getMessage(), e);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            log.info("generated a self-signed TLS certificate in {}", file);
+        List<String> names = List.copyOf(hostnames);
+        Source source = new Source(List.of(file),
+                c -> fromPkcs12(file, c.get(0), GENERATED_PASSWORD, "keystore " + file + " (generated, self-signed)", false),
+                () -> {
+                    if (!Files.exists(file)) generateInto(dir, file, names);
+                });
+        return new Tls(null, source, null);
+    }
+
+    private static void generateInto(Path dir, Path file, List<String> hostnames) throws IOException {
+        Files.createDirectories(dir);
+        KeyStore ks = generate(hostnames);
+        Path tmp = Files.createTempFile(dir, "portico", ".p12.tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+            ks.store(out, GENERATED_PASSWORD);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write keystore: " + e.getMessage(), e);
         }
-        return open(new Source(List.of(file),
-                c -> fromPkcs12(file, c.get(0), GENERATED_PASSWORD, "keystore " + file + " (generated, self-signed)", false)));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        log.info("generated a self-signed TLS certificate in {}", file);
     }
 
     /** A fresh self-signed identity held only in memory (tests, embedding). */
@@ -366,6 +393,7 @@ public final class Tls {
      */
     public synchronized boolean reload() {
         if (source == null) return false;
+        if (current == null) return false;   // never read yet: the first use reads the files as they are then
         List<byte[]> contents;
         try {
             contents = source.read();
@@ -439,7 +467,7 @@ public final class Tls {
     }
 
     private void logIdentity(String what) {
-        Identity i = current;
+        Identity i = now();
         X509Certificate leaf = i.leaf();
         log.info("TLS: {} {}: subject {}, not after {}, SHA-256 {}", what, i.origin(),
                 leaf.getSubjectX500Principal().getName(), leaf.getNotAfter().toInstant(), Certificates.sha256(leaf));
@@ -455,29 +483,76 @@ public final class Tls {
 
     // ---- use ------------------------------------------------------------------------------------
 
+    /** Whether the identity has been read (configured files are read at once, the generated one lazily). */
+    public boolean loaded() {
+        return current != null;
+    }
+
+    /**
+     * Reads the identity now on a virtual thread and logs it ({@link #logIdentity()}), so that the
+     * first TLS session does not wait for it and a keystore that cannot be read is reported right
+     * after the start. An identity read already is only logged.
+     */
+    public void loadInBackground() {
+        if (loaded()) {
+            logIdentity();
+            return;
+        }
+        Thread.ofVirtual().name("tls-load").start(() -> {
+            try {
+                now();
+                logIdentity();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                log.error("TLS is unavailable until this is fixed (each TLS session fails): {}", e.getMessage());
+            }
+        });
+    }
+
+    /** The identity new handshakes present, read first if it has not been. */
+    private Identity now() {
+        Identity i = current;
+        if (i != null) return i;
+        firstRead.lock();
+        try {
+            if (current == null) {
+                List<byte[]> contents = source.read();
+                Identity read = source.parser().parse(contents);
+                synchronized (this) {
+                    seen = digest(contents);
+                }
+                current = read;
+            }
+            return current;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        } finally {
+            firstRead.unlock();
+        }
+    }
+
     /** The context new handshakes use; a later reload does not change the one returned. */
     public SSLContext context() {
-        return current.context();
+        return now().context();
     }
 
     /** The server certificate new handshakes present, so tests and clients can trust exactly it. */
     public X509Certificate certificate() {
-        return current.leaf();
+        return now().leaf();
     }
 
     /** The chain new handshakes present, leaf first. */
     public List<X509Certificate> chain() {
-        return current.chain();
+        return now().chain();
     }
 
     /** Where the identity comes from: its files, or that it was generated. */
     public String origin() {
-        return current.origin();
+        return now().origin();
     }
 
     /** Wraps an accepted plain socket as the server side of TLS, over the same connection. */
     public SSLSocket wrapServer(Socket plain) throws IOException {
-        return wrap(plain, current.context());
+        return wrap(plain, context(null));
     }
 
     /**
@@ -486,11 +561,20 @@ public final class Tls {
      * FTP data connection can resume a control connection that began before a reload.
      */
     public SSLSocket wrapServer(Socket plain, SSLSession resuming) throws IOException {
-        return wrap(plain, contextOf(resuming));
+        return wrap(plain, context(resuming));
+    }
+
+    /** {@link #contextOf}, with an identity that cannot be read reported as the IOException it is. */
+    private SSLContext context(SSLSession resuming) throws IOException {
+        try {
+            return contextOf(resuming);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private SSLContext contextOf(SSLSession session) {
-        Identity now = current;
+        Identity now = now();
         Certificate[] local = session == null ? null : session.getLocalCertificates();
         if (local == null || local.length == 0 || local[0].equals(now.leaf())) return now.context();
         synchronized (this) {
