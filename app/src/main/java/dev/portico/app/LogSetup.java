@@ -42,7 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * </ol>
  * Logs never go to standard output, which carries only the {@code portico: ...} lines scripts read.
  *
- * <p>The data folder is known only once picocli has read the arguments and the config file, and
+ * <p>The data folder is known only once the command line has read the arguments and the config file, and
  * logback is set up by the first logger anyone asks for, possibly earlier. So until {@link #apply}
  * the context only holds events, at every level; {@code apply} configures it for good and then
  * passes the held events, in order, to whatever the final configuration enables: written once,
