@@ -126,6 +126,8 @@ public final class Portico implements AutoCloseable {
     private final Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
     /** Set when {@link #close()} begins: from then on no listener counts as accepting ({@code /ready}). */
     private volatile boolean closing;
+    /** The background read (or first generation) of the TLS identity; null once there is none to wait for. */
+    private volatile Thread tlsLoad;
 
     private Portico(Path dataDir, Settings s, Builder b, Configs c) throws IOException {
         this.dataDir = dataDir;
@@ -274,7 +276,7 @@ public final class Portico implements AutoCloseable {
             try {
                 p.startAll(configs);
                 // Only now, so that reading the keystore (or generating it on a first start) never delays a listener.
-                p.tls.loadInBackground();
+                p.tlsLoad = p.tls.loadInBackground();
             } catch (IOException | RuntimeException e) {
                 p.close();
                 throw e;
@@ -425,6 +427,16 @@ public final class Portico implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        // A first start may still be writing the generated keystore into the data folder: a close
+        // that returned before it ended would let the caller remove or reuse a folder in use.
+        Thread loading = tlsLoad;
+        if (loading != null) {
+            try {
+                loading.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             tlsReload.close();
         } catch (IOException e) {

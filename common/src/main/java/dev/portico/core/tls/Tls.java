@@ -492,13 +492,16 @@ public final class Tls {
      * Reads the identity now on a virtual thread and logs it ({@link #logIdentity()}), so that the
      * first TLS session does not wait for it and a keystore that cannot be read is reported right
      * after the start. An identity read already is only logged.
+     *
+     * @return the reading thread, for an owner that must not leave while it may still write the
+     *         generated keystore (null when there is nothing to read)
      */
-    public void loadInBackground() {
+    public Thread loadInBackground() {
         if (loaded()) {
             logIdentity();
-            return;
+            return null;
         }
-        Thread.ofVirtual().name("tls-load").start(() -> {
+        return Thread.ofVirtual().name("tls-load").start(() -> {
             try {
                 now();
                 logIdentity();
