@@ -115,7 +115,12 @@ final class Transfer {
     }
 
     Transfer start() {
-        thread = Thread.ofVirtual().name(session + "-data").start(this::run);
+        // A platform thread: a binary RETR sends with sendfile (transferTo), a native call that
+        // holds its carrier while the client's window is full. As a virtual thread a few stalled
+        // or slow downloads pinned every carrier of the machine, and every session of every
+        // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
+        // answered only after the data timeout). A transfer is worth a thread of its own.
+        thread = Thread.ofPlatform().daemon(true).name(session + "-data").start(this::run);
         return this;
     }
 
