@@ -38,19 +38,6 @@ class SlowClientTest {
         for (LineServer s : servers) s.stop(Duration.ofSeconds(1));
     }
 
-    /** Sends {@code text} a byte every {@code pauseMillis} on a thread of its own, until done or the socket fails. */
-    private static Thread dribble(RawClient c, String text, long pauseMillis) {
-        return Thread.ofVirtual().start(() -> {
-            try {
-                for (char ch : text.toCharArray()) {
-                    c.sendRaw(String.valueOf(ch));
-                    Thread.sleep(pauseMillis);      // the client's pace, not a wait for the server
-                }
-            } catch (IOException | InterruptedException e) {
-                // closed by the server: what the test wants
-            }
-        });
-    }
 
     @Test
     void aLineDribbledPastTheCommandTimeoutEndsTheSession() throws Exception {
@@ -60,7 +47,7 @@ class SlowClientTest {
             c.expect("220");
             long start = System.nanoTime();
             // a byte every 100 ms for up to 6 s: each read is far inside the 5 s idle timeout
-            Thread sender = dribble(c, "ECHO " + "x".repeat(55), 100);
+            Thread sender = c.dribble("ECHO " + "x".repeat(55), 100);
             c.expect("421 idle timeout");       // the toy protocol's answer to any timeout
             long took = (System.nanoTime() - start) / 1_000_000;
             assertThat(took).isBetween(900L, 3000L);
@@ -78,7 +65,7 @@ class SlowClientTest {
             c.expect("220");
             // three lines of about 600 ms each: 1.8 s in all, each line inside its second
             for (int i = 0; i < 3; i++) {
-                dribble(c, "ECHO " + i + "\r\n", 60).join(5000);
+                c.dribble("ECHO " + i + "\r\n", 60).join(5000);
                 c.expect("250 " + i);
             }
         }

@@ -138,6 +138,23 @@ public final class RawClient implements Closeable {
         return this;
     }
 
+    /**
+     * Sends {@code text} a byte every {@code pauseMillis} on a thread of its own, until done or the
+     * server closes the socket (what slow-client tests want); join the thread to end the test tidily.
+     */
+    public Thread dribble(String text, long pauseMillis) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                for (char ch : text.toCharArray()) {
+                    sendRaw(String.valueOf(ch));
+                    Thread.sleep(pauseMillis);      // the client's pace, not a wait for the server
+                }
+            } catch (IOException | InterruptedException e) {
+                // closed by the server: expected
+            }
+        });
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

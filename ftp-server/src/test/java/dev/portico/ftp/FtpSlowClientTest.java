@@ -30,16 +30,7 @@ class FtpSlowClientTest {
         try (RawClient c = RawFtp.alice(ftp.port())) {
             c.timeout(4000);
             long start = System.nanoTime();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    for (char ch : "CWD a-directory-name-sent-slowly".toCharArray()) {   // 3.2 s if not cut
-                        c.sendRaw(String.valueOf(ch));
-                        Thread.sleep(100);      // the client's pace, not a wait for the server
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed by the server: expected
-                }
-            });
+            Thread t = c.dribble("CWD a-directory-name-sent-slowly", 100);   // 3.2 s if not cut
             c.expect("421");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000);
             c.expectClosed();

@@ -25,16 +25,7 @@ class Pop3SlowClientTest {
         try (RawClient c = pop3.raw()) {
             c.timeout(4000);
             long start = System.nanoTime();
-            Thread t = Thread.ofVirtual().start(() -> {
-                try {
-                    for (char ch : "USER someone-who-types-very-slowly".toCharArray()) {   // 3.4 s if not cut
-                        c.sendRaw(String.valueOf(ch));
-                        Thread.sleep(100);      // the client's pace, not a wait for the server
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed by the server: expected
-                }
-            });
+            Thread t = c.dribble("USER someone-who-types-very-slowly", 100);   // 3.4 s if not cut
             c.expectClosed();
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000);
             t.join(5000);

@@ -25,19 +25,6 @@ class SmtpSlowClientTest {
     @RegisterExtension
     final SmtpTestSupport smtp = new SmtpTestSupport();
 
-    /** Sends {@code text} a byte every {@code pauseMillis} on its own thread, until done or the socket fails. */
-    private static Thread dribble(RawClient c, String text, long pauseMillis) {
-        return Thread.ofVirtual().start(() -> {
-            try {
-                for (char ch : text.toCharArray()) {
-                    c.sendRaw(String.valueOf(ch));
-                    Thread.sleep(pauseMillis);      // the client's pace, not a wait for the server
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server closed: expected
-            }
-        });
-    }
 
     /** Expects the timeout reply within {@code atMostMillis} and the close. */
     private static void expectTimedOut(RawClient c, long startNanos, long atMostMillis) throws IOException {
@@ -52,7 +39,7 @@ class SmtpSlowClientTest {
         try (RawClient c = smtp.greeted()) {
             c.timeout(4000);
             long start = System.nanoTime();
-            Thread t = dribble(c, "MAIL FROM:<someone-very-patient@example.org>", 100);   // 4.5 s if not cut
+            Thread t = c.dribble("MAIL FROM:<someone-very-patient@example.org>", 100);   // 4.5 s if not cut
             expectTimedOut(c, start, 3500);
             t.join(5000);
         }
@@ -68,7 +55,7 @@ class SmtpSlowClientTest {
             c.send("DATA").expect("354");
             long start = System.nanoTime();
             // 10 bytes a second, a hundredth of the minimum: each byte far inside the idle timeout
-            Thread t = dribble(c, "Subject: slow\r\n\r\n" + "x".repeat(60), 100);
+            Thread t = c.dribble("Subject: slow\r\n\r\n" + "x".repeat(60), 100);
             expectTimedOut(c, start, 3500);
             t.join(5000);
         }
@@ -84,7 +71,7 @@ class SmtpSlowClientTest {
             c.send("RCPT TO:<alice@localhost>").expect("250");
             c.sendRaw("BDAT 100 LAST\r\n");
             long start = System.nanoTime();
-            Thread t = dribble(c, "x".repeat(100), 100);
+            Thread t = c.dribble("x".repeat(100), 100);
             expectTimedOut(c, start, 3500);
             t.join(5000);
         }
