@@ -3,15 +3,19 @@ package dev.portico.server;
 import dev.portico.core.Settings;
 import dev.portico.core.auth.FileUserDirectory;
 import dev.portico.core.auth.Permission;
+import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -37,6 +41,14 @@ class PorticoStatusPageTest {
             ftp.connect("127.0.0.1", p.port("ftp"));
             try {
                 assertThat(ftp.login("carol", "carol-secret")).isTrue();
+                // a real download, so the page's recent transfers come from the FTP server's own event
+                Path home = Files.createDirectories(data.resolve("files").resolve("carol"));
+                Files.writeString(home.resolve("report-for-the-page.csv"), "a,b\n1,2\n");
+                ftp.enterLocalPassiveMode();
+                ftp.setFileType(FTP.BINARY_FILE_TYPE);
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                assertThat(ftp.retrieveFile("report-for-the-page.csv", got)).isTrue();
+                assertThat(got.toString(StandardCharsets.UTF_8)).isEqualTo("a,b\n1,2\n");
                 String base = "http://127.0.0.1:" + p.port("http");
                 HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/status/login"))
                         .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
@@ -47,6 +59,7 @@ class PorticoStatusPageTest {
                 HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/status"))
                         .timeout(Duration.ofSeconds(20)).header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(page.body()).contains("logged in as root", "id=\"sessions-ftp\"", ">carol<", "Recent FTP transfers");
+                assertThat(page.body()).contains("/report-for-the-page.csv");
             } finally {
                 ftp.disconnect();
             }
