@@ -183,7 +183,7 @@ public final class FullDisk implements AfterEachCallback {
             } catch (IOException e) {
                 return null;
             }
-        });
+        }, r -> Thread.ofPlatform().daemon().start(r));   // not the common pool: it has one worker on 2 cores, which a concurrent test may hold
         String line;
         try {
             line = first.get(10, TimeUnit.SECONDS);

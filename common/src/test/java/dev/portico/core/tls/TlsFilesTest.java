@@ -149,7 +149,7 @@ class TlsFilesTest {
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
-            });
+            }, r -> Thread.ofPlatform().daemon().start(r));   // not the common pool: it has one worker on 2 cores, which a concurrent test may hold
             try (SSLSocket c = (SSLSocket) TestCertificates.trustAll().getSocketFactory()
                     .createSocket(listener.getInetAddress(), listener.getLocalPort())) {
                 c.setSoTimeout(10_000);

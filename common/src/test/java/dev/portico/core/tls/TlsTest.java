@@ -78,7 +78,7 @@ class TlsTest {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, r -> Thread.ofPlatform().daemon().start(r));   // not the common pool: it has one worker on 2 cores, which a concurrent test may hold
             try (SSLSocket client = (SSLSocket) tls.clientContext().getSocketFactory()
                     .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
                 client.setSoTimeout(10_000);
