@@ -19,7 +19,7 @@ import dev.portico.core.fs.LocalFileStores;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.core.mail.MaildirMailStore;
 import dev.portico.core.tls.Tls;
-import dev.portico.core.tls.TlsConfig;
+import dev.portico.core.TlsConfig;
 import dev.portico.ftp.FtpConfig;
 import dev.portico.ftp.FtpServer;
 import dev.portico.http.HttpConfig;

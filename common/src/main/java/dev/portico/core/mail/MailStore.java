@@ -36,4 +36,12 @@ public interface MailStore {
      * one (as {@link #open} does), so a reader that asks after an unknown name leaves no trace.
      */
     List<String> mailboxes() throws IOException;
+
+    /**
+     * The user's folders for IMAP (INBOX is the mailbox {@link #open} gives POP3), made on first
+     * use. Stores without folders refuse.
+     */
+    default MailFolders folders(String user) throws IOException {
+        throw new UnsupportedOperationException("this mail store has no folders");
+    }
 }

@@ -1,7 +1,6 @@
-package dev.portico.core.tls;
+package dev.portico.core;
 
-import dev.portico.core.ConfigException;
-import dev.portico.core.Settings;
+import dev.portico.core.tls.Tls;
 
 import java.io.Closeable;
 import java.io.IOException;
