@@ -290,10 +290,10 @@ class MaildirFoldersTest {
         for (String bad : List.of("", "..", ".", "../bob", "a/../../bob", "/etc", "a//b", "a/./b", "Work.2026", ".hidden",
                 "a\u0000b", "a\nb", "a\rb", "tab\tname", "del\u007f", "c1\u0085", "*", "a%", "~root", "x/~y", "\uD800", "a\uDC00b",
                 "x".repeat(300))) {
-            assertThatThrownBy(() -> folders.create(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> folders.open(bad, true)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> folders.rename("Sent", bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> folders.subscribe(bad, true)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> folders.create(bad)).as(bad).isInstanceOf(FolderNameException.class);
+            assertThatThrownBy(() -> folders.open(bad, true)).as(bad).isInstanceOf(FolderNameException.class);
+            assertThatThrownBy(() -> folders.rename("Sent", bad)).as(bad).isInstanceOf(FolderNameException.class);
+            assertThatThrownBy(() -> folders.subscribe(bad, true)).as(bad).isInstanceOf(FolderNameException.class);
         }
         // what a tool left on disk that is no folder name is not listed
         Files.createDirectories(store.maildir("alice").resolve("..DOVECOT-TRASHED"));
