@@ -101,6 +101,16 @@ final class FolderIndex {
      */
     private volatile boolean newRacy, curRacy;
     private static final long RACY_MS = 2_000;
+    /** The highest UID the file on disk has a line for. */
+    private long fileUpTo;
+    /** Whether the file on disk is one this index read or wrote (a header at least). */
+    private boolean fileValid;
+    /**
+     * Whether the file needs a rewrite: something other than new messages changed. New messages
+     * alone are appended, as Dovecot does (a reader takes the highest UID seen over the header's
+     * N), so a delivery into a folder of 10,000 does not write 10,000 lines.
+     */
+    private boolean rewrite;
     /** False after the list was re-read: where each file is (new/ or cur/) is known only after listing both. */
     private boolean located;
     private long version;
@@ -253,6 +263,7 @@ final class FolderIndex {
                 put(new Entry(e.uid, e.base, "cur", file, next, e.size, e.date, ++highestModSeq));
                 changedUids.add(uid);
                 write = true;
+                rewrite = true;
             }
             finish(l, write);
             List<Folder.Message> changed = new ArrayList<>();
@@ -288,6 +299,7 @@ final class FolderIndex {
             if (!gone.isEmpty()) {
                 highestModSeq++;
                 write = true;
+                rewrite = true;
             }
             finish(l, write);
             if (!gone.isEmpty()) wake();
@@ -308,19 +320,30 @@ final class FolderIndex {
         try (Dotlock l = Dotlock.take(dir.resolve(LOCK))) {
             reload();
             scan();
-            for (Incoming m : messages) {
-                String letters = letters(m.flags, true);
-                String base = store.newBase() + ",S=" + m.fileSize + ",W=" + m.size;
-                String sub = letters.isEmpty() ? "new" : "cur";
-                String file = letters.isEmpty() ? base : base + ":2," + letters;
-                Path target = dir.resolve(sub).resolve(file);
-                if (m.rename) Files.move(m.from, target, StandardCopyOption.ATOMIC_MOVE);
-                else link(m.from, target);
-                dirs.add(target.getParent());
-                long date = m.date != null ? m.date.getEpochSecond() : System.currentTimeMillis() / 1000;
-                long uid = nextUid++;
-                put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
-                uids.add(uid);
+            List<Path> made = new ArrayList<>();
+            try {
+                for (Incoming m : messages) {
+                    String letters = letters(m.flags, true);
+                    String base = store.newBase() + ",S=" + m.fileSize + ",W=" + m.size;
+                    String sub = letters.isEmpty() ? "new" : "cur";
+                    String file = letters.isEmpty() ? base : base + ":2," + letters;
+                    Path target = dir.resolve(sub).resolve(file);
+                    if (m.rename) Files.move(m.from, target, StandardCopyOption.ATOMIC_MOVE);
+                    else link(m.from, target);
+                    made.add(target);
+                    dirs.add(target.getParent());
+                    long date = m.date != null ? m.date.getEpochSecond() : System.currentTimeMillis() / 1000;
+                    long uid = nextUid++;
+                    put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
+                    uids.add(uid);
+                }
+            } catch (IOException | RuntimeException e) {
+                // all or nothing (RFC 9051 6.4.7): the copies made so far go again
+                for (Path p : made) Files.deleteIfExists(p);
+                for (long uid : uids) byBase.remove(byUid.remove(uid).base);
+                version++;
+                state = null;
+                throw e;
             }
             for (Path d : dirs) MaildirMailStore.fsyncDirectory(d);
             finish(l, true);
@@ -336,8 +359,17 @@ final class FolderIndex {
         try {
             Files.createLink(target, from);
             return;
+        } catch (NoSuchFileException e) {
+            if (Files.exists(from)) throw e;
+            // renamed by a flag change since the view looked: the same message under its new name
+            from = renamed(from);
+            try {
+                Files.createLink(target, from);
+                return;
+            } catch (UnsupportedOperationException | FileSystemException again) {
+                if (again instanceof NoSuchFileException) throw again;
+            }
         } catch (UnsupportedOperationException | FileSystemException e) {
-            if (e instanceof NoSuchFileException && !Files.exists(from)) throw (NoSuchFileException) e;
             // another file system, or no links: copy
         }
         Path tmp = dir.resolve("tmp").resolve(target.getFileName() + ".copy");
@@ -346,6 +378,21 @@ final class FolderIndex {
             ch.force(true);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The file of the same message (its base name) in new/ or cur/ of its folder, or a NoSuchFileException. */
+    private static Path renamed(Path from) throws IOException {
+        String base = MaildirMailStore.uid(from.getFileName().toString());
+        Path folder = from.getParent().getParent();
+        for (String sub : new String[]{"cur", "new"}) {
+            // a filter, not a glob: Maildir names may hold glob characters (a host name's \057)
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(folder.resolve(sub), p -> p.getFileName().toString().startsWith(base))) {
+                for (Path p : files) if (MaildirMailStore.uid(p.getFileName().toString()).equals(base)) return p;
+            } catch (NoSuchFileException e) {
+                // folder gone
+            }
+        }
+        throw new NoSuchFileException(from.toString());
     }
 
     // ---- reading and writing the disk ---------------------------------------------------------
@@ -378,7 +425,12 @@ final class FolderIndex {
         }
         byUid.clear();
         byBase.clear();
+        fileUpTo = 0;
+        rewrite = false;
+        fileValid = true;
         if (lines.isEmpty() || !parseHeader(lines.get(0))) {
+            rewrite = true;
+            fileValid = false;
             uidValidity = store.newUidValidity();
             nextUid = 1;
             highestModSeq = Math.max(highestModSeq, 1);
@@ -390,6 +442,7 @@ final class FolderIndex {
                 Entry e = parseRecord(lines.get(i), v1);
                 if (e == null || byUid.containsKey(e.uid) || byBase.containsKey(e.base)) continue;
                 if (e.uid >= nextUid) nextUid = e.uid + 1;
+                fileUpTo = Math.max(fileUpTo, e.uid);
                 if (e.modSeq > highestModSeq) highestModSeq = e.modSeq;
                 put(e);
             }
@@ -502,7 +555,10 @@ final class FolderIndex {
                         if (!m.letters.equals(e.letters)) {
                             m = new Entry(m.uid, m.base, m.sub, m.file, m.letters, m.size, m.date, ++highestModSeq);
                         }
-                        changed |= !file.equals(e.file) || !m.letters.equals(e.letters);
+                        if (!file.equals(e.file) || !m.letters.equals(e.letters)) {
+                            changed = true;
+                            rewrite = true;
+                        }
                         put(m);
                     }
                 }
@@ -517,6 +573,7 @@ final class FolderIndex {
         if (!gone.isEmpty()) {
             highestModSeq++;
             changed = true;
+            rewrite = true;
         }
         // sizes and dates the list lacked (written by Dovecot, or a message that arrived)
         for (Entry e : List.copyOf(byUid.values())) {
@@ -525,6 +582,7 @@ final class FolderIndex {
             if (f == null) continue;
             put(f);
             changed = true;
+            rewrite = true;
         }
         fresh.sort((a, b) -> a[1].compareTo(b[1]));     // Maildir names start with the time: UIDs in arrival order
         for (String[] f : fresh) {
@@ -565,18 +623,36 @@ final class FolderIndex {
     /** Writes the list into the lock file and renames it into place, or just drops the lock. */
     private void finish(Dotlock l, boolean write) throws IOException {
         if (!write) return;
-        StringBuilder b = new StringBuilder(64 + byUid.size() * 80);
-        b.append("3 V").append(uidValidity).append(" N").append(nextUid).append(" G").append(guid)
-                .append(" M").append(highestModSeq).append('\n');
-        for (Entry e : byUid.values()) {
-            b.append(e.uid).append(" M").append(e.modSeq).append(" T").append(e.date);
-            if (MaildirMailStore.field(e.base, ",W=") < 0 && e.size >= 0) b.append(" W").append(e.size);
-            b.append(" :").append(e.file).append('\n');
+        Path list = dir.resolve(UIDLIST);
+        if (!rewrite && fileValid && Objects.equals(fileKey(list), uidlistSeen)) {
+            StringBuilder b = new StringBuilder();
+            for (Entry e : byUid.tailMap(fileUpTo, false).values()) record(b, e);
+            if (!b.isEmpty()) {
+                try (FileChannel ch = FileChannel.open(list, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
+                    while (buf.hasRemaining()) ch.write(buf);
+                    ch.force(true);
+                }
+            }
+        } else {
+            StringBuilder b = new StringBuilder(64 + byUid.size() * 80);
+            b.append("3 V").append(uidValidity).append(" N").append(nextUid).append(" G").append(guid)
+                    .append(" M").append(highestModSeq).append('\n');
+            for (Entry e : byUid.values()) record(b, e);
+            l.replace(list, b.toString().getBytes(StandardCharsets.UTF_8));
         }
-        l.replace(dir.resolve(UIDLIST), b.toString().getBytes(StandardCharsets.UTF_8));
-        uidlistSeen = fileKey(dir.resolve(UIDLIST));
+        if (!byUid.isEmpty()) fileUpTo = Math.max(fileUpTo, byUid.lastKey());
+        rewrite = false;
+        fileValid = true;
+        uidlistSeen = fileKey(list);
         version++;
         state = null;
+    }
+
+    private static void record(StringBuilder b, Entry e) {
+        b.append(e.uid).append(" M").append(e.modSeq).append(" T").append(e.date);
+        if (MaildirMailStore.field(e.base, ",W=") < 0 && e.size >= 0) b.append(" W").append(e.size);
+        b.append(" :").append(e.file).append('\n');
     }
 
     // ---- flags and keywords ------------------------------------------------------------------

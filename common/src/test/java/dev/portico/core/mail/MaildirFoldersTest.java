@@ -76,7 +76,14 @@ class MaildirFoldersTest {
             assertThat(inbox.messages().subList(0, 2)).extracting(Folder.Message::name)
                     .containsExactlyElementsOf(first.stream().map(Folder.Message::name).toList());
         }
-        assertThat(Files.readString(store.maildir("alice").resolve("dovecot-uidlist"))).startsWith("3 V" + validity + " N4 ");
+        // the third message was appended to the list, not the list rewritten (as Dovecot does);
+        // a reader takes the highest UID over the header's N
+        String list = Files.readString(store.maildir("alice").resolve("dovecot-uidlist"));
+        assertThat(list).startsWith("3 V" + validity + " N3 ").contains("\n3 M");
+        assertThat(list.lines()).hasSize(4);
+        try (Folder inbox = new MaildirMailStore(dir).folders("alice").open("INBOX", true)) {
+            assertThat(inbox.uidNext()).isEqualTo(4);
+        }
     }
 
     @Test
