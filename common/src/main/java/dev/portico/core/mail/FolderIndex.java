@@ -95,12 +95,13 @@ final class FolderIndex {
     private volatile Object uidlistSeen;
     private volatile FileTime newSeen, curSeen;
     /**
-     * Whether new/ or cur/ had changed within {@link #RACY_MS} of when it was last listed: a file
-     * added in the same tick of a coarse file-system clock leaves the time as it was, so such a
-     * directory is listed again (Dovecot does the same).
+     * Whether new/ or cur/ had changed within one tick of the file system's clock of when it was
+     * last listed: a file added in the same tick leaves the time as it was, so such a directory is
+     * listed again. The tick: two seconds where times are whole seconds (Dovecot's rule), else
+     * {@link #RACY_FINE_MS}, above the kernel's timer tick that Linux time stamps follow.
      */
     private volatile boolean newRacy, curRacy;
-    private static final long RACY_MS = 2_000;
+    private static final long RACY_COARSE_MS = 2_000, RACY_FINE_MS = 50;
     /** The highest UID the file on disk has a line for. */
     private long fileUpTo;
     /** Whether the file on disk is one this index read or wrote (a header at least). */
@@ -111,6 +112,12 @@ final class FolderIndex {
      * N), so a delivery into a folder of 10,000 does not write 10,000 lines.
      */
     private boolean rewrite;
+    /**
+     * Whether the pending write gives or takes UIDs and so must be fsynced. A write that only
+     * records flags and mod-sequences is not: the flags are in the file names, and a list that a
+     * crash took back to its earlier state only makes the next scan see those flags as changed.
+     */
+    private boolean durable;
     /** False after the list was re-read: where each file is (new/ or cur/) is known only after listing both. */
     private boolean located;
     private long version;
@@ -158,6 +165,12 @@ final class FolderIndex {
     boolean changedOnDisk() {
         return dirty || changed(dir.resolve("new"), newSeen, newRacy) || changed(dir.resolve("cur"), curSeen, curRacy)
                 || !Objects.equals(fileKey(dir.resolve(UIDLIST)), uidlistSeen);
+    }
+
+    private static boolean racy(FileTime t, long now) {
+        if (t == null) return false;
+        boolean coarse = t.toInstant().getNano() == 0;
+        return now - t.toMillis() < (coarse ? RACY_COARSE_MS : RACY_FINE_MS);
     }
 
     private static boolean changed(Path d, FileTime seen, boolean racy) {
@@ -300,6 +313,7 @@ final class FolderIndex {
                 highestModSeq++;
                 write = true;
                 rewrite = true;
+                durable = true;
             }
             finish(l, write);
             if (!gone.isEmpty()) wake();
@@ -336,6 +350,7 @@ final class FolderIndex {
                     long uid = nextUid++;
                     put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
                     uids.add(uid);
+                    durable = true;
                 }
             } catch (IOException | RuntimeException e) {
                 // all or nothing (RFC 9051 6.4.7): the copies made so far go again
@@ -427,9 +442,11 @@ final class FolderIndex {
         byBase.clear();
         fileUpTo = 0;
         rewrite = false;
+        durable = false;
         fileValid = true;
         if (lines.isEmpty() || !parseHeader(lines.get(0))) {
             rewrite = true;
+            durable = true;
             fileValid = false;
             uidValidity = store.newUidValidity();
             nextUid = 1;
@@ -574,6 +591,7 @@ final class FolderIndex {
             highestModSeq++;
             changed = true;
             rewrite = true;
+            durable = true;
         }
         // sizes and dates the list lacked (written by Dovecot, or a message that arrived)
         for (Entry e : List.copyOf(byUid.values())) {
@@ -592,14 +610,15 @@ final class FolderIndex {
             highestModSeq++;
             put(e);
             changed = true;
+            durable = true;
         }
         if (listNew) {
             newSeen = newTime;
-            newRacy = newTime != null && now - newTime.toMillis() < RACY_MS;
+            newRacy = racy(newTime, now);
         }
         if (listCur) {
             curSeen = curTime;
-            curRacy = curTime != null && now - curTime.toMillis() < RACY_MS;
+            curRacy = racy(curTime, now);
         }
         if (changed) {
             version++;
@@ -631,7 +650,7 @@ final class FolderIndex {
                 try (FileChannel ch = FileChannel.open(list, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                     ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
                     while (buf.hasRemaining()) ch.write(buf);
-                    ch.force(true);
+                    if (durable) ch.force(true);
                 }
             }
         } else {
@@ -639,10 +658,11 @@ final class FolderIndex {
             b.append("3 V").append(uidValidity).append(" N").append(nextUid).append(" G").append(guid)
                     .append(" M").append(highestModSeq).append('\n');
             for (Entry e : byUid.values()) record(b, e);
-            l.replace(list, b.toString().getBytes(StandardCharsets.UTF_8));
+            l.replace(list, b.toString().getBytes(StandardCharsets.UTF_8), durable);
         }
         if (!byUid.isEmpty()) fileUpTo = Math.max(fileUpTo, byUid.lastKey());
         rewrite = false;
+        durable = false;
         fileValid = true;
         uidlistSeen = fileKey(list);
         version++;
@@ -821,15 +841,19 @@ final class FolderIndex {
         }
 
         void replace(Path target, byte[] content) throws IOException {
+            replace(target, content, true);
+        }
+
+        void replace(Path target, byte[] content, boolean durable) throws IOException {
             if (path == null) return;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.wrap(content);
                 while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
+                if (durable) ch.force(true);
             }
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             held = false;
-            MaildirMailStore.fsyncDirectory(target.getParent());
+            if (durable) MaildirMailStore.fsyncDirectory(target.getParent());
         }
 
         @Override
