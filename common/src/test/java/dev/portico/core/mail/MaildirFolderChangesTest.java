@@ -187,4 +187,25 @@ class MaildirFolderChangesTest {
         }
         assertThat(dir.resolve("alice/Maildir/dovecot-uidlist.lock")).doesNotExist();
     }
+
+    @Test
+    void aDeletedFolderLooksEmptiedToItsViewsAndAStaleLockIsTakenOver() throws Exception {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        MailFolders folders = store.folders("alice");
+        folders.create("Projects");
+        folders.append("Projects", msg("Subject: p\r\n\r\n"), Set.of(), null);
+        Semaphore woken = new Semaphore(0);
+        try (Folder view = folders.open("Projects", false); AutoCloseable w = view.watch(woken::release)) {
+            folders.delete("Projects");
+            assertThat(woken.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(view.refresh().expunged()).containsExactly(1L);
+            assertThat(view.messages()).isEmpty();
+        }
+        // a lock left by a process that died two minutes ago (Dovecot's stale time) does not block
+        Path lock = store.maildir("alice").resolve(".Sent/dovecot-uidlist.lock");
+        Files.writeString(lock, "");
+        Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minusSeconds(180)));
+        assertThat(folders.append("Sent", msg("Subject: s\r\n\r\n"), Set.of(Folder.SEEN), null)[1]).isEqualTo(1);
+        assertThat(lock).doesNotExist();
+    }
 }
