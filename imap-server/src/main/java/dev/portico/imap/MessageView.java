@@ -209,12 +209,14 @@ public final class MessageView {
     public LocalDate sentDate() {
         String raw = root.first("Date");
         if (raw == null) return null;
-        String date = raw.replaceAll("\\([^)]*\\)", " ").trim().replaceAll("\\s+", " ");
+        // comments and the weekday go: a wrong weekday is common and says nothing about the day
+        String date = raw.replaceAll("\\([^)]*\\)", " ").replaceFirst("^\\s*[A-Za-z]+\\s*,", "").trim().replaceAll("\\s+", " ");
         try {
             return java.time.OffsetDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate();
         } catch (RuntimeException notStrict) {
             try {
-                // Jakarta's lenient reader takes what the strict one does not (two-digit years, zone names)
+                // Jakarta's lenient reader takes what the strict one does not (two-digit years, zone
+                // names); it gives an instant, so the day is UTC's
                 return new MailDateFormat().parse(date).toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
             } catch (java.text.ParseException | RuntimeException e) {
                 return null;
