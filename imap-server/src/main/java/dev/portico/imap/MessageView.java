@@ -51,6 +51,8 @@ public final class MessageView {
 
     private final byte[] bytes;
     private final Entity root;
+    /** Kept once made: FETCH asks for these again and again (a client's resync, every session's first look). */
+    private volatile String envelope, body, bodyStructure;
 
     private MessageView(byte[] bytes) {
         this.bytes = bytes;
@@ -88,9 +90,33 @@ public final class MessageView {
      * strings that need a literal are literals already.
      */
     public String envelope() {
-        StringBuilder b = new StringBuilder(256);
-        envelope(b, root);
-        return b.toString();
+        String e = envelope;
+        if (e == null) {
+            StringBuilder b = new StringBuilder(256);
+            envelope(b, root);
+            envelope = e = b.toString();
+        }
+        return e;
+    }
+
+    /**
+     * The ENVELOPE of a message read only up to the end of its header (at most {@code limit}
+     * octets of it): what a FETCH of envelopes needs, without reading bodies.
+     */
+    public static String envelope(InputStream crlf, int limit) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream(1024);
+        InputStream in = new java.io.BufferedInputStream(crlf, 4096);
+        int state = 1;   // 1 at the start of a line: a line feed there ends the header
+        for (int c; header.size() < limit && (c = in.read()) >= 0; ) {
+            header.write(c);
+            if (c == '\n') {
+                if (state == 1) break;
+                state = 1;
+            } else if (c != '\r') {
+                state = 0;
+            }
+        }
+        return new MessageView(header.toByteArray()).envelope();
     }
 
     /**
@@ -98,9 +124,15 @@ public final class MessageView {
      * Written as UTF-8, like {@link #envelope()}.
      */
     public String bodyStructure(boolean extended) {
-        StringBuilder b = new StringBuilder(256);
-        structure(b, root, extended);
-        return b.toString();
+        String s = extended ? bodyStructure : body;
+        if (s == null) {
+            StringBuilder b = new StringBuilder(256);
+            structure(b, root, extended);
+            s = b.toString();
+            if (extended) bodyStructure = s;
+            else body = s;
+        }
+        return s;
     }
 
     /**
