@@ -844,7 +844,7 @@ public final class MessageView {
             for (Entity c : e.children) bodyTexts(c, out, false);
         } else if (e.message != null) {
             bodyTexts(e.message, out, true);
-        } else if (e.type.is("text", null) || e == root) {
+        } else if (e.type.is("text", null)) {
             byte[] content;
             try {
                 content = decoded(e, false);
