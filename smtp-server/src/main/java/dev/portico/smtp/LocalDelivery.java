@@ -21,8 +21,9 @@ import java.util.Set;
 
 /**
  * The default delivery: local users' Maildirs through the shared {@link MailStore}. Accepts only
- * addresses in the local domains (no relay yet: mail for other domains, from anyone, authenticated
- * or not, gets 550 5.7.1) whose local part is a user, and {@code postmaster} in any case, always
+ * addresses in the local domains (it relays nothing: mail for other domains gets 554 5.7.1, also
+ * from a session that {@link dev.portico.smtp.relay.RelayPolicy may relay}; the relay queue wraps
+ * this handler for those) whose local part is a user, and {@code postmaster} in any case, always
  * (RFC 5321 4.5.1: it must be accepted, also with no administrator around). Postmaster mail goes
  * to the role mailbox {@link MailStore#POSTMASTER} ({@code DATA/mail/postmaster/Maildir}), which
  * administrators read with the shell's {@code postmaster} command; a user named
