@@ -98,7 +98,8 @@ public final class Dsn {
 
     /**
      * Decodes xtext (RFC 3461 4): printable ASCII but {@code +} and {@code =} as is, any octet
-     * as {@code +XX} with upper-case hex digits.
+     * as {@code +XX} with upper-case hex digits. Refuses what decodes to control characters or to
+     * invalid UTF-8.
      */
     public static String decodeXtext(String xtext) {
         if (xtext.isEmpty()) throw new IllegalArgumentException("empty xtext");
@@ -115,7 +116,12 @@ public final class Dsn {
                 throw new IllegalArgumentException("character not allowed in xtext");
             }
         }
-        return b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String text = b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // Decoded values end up in report fields: a CR LF there would forge header lines.
+        if (text.chars().anyMatch(c -> c < 32 || c == 127 || c == 0xFFFD)) {
+            throw new IllegalArgumentException("xtext decodes to a control character");
+        }
+        return text;
     }
 
     private static int hex(char c) {

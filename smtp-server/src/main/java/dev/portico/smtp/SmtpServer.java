@@ -78,7 +78,8 @@ public final class SmtpServer implements Closeable {
      */
     public static DeliveryHandler defaultDelivery(SmtpConfig config, Shared shared) {
         return switch (config.delivery()) {
-            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll());
+            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll(),
+                    hostname(config, shared.domains()), null);
             case DISCARD -> new DiscardDelivery();
         };
     }
