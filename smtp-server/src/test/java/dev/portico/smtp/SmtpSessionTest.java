@@ -47,7 +47,7 @@ class SmtpSessionTest {
             List<String> lines = replyLines(c);
             assertThat(lines.get(0)).isEqualTo("250-localhost Hello client.example [127.0.0.1]");
             assertThat(lines).contains("250-PIPELINING", "250-SIZE 26214400", "250-8BITMIME", "250-ENHANCEDSTATUSCODES",
-                    "250-SMTPUTF8", "250-CHUNKING", "250-STARTTLS", "250 HELP");
+                    "250-SMTPUTF8", "250-CHUNKING", "250-DSN", "250-STARTTLS", "250 HELP");
             assertThat(lines).noneMatch(l -> l.contains("AUTH"));
             c.send("HELO other.example");
             assertThat(c.readLine()).isEqualTo("250 localhost Hello other.example");
@@ -131,7 +131,7 @@ class SmtpSessionTest {
             c.expect("501 5.1.7");
             c.send("MAIL FROM:<a@example.org> SIZE=abc");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_PARAMETER.toString());
-            c.send("MAIL FROM:<a@example.org> RET=FULL");
+            c.send("MAIL FROM:<a@example.org> MT-PRIORITY=3");       // RFC 6710: not offered
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNSUPPORTED_PARAMETER.toString());
             c.send("MAIL FROM:<a@example.org> BODY=BINARYMIME");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNSUPPORTED_BODY.toString());
@@ -141,7 +141,7 @@ class SmtpSessionTest {
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_RECIPIENT_SYNTAX.toString());
             c.send("RCPT alice@localhost");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.RCPT_SYNTAX.toString());
-            c.send("RCPT TO:<alice@localhost> NOTIFY=NEVER");
+            c.send("RCPT TO:<alice@localhost> RRVS=2026-12-02T08:00:00Z");   // RFC 7293: not offered
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNSUPPORTED_PARAMETER.toString());
             c.send("RCPT TO:<ALICE@LocalHost>");
             c.expect("250 2.1.5");
@@ -165,7 +165,7 @@ class SmtpSessionTest {
             c.send("RCPT TO:<alice@example.org>");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.RELAY_DENIED.toString());
             c.send("RCPT TO:<\"alice\"@elsewhere.example>");
-            assertThat(c.readLine()).isEqualTo("550 5.7.1 Relaying denied: this server only accepts mail for its own domains");
+            assertThat(c.readLine()).isEqualTo("554 5.7.1 Relaying denied: this server only accepts mail for its own domains");
         }
     }
 
