@@ -31,6 +31,8 @@ import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
 import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpServer;
+import dev.portico.smtp.dkim.Dkim;
+import dev.portico.smtp.dkim.DkimConfig;
 import dev.portico.telnet.TelnetConfig;
 import dev.portico.telnet.TelnetServer;
 import org.slf4j.Logger;
@@ -81,11 +83,11 @@ public final class Portico implements AutoCloseable {
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
-                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
+                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs, DkimConfig dkim) {
         static Configs from(Settings s) {
             return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
                     s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
-                    ActivityLogConfig.from(s));
+                    ActivityLogConfig.from(s), DkimConfig.from(s));
         }
     }
 
@@ -115,6 +117,8 @@ public final class Portico implements AutoCloseable {
     private final LocalFileStores localFiles;
     private final FileStores files;
     private final UnaryOperator<DeliveryHandler> delivery;
+    /** Signs mail that leaves; reads or generates a key only on the first message of its domain. */
+    private final Dkim dkim;
     private final Path dataDir;
     /** The status page's recent transfers and messages; null while the HTTP listener is off. */
     private final RecentActivity activity;
@@ -172,6 +176,7 @@ public final class Portico implements AutoCloseable {
         this.localFiles = new LocalFileStores(dataDir.resolve("files"));
         this.files = Objects.requireNonNull(b.files.apply(localFiles), "files");
         this.delivery = b.delivery;
+        this.dkim = new Dkim(c.dkim(), Dkim.dir(dataDir), domains);
         // Last: nothing after it can fail and leave the poller running without a Portico to close it.
         this.tlsReload = b.tls != null ? () -> {} : k.tls().watch(tls);
     }
@@ -206,6 +211,17 @@ public final class Portico implements AutoCloseable {
         Process k = Process.from(settings);
         settings.requireAllKnown();
         return k.tls().open(tlsDir(Path.of(settings.string("data", "data"))), k.domains().names());
+    }
+
+    /**
+     * The DKIM signing these settings give, after checking every key as {@link #check} does: what
+     * {@code portico dkim show} prints the DNS records of.
+     */
+    public static Dkim openDkim(Settings settings) throws IOException {
+        Configs c = Configs.from(settings);
+        Process k = Process.from(settings);
+        settings.requireAllKnown();
+        return new Dkim(c.dkim(), Dkim.dir(Path.of(settings.string("data", "data"))), k.domains());
     }
 
     private static Path tlsDir(Path dataDir) {
@@ -399,6 +415,11 @@ public final class Portico implements AutoCloseable {
     /** The file stores FTP and the shell use (as the builder may have wrapped them). */
     public FileStores files() {
         return files;
+    }
+
+    /** DKIM signing of the mail that leaves ({@code dkim.*}), for the relay. */
+    public Dkim dkim() {
+        return dkim;
     }
 
     /** The Maildir store every mail server delivers to and reads from. */

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,14 +87,12 @@ public final class Dkim {
         }
     }
 
-    /** The DNS record of every domain's key, generating the keys that are missing ({@code portico dkim show}). */
-    public List<DkimRecord> records() throws IOException {
-        List<DkimRecord> out = new ArrayList<>();
-        for (String d : domains) out.add(key(d).record(d, config.selector()));
-        return out;
+    /** The selector of every signature ({@code dkim.selector}). */
+    public String selector() {
+        return config.selector();
     }
 
-    /** The key of one domain, read or generated as {@link #sign} would. */
+    /** The key of one domain, read or generated as {@link #sign} would ({@code portico dkim show}). */
     public DkimKey key(String domain) throws IOException {
         return DkimKey.loadOrCreate(DkimKey.file(dir, domain, config.selector()), config.algorithm());
     }
