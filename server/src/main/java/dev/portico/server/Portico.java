@@ -83,17 +83,17 @@ public final class Portico implements AutoCloseable {
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
-                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs, DkimConfig dkim) {
+                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
         static Configs from(Settings s) {
             return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
                     s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
-                    ActivityLogConfig.from(s), DkimConfig.from(s));
+                    ActivityLogConfig.from(s));
         }
     }
 
     /** The process-wide keys, read before anything is built. */
     private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, TlsConfig tls,
-                           InetAddress bind, ProxyProtocol proxy) {
+                           InetAddress bind, ProxyProtocol proxy, DkimConfig dkim) {
         static Process from(Settings s) throws IOException {
             int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
             LoginGuard.Policy policy = LoginGuard.Policy.from(s);
@@ -102,7 +102,8 @@ public final class Portico implements AutoCloseable {
             InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
             ProxyProtocol proxy = ProxyProtocol.from(s, "proxy-protocol.from", ProxyProtocol.OFF);
             s.string("data", null);
-            return new Process(iterations, policy, domains, tls, bind, proxy);
+            DkimConfig dkim = DkimConfig.from(s);
+            return new Process(iterations, policy, domains, tls, bind, proxy, dkim);
         }
     }
 
@@ -176,7 +177,7 @@ public final class Portico implements AutoCloseable {
         this.localFiles = new LocalFileStores(dataDir.resolve("files"));
         this.files = Objects.requireNonNull(b.files.apply(localFiles), "files");
         this.delivery = b.delivery;
-        this.dkim = new Dkim(c.dkim(), Dkim.dir(dataDir), domains);
+        this.dkim = new Dkim(k.dkim(), Dkim.dir(dataDir), domains);
         // Last: nothing after it can fail and leave the poller running without a Portico to close it.
         this.tlsReload = b.tls != null ? () -> {} : k.tls().watch(tls);
     }
@@ -218,10 +219,10 @@ public final class Portico implements AutoCloseable {
      * {@code portico dkim show} prints the DNS records of.
      */
     public static Dkim openDkim(Settings settings) throws IOException {
-        Configs c = Configs.from(settings);
+        Configs.from(settings);
         Process k = Process.from(settings);
         settings.requireAllKnown();
-        return new Dkim(c.dkim(), Dkim.dir(Path.of(settings.string("data", "data"))), k.domains());
+        return new Dkim(k.dkim(), Dkim.dir(Path.of(settings.string("data", "data"))), k.domains());
     }
 
     private static Path tlsDir(Path dataDir) {

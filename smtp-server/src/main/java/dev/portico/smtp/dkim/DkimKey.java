@@ -1,10 +1,12 @@
 package dev.portico.smtp.dkim;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -25,6 +27,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
 import java.util.Set;
@@ -106,35 +109,35 @@ public record DkimKey(Path file, DkimAlgorithm algorithm, PrivateKey privateKey,
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a PEM private key (" + e.getMessage() + ")", e);
         }
+        // PKCS#1 comes as a key pair, which BouncyCastle gives as PKCS#8 too
         PrivateKeyInfo info = o instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo()
                 : o instanceof PrivateKeyInfo i ? i : null;
         if (info == null) throw new IOException(file + ": no unencrypted PEM private key in it (PKCS#8 or PKCS#1 RSA)");
-        PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(info);
+        ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
         try {
-            if (key instanceof RSAPrivateCrtKey rsa) {
+            // the JDK's own keys, so that signing needs no BouncyCastle provider
+            if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+                RSAPrivateCrtKey rsa = (RSAPrivateCrtKey) KeyFactory.getInstance("RSA")
+                        .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
                 if (rsa.getModulus().bitLength() < 1024) {
                     throw new IOException(file + ": an RSA key of " + rsa.getModulus().bitLength()
                             + " bits, which verifiers ignore (RFC 8301: 1024 at least, 2048 better)");
                 }
                 PublicKey pub = KeyFactory.getInstance("RSA")
                         .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
-                return new DkimKey(file, DkimAlgorithm.RSA_SHA256, toJdk(key, "RSA"), publicKeyData(DkimAlgorithm.RSA_SHA256, pub));
+                return new DkimKey(file, DkimAlgorithm.RSA_SHA256, rsa, publicKeyData(DkimAlgorithm.RSA_SHA256, pub));
             }
-            if (key.getAlgorithm().equalsIgnoreCase("Ed25519") || key.getAlgorithm().equalsIgnoreCase("EdDSA")) {
-                PrivateKey jdk = toJdk(key, "Ed25519");
-                byte[] seed = ((EdECPrivateKey) jdk).getBytes().orElseThrow();
-                byte[] pub = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
-                return new DkimKey(file, DkimAlgorithm.ED25519_SHA256, jdk, Base64.getEncoder().encodeToString(pub));
+            if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+                EdECPrivateKey ed = (EdECPrivateKey) KeyFactory.getInstance("Ed25519")
+                        .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+                // the JDK has no way from an Ed25519 private key to its public key; BouncyCastle has
+                byte[] pub = new Ed25519PrivateKeyParameters(ed.getBytes().orElseThrow(), 0).generatePublicKey().getEncoded();
+                return new DkimKey(file, DkimAlgorithm.ED25519_SHA256, ed, Base64.getEncoder().encodeToString(pub));
             }
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException(file + ": an unusable key (" + e.getMessage() + ")", e);
         }
-        throw new IOException(file + ": a " + key.getAlgorithm() + " key; DKIM signs with RSA or Ed25519");
-    }
-
-    /** The same key from the JDK's provider, which {@link Signature} of the JDK takes without BouncyCastle. */
-    private static PrivateKey toJdk(PrivateKey key, String algorithm) throws GeneralSecurityException {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+        throw new IOException(file + ": a key of algorithm " + oid + "; DKIM signs with RSA or Ed25519");
     }
 
     private static String publicKeyData(DkimAlgorithm algorithm, PublicKey pub) {

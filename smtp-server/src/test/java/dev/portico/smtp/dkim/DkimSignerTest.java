@@ -109,6 +109,31 @@ class DkimSignerTest {
             + "   \r\n"
             + "\r\n";
 
+    /** RFC 6376 Appendix A's message; RFC 8463 Appendix A signs it and gives its relaxed body hash. */
+    static final String RFC_6376_A = """
+            From: Joe SixPack <joe@football.example.com>\r
+            To: Suzie Q <suzie@shopping.example.net>\r
+            Subject: Is dinner ready?\r
+            Date: Fri, 11 Jul 2003 21:00:37 -0700 (PDT)\r
+            Message-ID: <20030712040037.46341.5F8J@football.example.com>\r
+            \r
+            Hi.\r
+            \r
+            We lost the game.  Are you hungry yet?\r
+            \r
+            Joe.\r
+            \r
+            """;
+
+    @ParameterizedTest
+    @EnumSource(DkimAlgorithm.class)
+    void theRfcExampleHasTheRfcsBodyHashAndVerifies(DkimAlgorithm a) throws Exception {
+        byte[] signed = signed(a, bytes(RFC_6376_A));
+        assertThat(compact(new String(signed, StandardCharsets.US_ASCII)))
+                .contains(";h=From:From:To:Subject:Date:Message-ID;bh=2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=;b=");
+        assertThat(verifies(a, signed)).isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(DkimAlgorithm.class)
     void aPlainMessageVerifies(DkimAlgorithm a) throws Exception {

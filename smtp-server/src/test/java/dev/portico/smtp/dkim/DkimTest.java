@@ -135,6 +135,22 @@ class DkimTest {
     }
 
     @Test
+    void rfc8032sTestKeyGivesRfc8463sKeyRecord() throws IOException {
+        // RFC 8463 Appendix A signs with RFC 8032 7.1's first key and publishes its public half
+        byte[] seed = java.util.Base64.getDecoder().decode("nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=");
+        byte[] pkcs8 = java.util.HexFormat.of().parseHex("302e020100300506032b657004220420" + java.util.HexFormat.of().formatHex(seed));
+        Files.createDirectories(data.resolve("dkim"));
+        Files.writeString(data.resolve("dkim/football.example.com.brisbane.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getEncoder().encodeToString(pkcs8) + "\n-----END PRIVATE KEY-----\n");
+        Dkim dkim = dkim("dkim.selector", "brisbane", "dkim.domains", "football.example.com");
+        DkimRecord record = dkim.key("football.example.com").record("football.example.com", "brisbane");
+        assertThat(record).isEqualTo(new DkimRecord("brisbane._domainkey.football.example.com.",
+                "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="));
+        assertThat(dkim.sign("football.example.com", new ByteArrayInputStream(
+                DkimSignerTest.RFC_6376_A.getBytes(StandardCharsets.US_ASCII))).orElseThrow()).contains("a=ed25519-sha256;");
+    }
+
+    @Test
     void aKeyFileThatIsNoKeyIsAnError() throws IOException {
         Files.createDirectories(data.resolve("dkim"));
         Files.writeString(data.resolve("dkim/example.com.portico.key"), "not a key\n");
