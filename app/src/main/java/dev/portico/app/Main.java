@@ -9,6 +9,9 @@ import dev.portico.core.tls.Certificates;
 import dev.portico.core.tls.Tls;
 import dev.portico.http.HttpConfig;
 import dev.portico.server.Portico;
+import dev.portico.smtp.dkim.Dkim;
+import dev.portico.smtp.dkim.DkimKey;
+import dev.portico.smtp.dkim.DkimRecord;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code portico} command: {@code serve} (the default), {@code user add|passwd|remove|list},
- * {@code tls show}, {@code version}. Options are declared in code with Commons CLI, which costs a start a few
+ * {@code tls show}, {@code dkim show}, {@code version}. Options are declared in code with Commons CLI, which costs a start a few
  * milliseconds; an annotation-driven parser (picocli) cost it a quarter of a second, more than
  * the servers take to start.
  */
@@ -104,6 +107,9 @@ public final class Main {
                         dataOptions().addOption(flag(null, "pem",
                                 "Print only the certificate in PEM (for curl --cacert, a trust store).")),
                         Main::tlsShow),
+                new Command("dkim show", null, "Print the DNS TXT record to publish for each signing domain's DKIM key "
+                        + "(generating the keys that are missing, as the first signed message would).",
+                        dataOptions(), Main::dkimShow),
                 new Command("version", null, "Print the version.", new Options(), (line, out) -> {
                     out.println(version());
                     return 0;
@@ -156,8 +162,9 @@ public final class Main {
 
     /** {@code portico --help}, {@code portico user}, and whatever names no command. */
     private static int general(String[] args, List<Command> commands, PrintStream out, PrintStream err) throws IOException {
-        // a group of commands (user, tls) named without one of them lists that group
-        String group = args.length > 0 && (args[0].equals("user") || args[0].equals("tls")) ? args[0] : null;
+        // a group of commands (user, tls, dkim) named without one of them lists that group
+        String group = args.length > 0 && (args[0].equals("user") || args[0].equals("tls") || args[0].equals("dkim"))
+                ? args[0] : null;
         boolean user = group != null;
         String rest = args.length > (user ? 1 : 0) ? args[user ? 1 : 0] : "";
         if (args.length > 0 && (args[0].equals("-V") || args[0].equals("--version"))) {
@@ -168,16 +175,18 @@ public final class Main {
         PrintStream to = asked ? out : err;
         if (!asked) to.println("portico: unknown command '" + String.join(" ", args) + "'");
         to.println(user ? "Usage: portico " + group + " COMMAND [OPTIONS]" : "Usage: portico [COMMAND] [OPTIONS]");
-        to.println(!user ? DESCRIPTION : group.equals("user") ? "Manage users." : "The TLS certificate.");
+        to.println(!user ? DESCRIPTION : group.equals("user") ? "Manage users."
+                : group.equals("tls") ? "The TLS certificate." : "The DKIM signing keys.");
         to.println("Commands:");
         for (Command c : commands) {
-            boolean grouped = c.name().startsWith("user ") || c.name().startsWith("tls ");
+            boolean grouped = c.name().startsWith("user ") || c.name().startsWith("tls ") || c.name().startsWith("dkim ");
             if (user ? !c.name().startsWith(group + " ") : grouped) continue;
             to.printf("  %-24s %s%n", c.name(), c.description());
         }
         if (!user) {
             to.printf("  %-24s %s%n", "user", "Manage users: add, passwd, remove, list.");
             to.printf("  %-24s %s%n", "tls", "The TLS certificate: show.");
+            to.printf("  %-24s %s%n", "dkim", "The DKIM signing keys: show.");
         }
         to.println("Each command takes --help.");
         return asked ? 0 : 2;
@@ -344,6 +353,27 @@ public final class Main {
             out.println("SHA-256:     " + Certificates.sha256(leaf));
             out.println("SHA-1:       " + Certificates.sha1(leaf));
             out.println("chain:       " + tls.chain().size() + (tls.chain().size() == 1 ? " certificate" : " certificates"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    // ---- dkim ---------------------------------------------------------------------------------
+
+    /** Zone file lines: a comment naming the key file, then the record, per domain. */
+    private static int dkimShow(CommandLine line, PrintStream out) throws IOException {
+        Settings s = settings(line, Map.of());
+        LogSetup.apply(LogConfig.from(s));
+        Dkim dkim = Portico.openDkim(s);
+        if (dkim.domains().isEmpty()) {
+            out.println("; DKIM signing is off (dkim.domains=off)");
+            return 0;
+        }
+        for (String domain : dkim.domains()) {
+            DkimKey key = dkim.key(domain);
+            DkimRecord record = key.record(domain, dkim.selector());
+            out.println("; " + domain + ": " + key.algorithm() + ", key " + key.file());
+            out.println(record.zoneLine());
         }
         out.flush();
         return 0;

@@ -31,6 +31,8 @@ import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
 import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpServer;
+import dev.portico.smtp.dkim.Dkim;
+import dev.portico.smtp.dkim.DkimConfig;
 import dev.portico.telnet.TelnetConfig;
 import dev.portico.telnet.TelnetServer;
 import org.slf4j.Logger;
@@ -91,7 +93,7 @@ public final class Portico implements AutoCloseable {
 
     /** The process-wide keys, read before anything is built. */
     private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, TlsConfig tls,
-                           InetAddress bind, ProxyProtocol proxy) {
+                           InetAddress bind, ProxyProtocol proxy, DkimConfig dkim) {
         static Process from(Settings s) throws IOException {
             int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
             LoginGuard.Policy policy = LoginGuard.Policy.from(s);
@@ -100,7 +102,8 @@ public final class Portico implements AutoCloseable {
             InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
             ProxyProtocol proxy = ProxyProtocol.from(s, "proxy-protocol.from", ProxyProtocol.OFF);
             s.string("data", null);
-            return new Process(iterations, policy, domains, tls, bind, proxy);
+            DkimConfig dkim = DkimConfig.from(s);
+            return new Process(iterations, policy, domains, tls, bind, proxy, dkim);
         }
     }
 
@@ -115,6 +118,8 @@ public final class Portico implements AutoCloseable {
     private final LocalFileStores localFiles;
     private final FileStores files;
     private final UnaryOperator<DeliveryHandler> delivery;
+    /** Signs mail that leaves; reads or generates a key only on the first message of its domain. */
+    private final Dkim dkim;
     private final Path dataDir;
     /** The status page's recent transfers and messages; null while the HTTP listener is off. */
     private final RecentActivity activity;
@@ -172,6 +177,7 @@ public final class Portico implements AutoCloseable {
         this.localFiles = new LocalFileStores(dataDir.resolve("files"));
         this.files = Objects.requireNonNull(b.files.apply(localFiles), "files");
         this.delivery = b.delivery;
+        this.dkim = new Dkim(k.dkim(), Dkim.dir(dataDir), domains);
         // Last: nothing after it can fail and leave the poller running without a Portico to close it.
         this.tlsReload = b.tls != null ? () -> {} : k.tls().watch(tls);
     }
@@ -206,6 +212,17 @@ public final class Portico implements AutoCloseable {
         Process k = Process.from(settings);
         settings.requireAllKnown();
         return k.tls().open(tlsDir(Path.of(settings.string("data", "data"))), k.domains().names());
+    }
+
+    /**
+     * The DKIM signing these settings give, after checking every key as {@link #check} does: what
+     * {@code portico dkim show} prints the DNS records of.
+     */
+    public static Dkim openDkim(Settings settings) throws IOException {
+        Configs.from(settings);
+        Process k = Process.from(settings);
+        settings.requireAllKnown();
+        return new Dkim(k.dkim(), Dkim.dir(Path.of(settings.string("data", "data"))), k.domains());
     }
 
     private static Path tlsDir(Path dataDir) {
@@ -399,6 +416,11 @@ public final class Portico implements AutoCloseable {
     /** The file stores FTP and the shell use (as the builder may have wrapped them). */
     public FileStores files() {
         return files;
+    }
+
+    /** DKIM signing of the mail that leaves ({@code dkim.*}), for the relay. */
+    public Dkim dkim() {
+        return dkim;
     }
 
     /** The Maildir store every mail server delivers to and reads from. */
