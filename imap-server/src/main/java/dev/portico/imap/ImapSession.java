@@ -314,7 +314,8 @@ final class ImapSession implements CommandTable.SessionState<ImapSession.Phase> 
     /** Announces what the folder's snapshot holds and the client does not know yet. */
     void announce(Folder.Changes changes, boolean expunges) throws IOException {
         List<Folder.Message> now = folder.messages();
-        if (expunges && (now.size() != known.size() || !changes.expunged().isEmpty())) {
+        long lastKnown = known.size() == 0 ? 0 : known.get(known.size() - 1);
+        if (expunges && (upTo(now, lastKnown) != known.size() || !changes.expunged().isEmpty())) {
             // Walk both ascending UID lists: the known UIDs missing from the snapshot are gone.
             Uids keep = new Uids();
             List<Long> goneUids = new ArrayList<>();
@@ -356,6 +357,17 @@ final class ImapSession implements CommandTable.SessionState<ImapSession.Phase> 
             untagged((n + 1) + " FETCH (UID " + m.uid() + " FLAGS " + flagList(current.flags())
                     + (condstore ? " MODSEQ (" + current.modSeq() + ")" : "") + ")");
         }
+    }
+
+    /** How many of {@code messages} (ascending UIDs) have a UID of at most {@code uid}. */
+    private static int upTo(List<Folder.Message> messages, long uid) {
+        int lo = 0, hi = messages.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (messages.get(mid).uid() <= uid) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     static String flagList(java.util.Collection<String> flags) {
