@@ -103,7 +103,7 @@ public record SectionSpec(List<Integer> part, Text text, List<String> fields) {
         return out;
     }
 
-    /** The section as the reply names it, e.g. {@code 1.HEADER.FIELDS (From To)}. */
+    /** The section as the reply names it, field names in upper case as Dovecot writes them: {@code 1.HEADER.FIELDS (FROM TO)}. */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
@@ -118,7 +118,7 @@ public record SectionSpec(List<Integer> part, Text text, List<String> fields) {
             b.append(" (");
             for (int i = 0; i < fields.size(); i++) {
                 if (i > 0) b.append(' ');
-                b.append(ImapString.astring(fields.get(i)));
+                b.append(ImapString.astring(fields.get(i).toUpperCase(Locale.ROOT)));
             }
             b.append(')');
         }
