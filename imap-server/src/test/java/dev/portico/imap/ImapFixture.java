@@ -140,6 +140,7 @@ final class ImapFixture implements BeforeEachCallback, AfterEachCallback {
         p.put("mail." + protocol + ".port", String.valueOf(protocol.equals("imaps") ? server.implicitPort() : port()));
         p.put("mail." + protocol + ".connectiontimeout", "5000");
         p.put("mail." + protocol + ".timeout", "5000");
+        if (Boolean.getBoolean("imap.test.debug")) p.put("mail.debug", "true");
         if (protocol.equals("imaps")) p.put("mail.imaps.ssl.socketFactory", TestTls.CLIENT.getSocketFactory());
         Store s = Session.getInstance(p).getStore(protocol);
         s.connect("alice", ALICE);

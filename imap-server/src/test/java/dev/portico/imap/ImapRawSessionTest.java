@@ -105,4 +105,17 @@ class ImapRawSessionTest {
                     .anyMatch(l -> l.startsWith("* STATUS INBOX (MESSAGES 0)"));
         }
     }
+
+    @Test
+    void moveAnnouncesCopyUidThenTheExpunge() throws IOException {
+        imap.start();
+        imap.deliver("alice", ImapFixture.message("m", "x"));
+        try (RawClient c = imap.alice()) {
+            ImapFixture.command(c, "s SELECT INBOX");
+            List<String> moved = ImapFixture.command(c, "m MOVE 1 Trash");
+            assertThat(moved.get(0)).matches("\\* OK \\[COPYUID \\d+ 1 1\\] moved");
+            assertThat(moved).containsSubsequence("* 1 EXPUNGE", "m OK MOVE completed");
+            assertThat(ImapFixture.command(c, "t STATUS Trash (MESSAGES)")).contains("* STATUS Trash (MESSAGES 1)");
+        }
+    }
 }
