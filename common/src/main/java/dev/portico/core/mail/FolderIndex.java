@@ -94,6 +94,32 @@ final class FolderIndex {
     // read without the lock by the periodic scan
     private volatile Object uidlistSeen;
     private volatile FileTime newSeen, curSeen;
+    /**
+     * Whether new/ or cur/ had changed within one tick of the file system's clock of when it was
+     * last listed: a file added in the same tick leaves the time as it was, so such a directory is
+     * listed again. The tick: two seconds where times are whole seconds (Dovecot's rule), else
+     * {@link #RACY_FINE_MS}, above the kernel's timer tick that Linux time stamps follow.
+     */
+    private volatile boolean newRacy, curRacy;
+    private static final long RACY_COARSE_MS = 2_000, RACY_FINE_MS = 50;
+    /** The highest UID the file on disk has a line for. */
+    private long fileUpTo;
+    /** Whether the file on disk is one this index read or wrote (a header at least). */
+    private boolean fileValid;
+    /**
+     * Whether the file needs a rewrite: something other than new messages changed. New messages
+     * alone are appended, as Dovecot does (a reader takes the highest UID seen over the header's
+     * N), so a delivery into a folder of 10,000 does not write 10,000 lines.
+     */
+    private boolean rewrite;
+    /**
+     * Whether the pending write gives or takes UIDs and so must be fsynced. A write that only
+     * records flags and mod-sequences is not: the flags are in the file names, and a list that a
+     * crash took back to its earlier state only makes the next scan see those flags as changed.
+     */
+    private boolean durable;
+    /** False after the list was re-read: where each file is (new/ or cur/) is known only after listing both. */
+    private boolean located;
     private long version;
     private State state;
     /** Set by an in-process writer that does not go through this index (delivery, POP3). */
@@ -137,8 +163,18 @@ final class FolderIndex {
 
     /** Whether new/, cur/ or the list changed on disk since this index last looked (the periodic scan). */
     boolean changedOnDisk() {
-        return dirty || !Objects.equals(mtime(dir.resolve("new")), newSeen) || !Objects.equals(mtime(dir.resolve("cur")), curSeen)
+        return dirty || changed(dir.resolve("new"), newSeen, newRacy) || changed(dir.resolve("cur"), curSeen, curRacy)
                 || !Objects.equals(fileKey(dir.resolve(UIDLIST)), uidlistSeen);
+    }
+
+    private static boolean racy(FileTime t, long now) {
+        if (t == null) return false;
+        boolean coarse = t.toInstant().getNano() == 0;
+        return now - t.toMillis() < (coarse ? RACY_COARSE_MS : RACY_FINE_MS);
+    }
+
+    private static boolean changed(Path d, FileTime seen, boolean racy) {
+        return racy || !Objects.equals(mtime(d), seen);
     }
 
     /** Brings the index up to date with the disk when anything changed, and returns the picture. */
@@ -240,6 +276,7 @@ final class FolderIndex {
                 put(new Entry(e.uid, e.base, "cur", file, next, e.size, e.date, ++highestModSeq));
                 changedUids.add(uid);
                 write = true;
+                rewrite = true;
             }
             finish(l, write);
             List<Folder.Message> changed = new ArrayList<>();
@@ -275,6 +312,8 @@ final class FolderIndex {
             if (!gone.isEmpty()) {
                 highestModSeq++;
                 write = true;
+                rewrite = true;
+                durable = true;
             }
             finish(l, write);
             if (!gone.isEmpty()) wake();
@@ -295,19 +334,31 @@ final class FolderIndex {
         try (Dotlock l = Dotlock.take(dir.resolve(LOCK))) {
             reload();
             scan();
-            for (Incoming m : messages) {
-                String letters = letters(m.flags, true);
-                String base = store.newBase() + ",S=" + m.fileSize + ",W=" + m.size;
-                String sub = letters.isEmpty() ? "new" : "cur";
-                String file = letters.isEmpty() ? base : base + ":2," + letters;
-                Path target = dir.resolve(sub).resolve(file);
-                if (m.rename) Files.move(m.from, target, StandardCopyOption.ATOMIC_MOVE);
-                else link(m.from, target);
-                dirs.add(target.getParent());
-                long date = m.date != null ? m.date.getEpochSecond() : System.currentTimeMillis() / 1000;
-                long uid = nextUid++;
-                put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
-                uids.add(uid);
+            List<Path> made = new ArrayList<>();
+            try {
+                for (Incoming m : messages) {
+                    String letters = letters(m.flags, true);
+                    String base = store.newBase() + ",S=" + m.fileSize + ",W=" + m.size;
+                    String sub = letters.isEmpty() ? "new" : "cur";
+                    String file = letters.isEmpty() ? base : base + ":2," + letters;
+                    Path target = dir.resolve(sub).resolve(file);
+                    if (m.rename) Files.move(m.from, target, StandardCopyOption.ATOMIC_MOVE);
+                    else link(m.from, target);
+                    made.add(target);
+                    dirs.add(target.getParent());
+                    long date = m.date != null ? m.date.getEpochSecond() : System.currentTimeMillis() / 1000;
+                    long uid = nextUid++;
+                    put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
+                    uids.add(uid);
+                    durable = true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // all or nothing (RFC 9051 6.4.7): the copies made so far go again
+                for (Path p : made) Files.deleteIfExists(p);
+                for (long uid : uids) byBase.remove(byUid.remove(uid).base);
+                version++;
+                state = null;
+                throw e;
             }
             for (Path d : dirs) MaildirMailStore.fsyncDirectory(d);
             finish(l, true);
@@ -323,8 +374,17 @@ final class FolderIndex {
         try {
             Files.createLink(target, from);
             return;
+        } catch (NoSuchFileException e) {
+            if (Files.exists(from)) throw e;
+            // renamed by a flag change since the view looked: the same message under its new name
+            from = renamed(from);
+            try {
+                Files.createLink(target, from);
+                return;
+            } catch (UnsupportedOperationException | FileSystemException again) {
+                if (again instanceof NoSuchFileException) throw again;
+            }
         } catch (UnsupportedOperationException | FileSystemException e) {
-            if (e instanceof NoSuchFileException && !Files.exists(from)) throw (NoSuchFileException) e;
             // another file system, or no links: copy
         }
         Path tmp = dir.resolve("tmp").resolve(target.getFileName() + ".copy");
@@ -333,6 +393,21 @@ final class FolderIndex {
             ch.force(true);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The file of the same message (its base name) in new/ or cur/ of its folder, or a NoSuchFileException. */
+    private static Path renamed(Path from) throws IOException {
+        String base = MaildirMailStore.uid(from.getFileName().toString());
+        Path folder = from.getParent().getParent();
+        for (String sub : new String[]{"cur", "new"}) {
+            // a filter, not a glob: Maildir names may hold glob characters (a host name's \057)
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(folder.resolve(sub), p -> p.getFileName().toString().startsWith(base))) {
+                for (Path p : files) if (MaildirMailStore.uid(p.getFileName().toString()).equals(base)) return p;
+            } catch (NoSuchFileException e) {
+                // folder gone
+            }
+        }
+        throw new NoSuchFileException(from.toString());
     }
 
     // ---- reading and writing the disk ---------------------------------------------------------
@@ -365,7 +440,14 @@ final class FolderIndex {
         }
         byUid.clear();
         byBase.clear();
+        fileUpTo = 0;
+        rewrite = false;
+        durable = false;
+        fileValid = true;
         if (lines.isEmpty() || !parseHeader(lines.get(0))) {
+            rewrite = true;
+            durable = true;
+            fileValid = false;
             uidValidity = store.newUidValidity();
             nextUid = 1;
             highestModSeq = Math.max(highestModSeq, 1);
@@ -377,12 +459,14 @@ final class FolderIndex {
                 Entry e = parseRecord(lines.get(i), v1);
                 if (e == null || byUid.containsKey(e.uid) || byBase.containsKey(e.base)) continue;
                 if (e.uid >= nextUid) nextUid = e.uid + 1;
+                fileUpTo = Math.max(fileUpTo, e.uid);
                 if (e.modSeq > highestModSeq) highestModSeq = e.modSeq;
                 put(e);
             }
         }
         uidlistSeen = key;
         loaded = true;
+        located = false;
         version++;
         state = null;
         return write;
@@ -457,12 +541,22 @@ final class FolderIndex {
      * flags a new mod-sequence, vanished files are expunged. Returns whether anything changed.
      */
     private boolean scan() throws IOException {
+        boolean all = dirty || !located;
         dirty = false;
+        long now = System.currentTimeMillis();
         FileTime newTime = mtime(dir.resolve("new")), curTime = mtime(dir.resolve("cur"));
+        // a directory whose time did not change lost no file and got none: 10,000 messages in
+        // cur/ are not listed again for each delivery into new/
+        boolean listNew = all || changed(dir.resolve("new"), newSeen, newRacy) || newTime == null;
+        boolean listCur = all || changed(dir.resolve("cur"), curSeen, curRacy) || curTime == null;
         boolean changed = false;
         Set<String> seen = new HashSet<>();
         List<String[]> fresh = new ArrayList<>();
         for (String sub : new String[]{"new", "cur"}) {
+            if (!(sub.equals("new") ? listNew : listCur)) {
+                for (Entry e : byUid.values()) if (sub.equals(e.sub)) seen.add(e.base);
+                continue;
+            }
             Path d = dir.resolve(sub);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
                 for (Path p : files) {
@@ -478,7 +572,10 @@ final class FolderIndex {
                         if (!m.letters.equals(e.letters)) {
                             m = new Entry(m.uid, m.base, m.sub, m.file, m.letters, m.size, m.date, ++highestModSeq);
                         }
-                        changed |= !file.equals(e.file) || !m.letters.equals(e.letters);
+                        if (!file.equals(e.file) || !m.letters.equals(e.letters)) {
+                            changed = true;
+                            rewrite = true;
+                        }
                         put(m);
                     }
                 }
@@ -486,12 +583,15 @@ final class FolderIndex {
                 // a folder deleted under its views: everything in it is gone
             }
         }
+        if (listNew && listCur) located = true;
         List<Long> gone = new ArrayList<>();
         for (Entry e : byUid.values()) if (!seen.contains(e.base)) gone.add(e.uid);
         for (long uid : gone) byBase.remove(byUid.remove(uid).base);
         if (!gone.isEmpty()) {
             highestModSeq++;
             changed = true;
+            rewrite = true;
+            durable = true;
         }
         // sizes and dates the list lacked (written by Dovecot, or a message that arrived)
         for (Entry e : List.copyOf(byUid.values())) {
@@ -500,6 +600,7 @@ final class FolderIndex {
             if (f == null) continue;
             put(f);
             changed = true;
+            rewrite = true;
         }
         fresh.sort((a, b) -> a[1].compareTo(b[1]));     // Maildir names start with the time: UIDs in arrival order
         for (String[] f : fresh) {
@@ -509,9 +610,16 @@ final class FolderIndex {
             highestModSeq++;
             put(e);
             changed = true;
+            durable = true;
         }
-        newSeen = newTime;
-        curSeen = curTime;
+        if (listNew) {
+            newSeen = newTime;
+            newRacy = racy(newTime, now);
+        }
+        if (listCur) {
+            curSeen = curTime;
+            curRacy = racy(curTime, now);
+        }
         if (changed) {
             version++;
             state = null;
@@ -534,18 +642,37 @@ final class FolderIndex {
     /** Writes the list into the lock file and renames it into place, or just drops the lock. */
     private void finish(Dotlock l, boolean write) throws IOException {
         if (!write) return;
-        StringBuilder b = new StringBuilder(64 + byUid.size() * 80);
-        b.append("3 V").append(uidValidity).append(" N").append(nextUid).append(" G").append(guid)
-                .append(" M").append(highestModSeq).append('\n');
-        for (Entry e : byUid.values()) {
-            b.append(e.uid).append(" M").append(e.modSeq).append(" T").append(e.date);
-            if (MaildirMailStore.field(e.base, ",W=") < 0 && e.size >= 0) b.append(" W").append(e.size);
-            b.append(" :").append(e.file).append('\n');
+        Path list = dir.resolve(UIDLIST);
+        if (!rewrite && fileValid && Objects.equals(fileKey(list), uidlistSeen)) {
+            StringBuilder b = new StringBuilder();
+            for (Entry e : byUid.tailMap(fileUpTo, false).values()) record(b, e);
+            if (!b.isEmpty()) {
+                try (FileChannel ch = FileChannel.open(list, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
+                    while (buf.hasRemaining()) ch.write(buf);
+                    if (durable) ch.force(true);
+                }
+            }
+        } else {
+            StringBuilder b = new StringBuilder(64 + byUid.size() * 80);
+            b.append("3 V").append(uidValidity).append(" N").append(nextUid).append(" G").append(guid)
+                    .append(" M").append(highestModSeq).append('\n');
+            for (Entry e : byUid.values()) record(b, e);
+            l.replace(list, b.toString().getBytes(StandardCharsets.UTF_8), durable);
         }
-        l.replace(dir.resolve(UIDLIST), b.toString().getBytes(StandardCharsets.UTF_8));
-        uidlistSeen = fileKey(dir.resolve(UIDLIST));
+        if (!byUid.isEmpty()) fileUpTo = Math.max(fileUpTo, byUid.lastKey());
+        rewrite = false;
+        durable = false;
+        fileValid = true;
+        uidlistSeen = fileKey(list);
         version++;
         state = null;
+    }
+
+    private static void record(StringBuilder b, Entry e) {
+        b.append(e.uid).append(" M").append(e.modSeq).append(" T").append(e.date);
+        if (MaildirMailStore.field(e.base, ",W=") < 0 && e.size >= 0) b.append(" W").append(e.size);
+        b.append(" :").append(e.file).append('\n');
     }
 
     // ---- flags and keywords ------------------------------------------------------------------
@@ -714,15 +841,19 @@ final class FolderIndex {
         }
 
         void replace(Path target, byte[] content) throws IOException {
+            replace(target, content, true);
+        }
+
+        void replace(Path target, byte[] content, boolean durable) throws IOException {
             if (path == null) return;
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer b = ByteBuffer.wrap(content);
                 while (b.hasRemaining()) ch.write(b);
-                ch.force(true);
+                if (durable) ch.force(true);
             }
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             held = false;
-            MaildirMailStore.fsyncDirectory(target.getParent());
+            if (durable) MaildirMailStore.fsyncDirectory(target.getParent());
         }
 
         @Override

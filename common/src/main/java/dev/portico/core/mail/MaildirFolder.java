@@ -23,7 +23,9 @@ final class MaildirFolder implements Folder {
     private final String name;
     private final boolean readOnly;
     private FolderIndex.State state;
+    /** The snapshot: the index's own list until this view changes it (many idle views share one). */
     private List<Message> messages;
+    private boolean owned;
     private long highestModSeq;
     /** Follows the view's own STOREs at once (a new keyword), others' at refresh. */
     private Set<String> knownFlags;
@@ -34,7 +36,7 @@ final class MaildirFolder implements Folder {
         this.name = name;
         this.readOnly = readOnly;
         this.state = index.sync();
-        this.messages = new ArrayList<>(state.messages());
+        this.messages = state.messages();
         this.highestModSeq = state.highestModSeq();
         this.knownFlags = state.knownFlags();
     }
@@ -70,7 +72,8 @@ final class MaildirFolder implements Folder {
             }
         }
         state = now;
-        messages = new ArrayList<>(next);
+        messages = next;
+        owned = false;
         highestModSeq = Math.max(highestModSeq, now.highestModSeq());
         knownFlags = now.knownFlags();
         return new Changes(expunged, added, changed);
@@ -99,7 +102,7 @@ final class MaildirFolder implements Folder {
         FolderIndex.Stored r = index.store(known(uids), mode, flags, unchangedSince);
         for (Message m : r.changed()) {
             int at = indexOf(messages, m.uid());
-            if (at >= 0) messages.set(at, m);
+            if (at >= 0) own().set(at, m);
             highestModSeq = Math.max(highestModSeq, m.modSeq());
         }
         knownFlags = index.state().knownFlags();
@@ -152,13 +155,21 @@ final class MaildirFolder implements Folder {
         // the view holds no file or lock; watches are closed by their own handles
     }
 
+    private List<Message> own() {
+        if (!owned) {
+            messages = new ArrayList<>(messages);
+            owned = true;
+        }
+        return messages;
+    }
+
     private void writable() throws IOException {
         if (readOnly) throw new AccessDeniedException(name + " is open read-only");
     }
 
     private void forget(List<Long> gone) {
         if (gone.isEmpty()) return;
-        messages.removeIf(m -> Collections.binarySearch(gone, m.uid()) >= 0);
+        own().removeIf(m -> Collections.binarySearch(gone, m.uid()) >= 0);
         highestModSeq = Math.max(highestModSeq, index.state().highestModSeq());
     }
 
