@@ -36,7 +36,11 @@ public final class ImapString {
 
     /** Appends {@link #string}. */
     public static StringBuilder appendString(StringBuilder b, String s) {
-        if (!quotable(s)) return b.append(literalPrefix(s.getBytes(StandardCharsets.UTF_8).length, false)).append(s);
+        if (!quotable(s)) {
+            // a literal may hold any octet but NUL (RFC 9051 4.3)
+            String text = s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+            return b.append(literalPrefix(text.getBytes(StandardCharsets.UTF_8).length, false)).append(text);
+        }
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -51,6 +51,8 @@ public final class MessageView {
 
     private final byte[] bytes;
     private final Entity root;
+    /** Kept once made: FETCH asks for these again and again (a client's resync, every session's first look). */
+    private volatile String envelope, body, bodyStructure;
 
     private MessageView(byte[] bytes) {
         this.bytes = bytes;
@@ -88,9 +90,33 @@ public final class MessageView {
      * strings that need a literal are literals already.
      */
     public String envelope() {
-        StringBuilder b = new StringBuilder(256);
-        envelope(b, root);
-        return b.toString();
+        String e = envelope;
+        if (e == null) {
+            StringBuilder b = new StringBuilder(256);
+            envelope(b, root);
+            envelope = e = b.toString();
+        }
+        return e;
+    }
+
+    /**
+     * The ENVELOPE of a message read only up to the end of its header (at most {@code limit}
+     * octets of it): what a FETCH of envelopes needs, without reading bodies.
+     */
+    public static String envelope(InputStream crlf, int limit) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream(1024);
+        InputStream in = new java.io.BufferedInputStream(crlf, 4096);
+        int state = 1;   // 1 at the start of a line: a line feed there ends the header
+        for (int c; header.size() < limit && (c = in.read()) >= 0; ) {
+            header.write(c);
+            if (c == '\n') {
+                if (state == 1) break;
+                state = 1;
+            } else if (c != '\r') {
+                state = 0;
+            }
+        }
+        return new MessageView(header.toByteArray()).envelope();
     }
 
     /**
@@ -98,9 +124,15 @@ public final class MessageView {
      * Written as UTF-8, like {@link #envelope()}.
      */
     public String bodyStructure(boolean extended) {
-        StringBuilder b = new StringBuilder(256);
-        structure(b, root, extended);
-        return b.toString();
+        String s = extended ? bodyStructure : body;
+        if (s == null) {
+            StringBuilder b = new StringBuilder(256);
+            structure(b, root, extended);
+            s = b.toString();
+            if (extended) bodyStructure = s;
+            else body = s;
+        }
+        return s;
     }
 
     /**
@@ -209,12 +241,14 @@ public final class MessageView {
     public LocalDate sentDate() {
         String raw = root.first("Date");
         if (raw == null) return null;
-        String date = raw.replaceAll("\\([^)]*\\)", " ").trim().replaceAll("\\s+", " ");
+        // comments and the weekday go: a wrong weekday is common and says nothing about the day
+        String date = raw.replaceAll("\\([^)]*\\)", " ").replaceFirst("^\\s*[A-Za-z]+\\s*,", "").trim().replaceAll("\\s+", " ");
         try {
             return java.time.OffsetDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME).toLocalDate();
         } catch (RuntimeException notStrict) {
             try {
-                // Jakarta's lenient reader takes what the strict one does not (two-digit years, zone names)
+                // Jakarta's lenient reader takes what the strict one does not (two-digit years, zone
+                // names); it gives an instant, so the day is UTC's
                 return new MailDateFormat().parse(date).toInstant().atOffset(ZoneOffset.UTC).toLocalDate();
             } catch (java.text.ParseException | RuntimeException e) {
                 return null;
@@ -285,8 +319,27 @@ public final class MessageView {
 
         /** The first value of a field, unfolded and shown as text; null when missing. */
         String first(String name) {
-            String v = headers.getHeader(name, null);
-            return v == null ? null : text(v);
+            Enumeration<String> lines = headers.getMatchingHeaderLines(new String[]{name});
+            return lines.hasMoreElements() ? value(lines.nextElement()) : null;
+        }
+
+        /** The last value of a field: Dovecot's ENVELOPE shows the last of repeated fields. */
+        String last(String name) {
+            String v = null;
+            for (Enumeration<String> lines = headers.getMatchingHeaderLines(new String[]{name}); lines.hasMoreElements(); ) {
+                v = lines.nextElement();
+            }
+            return v == null ? null : value(v);
+        }
+
+        /**
+         * A field's value from its raw line: after the colon and the blanks on that line, unfolded.
+         * (Jakarta's own value also drops the blanks after a fold, which Dovecot keeps.)
+         */
+        private static String value(String line) {
+            int i = line.indexOf(':') + 1;
+            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) i++;
+            return text(line.substring(i));
         }
     }
 
@@ -441,7 +494,7 @@ public final class MessageView {
             } else if (n != 1) {
                 return null;
             } else if (atMessage) {
-                end = true;
+                end = node.message == null;
             }
             atMessage = false;
         }
@@ -458,19 +511,19 @@ public final class MessageView {
 
     private static void envelope(StringBuilder b, Entity e) {
         b.append('(');
-        ImapString.appendNString(b, e.first("Date")).append(' ');
-        ImapString.appendNString(b, e.first("Subject")).append(' ');
-        List<String> from = addresses(e.first("From"));
+        ImapString.appendNString(b, e.last("Date")).append(' ');
+        ImapString.appendNString(b, e.last("Subject")).append(' ');
+        List<String> from = addresses(e.last("From"));
         appendAddresses(b, from).append(' ');
-        List<String> sender = addresses(e.first("Sender"));
+        List<String> sender = addresses(e.last("Sender"));
         appendAddresses(b, sender.isEmpty() ? from : sender).append(' ');
-        List<String> replyTo = addresses(e.first("Reply-To"));
+        List<String> replyTo = addresses(e.last("Reply-To"));
         appendAddresses(b, replyTo.isEmpty() ? from : replyTo).append(' ');
-        appendAddresses(b, addresses(e.first("To"))).append(' ');
-        appendAddresses(b, addresses(e.first("Cc"))).append(' ');
-        appendAddresses(b, addresses(e.first("Bcc"))).append(' ');
-        ImapString.appendNString(b, e.first("In-Reply-To")).append(' ');
-        ImapString.appendNString(b, e.first("Message-ID"));
+        appendAddresses(b, addresses(e.last("To"))).append(' ');
+        appendAddresses(b, addresses(e.last("Cc"))).append(' ');
+        appendAddresses(b, addresses(e.last("Bcc"))).append(' ');
+        ImapString.appendNString(b, e.last("In-Reply-To")).append(' ');
+        ImapString.appendNString(b, e.last("Message-ID"));
         b.append(')');
     }
 
@@ -519,18 +572,29 @@ public final class MessageView {
     private static String mailbox(InternetAddress a) {
         String addr = a.getAddress() == null ? "" : a.getAddress();
         String personal = a.getPersonal() == null ? null : rawPersonal(a);
+        String route = null;
+        if (addr.startsWith("@") && addr.indexOf(':') > 0) {
+            // an obsolete source route (<@relay:user@host>) is ENVELOPE's adl
+            route = addr.substring(0, addr.indexOf(':'));
+            addr = addr.substring(addr.indexOf(':') + 1);
+        }
         int at = addr.lastIndexOf('@');
         String local = at < 0 ? addr : addr.substring(0, at);
         String domain = at < 0 ? "" : addr.substring(at + 1);
-        if (local.isEmpty() && personal == null && addr.startsWith("\"") && addr.endsWith("\"") && addr.length() >= 2) {
-            // a lone quoted phrase ("Only Name"): Dovecot takes it for a name without an address
-            personal = unquote(addr);
+        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
+            local = unquote(local);
+            // a lone quoted phrase ("Only Name") is a name without an address, as Dovecot reads it
+            if (at < 0 && personal == null) {
+                personal = local;
+                local = "";
+            }
         }
-        if (at < 0 && addr.startsWith("\"") && addr.endsWith("\"") && personal == null && addr.length() >= 2) {
-            personal = unquote(addr);
-            local = "";
-        }
-        return address(personal, local.isEmpty() ? "MISSING_MAILBOX" : local, domain.isEmpty() ? "MISSING_DOMAIN" : domain);
+        StringBuilder b = new StringBuilder("(");
+        ImapString.appendNString(b, personal).append(' ');
+        ImapString.appendNString(b, route).append(' ');
+        ImapString.appendString(b, local.isEmpty() ? "MISSING_MAILBOX" : local).append(' ');
+        ImapString.appendString(b, domain.isEmpty() ? "MISSING_DOMAIN" : domain);
+        return b.append(')').toString();
     }
 
     /** The display name as written, encoded words kept: Jakarta keeps it so and writes it back in {@code toString()}. */
@@ -579,8 +643,8 @@ public final class MessageView {
         ImapString.appendString(b, e.type.subtype()).append(' ');
         params(b, e.type.params());
         b.append(' ');
-        ImapString.appendNString(b, trimmed(e.first("Content-ID"))).append(' ');
-        ImapString.appendNString(b, trimmed(e.first("Content-Description"))).append(' ');
+        ImapString.appendNString(b, e.first("Content-ID")).append(' ');
+        ImapString.appendNString(b, e.first("Content-Description")).append(' ');
         String cte = trimmed(e.first("Content-Transfer-Encoding"));
         ImapString.appendString(b, cte == null || cte.isEmpty() ? "7bit" : cte).append(' ');
         b.append(e.end - e.bodyStart);
@@ -595,7 +659,7 @@ public final class MessageView {
         }
         if (ext) {
             b.append(' ');
-            ImapString.appendNString(b, trimmed(e.first("Content-MD5"))).append(' ');
+            ImapString.appendNString(b, e.first("Content-MD5")).append(' ');
             extension(b, e);
         }
         b.append(')');
@@ -630,7 +694,7 @@ public final class MessageView {
             b.append(')');
         }
         b.append(' ');
-        ImapString.appendNString(b, trimmed(e.first("Content-Location")));
+        ImapString.appendNString(b, e.first("Content-Location"));
     }
 
     private static void params(StringBuilder b, List<String[]> params) {
@@ -667,9 +731,8 @@ public final class MessageView {
                     : new Type("text", "plain", List.of(new String[][]{{"charset", "us-ascii"}}));
         }
         if (t.is("text", null) && t.param("charset") == null) {
-            List<String[]> params = new ArrayList<>();
+            List<String[]> params = new ArrayList<>(t.params());
             params.add(new String[]{"charset", "us-ascii"});
-            params.addAll(t.params());
             return new Type(t.type(), t.subtype(), params);
         }
         return t;
@@ -688,10 +751,14 @@ public final class MessageView {
             if (t.getType() != HeaderTokenizer.Token.ATOM) return null;
             type = t.getValue();
             if (withSubtype) {
-                if (tk.next().getType() != '/') return null;
-                t = tk.next();
-                if (t.getType() != HeaderTokenizer.Token.ATOM) return null;
-                subtype = t.getValue();
+                // a type without a subtype ("image") stays so, as Dovecot shows it
+                subtype = "";
+                if (tk.peek().getType() == '/') {
+                    tk.next();
+                    t = tk.next();
+                    if (t.getType() != HeaderTokenizer.Token.ATOM) return null;
+                    subtype = t.getValue();
+                }
             }
         } catch (jakarta.mail.internet.ParseException | RuntimeException e) {
             return null;
@@ -714,8 +781,37 @@ public final class MessageView {
         } catch (jakarta.mail.internet.ParseException | RuntimeException e) {
             // the parameters read so far stand
         }
-        return new Type(type, subtype == null ? "" : subtype, List.copyOf(params));
+        return new Type(type, subtype == null ? "" : subtype, continued(params));
     }
+
+    /**
+     * RFC 2231 continuations ({@code name*0="long" name*1="name.eml"}) joined into one
+     * {@code name}, in place of the first; encoded ones ({@code name*=}, {@code name*0*=}) stay as
+     * written, as Dovecot leaves them.
+     */
+    private static List<String[]> continued(List<String[]> params) {
+        boolean any = false;
+        for (String[] p : params) any |= p[0].matches(".+\\*\\d+");
+        if (!any) return List.copyOf(params);
+        List<String[]> out = new ArrayList<>();
+        java.util.Map<String, java.util.TreeMap<Integer, String>> parts = new java.util.LinkedHashMap<>();
+        for (String[] p : params) {
+            java.util.regex.Matcher m = CONTINUATION.matcher(p[0]);
+            if (!m.matches()) {
+                out.add(p);
+                continue;
+            }
+            String name = m.group(1).toLowerCase(Locale.ROOT);
+            if (!parts.containsKey(name)) out.add(new String[]{m.group(1), null});
+            parts.computeIfAbsent(name, k -> new java.util.TreeMap<>()).putIfAbsent(Integer.parseInt(m.group(2)), p[1]);
+        }
+        for (String[] p : out) {
+            if (p[1] == null) p[1] = String.join("", parts.get(p[0].toLowerCase(Locale.ROOT)).values());
+        }
+        return List.copyOf(out);
+    }
+
+    private static final java.util.regex.Pattern CONTINUATION = java.util.regex.Pattern.compile("(.+)\\*(\\d{1,4})");
 
     // ---- decoding ----
 
@@ -748,7 +844,7 @@ public final class MessageView {
             for (Entity c : e.children) bodyTexts(c, out, false);
         } else if (e.message != null) {
             bodyTexts(e.message, out, true);
-        } else if (e.type.is("text", null) || e == root) {
+        } else if (e.type.is("text", null)) {
             byte[] content;
             try {
                 content = decoded(e, false);

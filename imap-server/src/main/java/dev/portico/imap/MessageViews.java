@@ -23,7 +23,12 @@ public final class MessageViews {
 
     private record Key(String folder, long uidValidity, long uid) {}
 
+    /** A header block longer than this is not read further for an envelope. */
+    private static final int MAX_HEADER = 256 << 10;
+
     private final Cache<Key, MessageView> cache;
+    /** Envelopes alone, read from headers only: a client's FETCH of 10,000 envelopes reads no bodies and keeps little. */
+    private final Cache<Key, String> envelopes;
 
     /**
      * @param maxBytes the octets of messages held at most
@@ -32,6 +37,10 @@ public final class MessageViews {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .<Key, MessageView>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.size() + 512))
+                .build();
+        this.envelopes = Caffeine.newBuilder()
+                .maximumWeight(Math.max(1 << 20, maxBytes / 8))
+                .<Key, String>weigher((k, v) -> 2 * v.length() + 96)
                 .build();
     }
 
@@ -59,9 +68,31 @@ public final class MessageViews {
         }
     }
 
+    /**
+     * The ENVELOPE of a message: from its view when that is cached, else from its header alone
+     * (read up to the empty line, then closed), kept in a cache of its own.
+     */
+    public String envelope(String folder, long uidValidity, long uid, Source source) throws IOException {
+        Key key = new Key(folder, uidValidity, uid);
+        MessageView view = cache.getIfPresent(key);
+        if (view != null) return view.envelope();
+        try {
+            return envelopes.get(key, k -> {
+                try (InputStream in = source.open()) {
+                    return MessageView.envelope(in, MAX_HEADER);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Forgets every message of a folder (after it is deleted or its UIDVALIDITY changed), to free the memory at once. */
     public void forget(String folder) {
         cache.asMap().keySet().removeIf(k -> k.folder().equals(folder));
+        envelopes.asMap().keySet().removeIf(k -> k.folder().equals(folder));
     }
 
     /** Messages held now (for tests and the status page). */

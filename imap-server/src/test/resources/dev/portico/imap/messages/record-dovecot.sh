@@ -1,5 +1,9 @@
 #!/bin/bash
-# Records what Dovecot answers for each corpus message: one Maildir per message, one FETCH per item.
+# Records what Dovecot answers for each corpus message, for DovecotParityTest: one Maildir per
+# message, one FETCH per item (the list below must stay the test's ITEMS, in order). Dovecot runs
+# by hand, never in the build: apt-get install -y dovecot-imapd, then, as root,
+#   ./record-dovecot.sh OUTDIR *.eml   and copy OUTDIR/NAME.dovecot next to NAME.eml.
+# Its imap binary runs pre-authenticated as nobody over stdin/stdout; scratch Maildirs go to /tmp/imap-fetch-dc.
 set -e
 out=$1; shift
 items=("ENVELOPE" "BODYSTRUCTURE" "BODY" "RFC822.SIZE" "BODY.PEEK[]" "BODY.PEEK[HEADER]" "BODY.PEEK[TEXT]"
