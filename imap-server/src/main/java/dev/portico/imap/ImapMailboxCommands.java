@@ -2,6 +2,7 @@ package dev.portico.imap;
 
 import dev.portico.core.Refusal;
 import dev.portico.core.mail.Folder;
+import dev.portico.core.mail.FolderNames;
 import dev.portico.core.mail.MailFolders;
 
 import java.io.IOException;
@@ -24,9 +25,22 @@ final class ImapMailboxCommands {
 
     static final String DELIMITER = String.valueOf(MailFolders.DELIMITER);
 
-    /** A mailbox name as the client wrote it: INBOX in any case is INBOX (RFC 9051 5.1). */
+    /** A name or pattern from the wire: modified UTF-7 unless IMAP4rev2 is enabled (UTF-8 then). */
+    static String fromWire(ImapSession s, String wire) {
+        return s.rev2 ? wire : FolderNames.fromModifiedUtf7(wire);
+    }
+
+    /** A store name as this client reads it, quoted where it must be. */
+    static String toWire(ImapSession s, String name) {
+        return ImapString.astring(s.rev2 ? name : FolderNames.toModifiedUtf7(name));
+    }
+
+    /**
+     * A mailbox name as the client wrote it, as the store takes it: INBOX in any case is INBOX
+     * (RFC 9051 5.1), and an IMAP4rev1 client's modified UTF-7 is decoded (RFC 3501 5.1.3).
+     */
     static String mailbox(ImapSession s) throws IOException {
-        String name = s.in.astring();
+        String name = fromWire(s, s.in.astring());
         if (name.equalsIgnoreCase(MailFolders.INBOX)) return MailFolders.INBOX;
         if (name.isEmpty()) throw s.in.syntax("empty mailbox name");
         return name;
@@ -109,7 +123,7 @@ final class ImapMailboxCommands {
         s.untagged("OK [UIDVALIDITY " + f.uidValidity() + "] UIDs valid");
         s.untagged("OK [UIDNEXT " + f.uidNext() + "] predicted next UID");
         s.untagged("OK [HIGHESTMODSEQ " + f.highestModSeq() + "] highest");
-        if (s.rev2) s.untagged("LIST () \"" + DELIMITER + "\" " + ImapString.astring(f.name()));
+        if (s.rev2) s.untagged("LIST () \"" + DELIMITER + "\" " + toWire(s, f.name()));
         if (qresyncValidity == f.uidValidity()) resync(s, qresyncModSeq, qresyncKnown);
         return ImapReply.ok(f.readOnly() ? "READ-ONLY" : "READ-WRITE", (readOnly ? "EXAMINE" : "SELECT") + " completed");
     }
@@ -293,7 +307,7 @@ final class ImapMailboxCommands {
             return ImapReply.ok("LIST completed");
         }
         List<Pattern> matchers = new ArrayList<>();
-        for (String p : patterns) matchers.add(matcher(reference, p));
+        for (String p : patterns) matchers.add(matcher(fromWire(s, reference), fromWire(s, p)));
         List<MailFolders.FolderInfo> all = s.storage(() -> s.folders.list());
         Set<String> subscribed = returnSubscribed ? s.storage(() -> s.folders.subscriptions()) : Set.of();
         Set<String> existing = new LinkedHashSet<>();
@@ -306,11 +320,11 @@ final class ImapMailboxCommands {
             if (returnChildren) attrs.add(f.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
             if (returnSubscribed && subscribed.contains(f.name())) attrs.add("\\Subscribed");
             if (returnSpecialUse && f.specialUse() != null) attrs.add(specialUse(f.specialUse()));
-            s.untagged("LIST (" + String.join(" ", attrs) + ") \"" + DELIMITER + "\" " + ImapString.astring(f.name()));
+            s.untagged("LIST (" + String.join(" ", attrs) + ") \"" + DELIMITER + "\" " + toWire(s, f.name()));
             if (statusItems != null) {
                 try {
                     Folder.Status st = s.storage(() -> s.folders.status(f.name()));
-                    s.untagged("STATUS " + ImapString.astring(f.name()) + " " + statusValues(s, statusItems, st));
+                    s.untagged("STATUS " + toWire(s, f.name()) + " " + statusValues(s, statusItems, st));
                 } catch (Refusal ignored) {
                     // RFC 5819: a mailbox whose status cannot be had is listed without it
                 }
@@ -319,7 +333,7 @@ final class ImapMailboxCommands {
         if (selectSubscribed) {
             for (String name : subscribed) {
                 if (!existing.contains(name) && matches(matchers, name)) {
-                    s.untagged("LIST (\\Subscribed \\NonExistent) \"" + DELIMITER + "\" " + ImapString.astring(name));
+                    s.untagged("LIST (\\Subscribed \\NonExistent) \"" + DELIMITER + "\" " + toWire(s, name));
                 }
             }
         }
@@ -333,9 +347,9 @@ final class ImapMailboxCommands {
         s.in.sp();
         String pattern = s.in.listMailbox();
         s.in.end();
-        Pattern m = matcher(reference, pattern);
+        Pattern m = matcher(fromWire(s, reference), fromWire(s, pattern));
         for (String name : s.storage(() -> s.folders.subscriptions())) {
-            if (m.matcher(name).matches()) s.untagged("LSUB () \"" + DELIMITER + "\" " + ImapString.astring(name));
+            if (m.matcher(name).matches()) s.untagged("LSUB () \"" + DELIMITER + "\" " + toWire(s, name));
         }
         return ImapReply.ok("LSUB completed");
     }
@@ -414,7 +428,7 @@ final class ImapMailboxCommands {
         List<String> items = statusItems(s);
         s.in.end();
         Folder.Status st = s.storage(() -> s.folders.status(name));
-        s.untagged("STATUS " + ImapString.astring(name) + " " + statusValues(s, items, st));
+        s.untagged("STATUS " + toWire(s, name) + " " + statusValues(s, items, st));
         return ImapReply.ok("STATUS completed");
     }
 

@@ -157,6 +157,13 @@ final class ImapMessageCommands {
                 () -> f.content(m.uid())));
     }
 
+    /** The ENVELOPE from the header alone, cached apart: a FETCH of many envelopes reads no bodies. */
+    static String envelope(ImapSession s, Folder.Message m) {
+        Folder f = s.folder;
+        return s.storage(() -> s.views.get().envelope(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid(),
+                () -> f.content(m.uid())));
+    }
+
     // ---- FETCH --------------------------------------------------------------------------------
 
     static ImapReply fetch(ImapSession s, String argument) throws IOException {
@@ -230,10 +237,7 @@ final class ImapMessageCommands {
                         case INTERNALDATE -> b.append("INTERNALDATE \"").append(INTERNALDATE.format(m.internalDate())).append('"');
                         case RFC822_SIZE -> b.append("RFC822.SIZE ").append(m.size());
                         case MODSEQ -> b.append("MODSEQ (").append(m.modSeq()).append(')');
-                        case ENVELOPE -> {
-                            if (view == null) view = view(s, m);
-                            b.append("ENVELOPE ").append(view.envelope());
-                        }
+                        case ENVELOPE -> b.append("ENVELOPE ").append(view != null ? view.envelope() : envelope(s, m));
                         case BODY, BODYSTRUCTURE -> {
                             if (view == null) view = view(s, m);
                             b.append(simple.wire()).append(' ').append(view.bodyStructure(simple == FetchRequest.Simple.BODYSTRUCTURE));

@@ -12,6 +12,7 @@ import dev.portico.core.StorageFullException;
 import dev.portico.core.Verb;
 import dev.portico.core.auth.User;
 import dev.portico.core.mail.Folder;
+import dev.portico.core.mail.FolderNameException;
 import dev.portico.core.mail.MailFolders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -229,6 +230,8 @@ final class ImapSession implements CommandTable.SessionState<ImapSession.Phase> 
             throw new Refusal(ImapReplies.NO_SUCH_MAILBOX);
         } catch (FileAlreadyExistsException e) {
             throw new Refusal(ImapReplies.ALREADY_EXISTS);
+        } catch (FolderNameException e) {
+            throw new Refusal(ImapReply.no("CANNOT", e.getMessage()));
         } catch (DirectoryNotEmptyException e) {
             throw new Refusal(ImapReply.no("INUSE", "mailbox not empty"));
         } catch (IOException e) {

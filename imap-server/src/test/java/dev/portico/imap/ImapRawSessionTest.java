@@ -101,6 +101,9 @@ class ImapRawSessionTest {
             ImapFixture.command(c, "x DELETE Projects/2027");
             assertThat(ImapFixture.send(c, "y SELECT Projects/2027")).last().asString().startsWith("y NO [NONEXISTENT]");
             assertThat(ImapFixture.send(c, "z APPEND Nowhere {3}")).last().asString().startsWith("z NO [TRYCREATE]");
+            // IMAP4rev1 names travel in modified UTF-7 (RFC 3501 5.1.3); the store keeps Unicode
+            ImapFixture.command(c, "u CREATE Entw&APw-rfe");
+            assertThat(ImapFixture.command(c, "v LIST \"\" Entw*")).contains("* LIST (\\HasNoChildren) \"/\" Entw&APw-rfe");
             assertThat(ImapFixture.command(c, "q LIST \"\" % RETURN (STATUS (MESSAGES))"))
                     .anyMatch(l -> l.startsWith("* STATUS INBOX (MESSAGES 0)"));
         }
