@@ -16,7 +16,7 @@
 #   IMAP_MSG_SIZE [4k]          size of each message in those INBOXes
 #   IMAP_APPEND ["10:200:10k" | "10:50:10k"]  clients:messages each:size
 #   IMAP_IDLE_LEVELS [1000,10000 | 200,500]   sessions in IDLE held open, step by step
-#   POP3_SHAPES ["1:10000:10k 50:100:10k" | "1:1000:10k 10:50:10k"]  clients:messages per maildrop:size
+#   POP3_SHAPES ["1:10000:10k 50:100:10k:dele" | "1:1000:10k 10:50:10k:dele"]  clients:messages per maildrop:size[:dele]
 #   PORTICO_IMAP_ARGS []        extra arguments for Portico's IMAP (e.g. --set for clear-text LOGIN on loopback)
 #   BIG_SIZE [1g | 64m]         file for RETR/STOR          BULK_REPEAT [1 | 3] transfers per measurement (median)
 #   SESSION_CLIENTS ["50 200" | "10 50"]
@@ -53,14 +53,14 @@ if [[ $QUICK == 1 ]]; then
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:400 200:1k:400 1:10k:100"}; MEASURE_LIMIT=${MEASURE_LIMIT:-30}
   RUN_LIMIT=${RUN_LIMIT:-900}; BULK_REPEAT=${BULK_REPEAT:-3}
   IMAP_SIZES=${IMAP_SIZES:-1000}; IMAP_APPEND=${IMAP_APPEND:-"10:50:10k"}; IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-200,500}
-  POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k"}
+  POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k:dele"}
 else
   BIG_SIZE=${BIG_SIZE:-1g}; SESSION_CLIENTS=${SESSION_CLIENTS:-"50 200"}; SESSION_COUNT=${SESSION_COUNT:-3000}
   FILES_COUNT=${FILES_COUNT:-2000}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-1000,5000,10000}
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:4000 200:1k:4000 1:10k:1000"}; MEASURE_LIMIT=${MEASURE_LIMIT:-60}
   RUN_LIMIT=${RUN_LIMIT:-5400}; BULK_REPEAT=${BULK_REPEAT:-1}
   IMAP_SIZES=${IMAP_SIZES:-"10000 100000"}; IMAP_APPEND=${IMAP_APPEND:-"10:200:10k"}
-  IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-1000,10000}; POP3_SHAPES=${POP3_SHAPES:-"1:10000:10k 50:100:10k"}
+  IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-1000,10000}; POP3_SHAPES=${POP3_SHAPES:-"1:10000:10k 50:100:10k:dele"}
 fi
 SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
@@ -632,7 +632,7 @@ imap_ok() {
 }
 
 mail_phase() {
-  local s r n shape c m size servers first=${IMAP_SIZES%% *} users
+  local s r n shape c m size dele servers first=${IMAP_SIZES%% *} users
   # The first start makes each data folder (Portico: `user add` of every user; Dovecot: its config and passwd-file).
   for s in $MAIL_SERVERS; do start "$s" 1 && stop "$s"; done
   servers=$(for s in $MAIL_SERVERS; do [[ -z ${SKIP[$s]:-} ]] && echo "$s"; done)
@@ -668,14 +668,15 @@ mail_phase() {
     fi
     if has pop3; then
       for shape in $POP3_SHAPES; do
-        IFS=: read -r c m size <<< "$shape"
+        IFS=: read -r c m size dele <<< "$shape"
         users=$BENCH_USER
         (( c > 1 )) && users=$(seq -f "$BENCH_USER%g" 1 "$c")
         for s in $(rotate "$r" $servers); do
           # shellcheck disable=SC2086
           fresh "$s" "$r" "$m" "$size" $users || continue
           # shellcheck disable=SC2046
-          gen pop3 $(mail_args "$s") --port "${POP3_PORT[$s]}" --tag "round=$r" --clients "$c" --user-prefix "$BENCH_USER"
+          gen pop3 $(mail_args "$s") --port "${POP3_PORT[$s]}" --tag "round=$r" --clients "$c" --user-prefix "$BENCH_USER" \
+            --delete "$([[ $dele == dele ]] && echo true || echo false)"
           stop "$s"
         done
       done
