@@ -326,10 +326,10 @@ start() {
         fi
         touch "$dir/.bench-user-added"
       fi
-      local ports=(--ftp-port off --smtp-port off --pop3-port off --telnet-port off) extra=()
+      local ports=(--ftp-port off --smtp-port off --pop3-port off --imap-port off --telnet-port off) extra=()
       if [[ $name == portico ]]; then
         ftp_root "$dir/data/files/$BENCH_USER"
-        ports=(--ftp-port "$port" --smtp-port off --pop3-port off --telnet-port off)
+        ports=(--ftp-port "$port" --smtp-port off --pop3-port off --imap-port off --telnet-port off)
         extra=(--set "ftp.passive.ports=${PASV[portico]}")
       elif [[ $name == portico-imap ]]; then
         ports=(--ftp-port off --smtp-port off --pop3-port "${POP3_PORT[$name]}" --telnet-port off)
@@ -341,7 +341,7 @@ start() {
           NO_IMAP[$name]=1; port=${POP3_PORT[$name]}
         fi
       else
-        ports=(--ftp-port off --smtp-port "$port" --pop3-port off --telnet-port off)
+        ports=(--ftp-port off --smtp-port "$port" --pop3-port off --imap-port off --telnet-port off)
         [[ $name == portico-discard ]] && extra=(--set smtp.delivery=discard)
       fi
       # Every peer gets its connection caps lifted and an idle timeout of an hour; Portico likewise (its defaults
