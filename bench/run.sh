@@ -714,7 +714,7 @@ main() {
   else
     say "file descriptors: $(ulimit -n) per process"
   fi
-  prepare_data
+  if has ftp-bulk || has ftp-sessions || has ftp-files || has ftp-capacity; then prepare_data; else mkdir -p "$LOGS" "$BENCH_DIR/pids"; fi
   [[ -f $PORTICO_JAR ]] || say "PORTICO MISSING: $PORTICO_JAR not found, so this run measures the peers only (no ratios)"
   {
     echo "# bench/run.sh $(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) kernel=$(uname -r) java=$("$JAVA" -version 2>&1 | head -n 1 | tr ' ' '_')"
