@@ -55,6 +55,7 @@ final class ImapAuthCommands {
 
     /** RFC 2971: the client's fields are read and dropped; ours name the server. */
     static ImapReply id(ImapSession s, String argument) throws IOException {
+        s.in.sp();
         if (!s.in.takeWord("NIL")) {
             s.in.expect('(');
             for (int i = 0; !s.in.take(')'); i++) {
@@ -81,6 +82,7 @@ final class ImapAuthCommands {
     }
 
     static ImapReply login(ImapSession s, String argument) throws IOException {
+        s.in.sp();
         String name = s.in.astring();
         s.in.sp();
         String password = s.in.astring();
@@ -93,6 +95,7 @@ final class ImapAuthCommands {
      * (RFC 4616). {@code *} cancels.
      */
     static ImapReply authenticate(ImapSession s, String argument) throws IOException {
+        s.in.sp();
         String mechanism = s.in.atom().toUpperCase(Locale.ROOT);
         String response = null;
         if (s.in.take(' ')) {
