@@ -94,6 +94,15 @@ final class FolderIndex {
     // read without the lock by the periodic scan
     private volatile Object uidlistSeen;
     private volatile FileTime newSeen, curSeen;
+    /**
+     * Whether new/ or cur/ had changed within {@link #RACY_MS} of when it was last listed: a file
+     * added in the same tick of a coarse file-system clock leaves the time as it was, so such a
+     * directory is listed again (Dovecot does the same).
+     */
+    private volatile boolean newRacy, curRacy;
+    private static final long RACY_MS = 2_000;
+    /** False after the list was re-read: where each file is (new/ or cur/) is known only after listing both. */
+    private boolean located;
     private long version;
     private State state;
     /** Set by an in-process writer that does not go through this index (delivery, POP3). */
@@ -137,8 +146,12 @@ final class FolderIndex {
 
     /** Whether new/, cur/ or the list changed on disk since this index last looked (the periodic scan). */
     boolean changedOnDisk() {
-        return dirty || !Objects.equals(mtime(dir.resolve("new")), newSeen) || !Objects.equals(mtime(dir.resolve("cur")), curSeen)
+        return dirty || changed(dir.resolve("new"), newSeen, newRacy) || changed(dir.resolve("cur"), curSeen, curRacy)
                 || !Objects.equals(fileKey(dir.resolve(UIDLIST)), uidlistSeen);
+    }
+
+    private static boolean changed(Path d, FileTime seen, boolean racy) {
+        return racy || !Objects.equals(mtime(d), seen);
     }
 
     /** Brings the index up to date with the disk when anything changed, and returns the picture. */
@@ -383,6 +396,7 @@ final class FolderIndex {
         }
         uidlistSeen = key;
         loaded = true;
+        located = false;
         version++;
         state = null;
         return write;
@@ -457,12 +471,22 @@ final class FolderIndex {
      * flags a new mod-sequence, vanished files are expunged. Returns whether anything changed.
      */
     private boolean scan() throws IOException {
+        boolean all = dirty || !located;
         dirty = false;
+        long now = System.currentTimeMillis();
         FileTime newTime = mtime(dir.resolve("new")), curTime = mtime(dir.resolve("cur"));
+        // a directory whose time did not change lost no file and got none: 10,000 messages in
+        // cur/ are not listed again for each delivery into new/
+        boolean listNew = all || changed(dir.resolve("new"), newSeen, newRacy) || newTime == null;
+        boolean listCur = all || changed(dir.resolve("cur"), curSeen, curRacy) || curTime == null;
         boolean changed = false;
         Set<String> seen = new HashSet<>();
         List<String[]> fresh = new ArrayList<>();
         for (String sub : new String[]{"new", "cur"}) {
+            if (!(sub.equals("new") ? listNew : listCur)) {
+                for (Entry e : byUid.values()) if (sub.equals(e.sub)) seen.add(e.base);
+                continue;
+            }
             Path d = dir.resolve(sub);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
                 for (Path p : files) {
@@ -486,6 +510,7 @@ final class FolderIndex {
                 // a folder deleted under its views: everything in it is gone
             }
         }
+        if (listNew && listCur) located = true;
         List<Long> gone = new ArrayList<>();
         for (Entry e : byUid.values()) if (!seen.contains(e.base)) gone.add(e.uid);
         for (long uid : gone) byBase.remove(byUid.remove(uid).base);
@@ -510,8 +535,14 @@ final class FolderIndex {
             put(e);
             changed = true;
         }
-        newSeen = newTime;
-        curSeen = curTime;
+        if (listNew) {
+            newSeen = newTime;
+            newRacy = newTime != null && now - newTime.toMillis() < RACY_MS;
+        }
+        if (listCur) {
+            curSeen = curTime;
+            curRacy = curTime != null && now - curTime.toMillis() < RACY_MS;
+        }
         if (changed) {
             version++;
             state = null;

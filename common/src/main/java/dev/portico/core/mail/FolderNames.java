@@ -28,10 +28,10 @@ public final class FolderNames {
      * The name as the store uses it: INBOX (any case) as {@code INBOX}, also as the first level,
      * a trailing delimiter dropped (RFC 9051 6.3.4).
      *
-     * @throws IllegalArgumentException when the name is not allowed
+     * @throws FolderNameException when the name is not allowed
      */
-    public static String normalize(String name) {
-        if (name == null || name.isEmpty()) throw new IllegalArgumentException("empty folder name");
+    public static String normalize(String name) throws FolderNameException {
+        if (name == null || name.isEmpty()) throw new FolderNameException("empty folder name");
         String n = name;
         if (n.length() > 1 && n.charAt(n.length() - 1) == MailFolders.DELIMITER) n = n.substring(0, n.length() - 1);
         List<String> levels = List.of(n.split(String.valueOf(MailFolders.DELIMITER), -1));
@@ -40,27 +40,41 @@ public final class FolderNames {
         }
         for (String level : levels) check(level, name);
         if (!n.equals(MailFolders.INBOX) && dirName(n).length() > MAX_DIR_NAME) {
-            throw new IllegalArgumentException("folder name too long");
+            throw new FolderNameException("folder name too long");
         }
         return n;
     }
 
-    private static void check(String level, String name) {
-        if (level.isEmpty()) throw new IllegalArgumentException("empty level in folder name: " + name);
-        if (level.charAt(0) == '~') throw new IllegalArgumentException("a folder name level may not start with ~");
+    private static void check(String level, String name) throws FolderNameException {
+        if (level.isEmpty()) throw new FolderNameException("empty level in folder name: " + name);
+        if (level.charAt(0) == '~') throw new FolderNameException("a folder name level may not start with ~");
         for (int i = 0; i < level.length(); i++) {
             char c = level.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) throw new IllegalArgumentException("control character in folder name");
-            if (c == '.' || c == '*' || c == '%') throw new IllegalArgumentException("'" + c + "' is not allowed in a folder name");
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) throw new FolderNameException("control character in folder name");
+            if (c == '.' || c == '*' || c == '%') throw new FolderNameException("'" + c + "' is not allowed in a folder name");
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 >= level.length() || !Character.isLowSurrogate(level.charAt(i + 1))) {
-                    throw new IllegalArgumentException("broken UTF-16 in folder name");
+                    throw new FolderNameException("broken UTF-16 in folder name");
                 }
                 i++;
             } else if (Character.isLowSurrogate(c)) {
-                throw new IllegalArgumentException("broken UTF-16 in folder name");
+                throw new FolderNameException("broken UTF-16 in folder name");
             }
         }
+    }
+
+    /**
+     * A name as an IMAP4rev1 client sends it, in modified UTF-7 ({@code Entw&APw-rfe}), as the
+     * store takes it ({@code Entwürfe}). IMAP4rev2 and UTF8=ACCEPT sessions send UTF-8 and need no
+     * conversion.
+     */
+    public static String fromModifiedUtf7(String wire) {
+        return BASE64MailboxDecoder.decode(wire);
+    }
+
+    /** A name as the store gives it, in modified UTF-7 for an IMAP4rev1 client (RFC 3501 5.1.3). */
+    public static String toModifiedUtf7(String name) {
+        return BASE64MailboxEncoder.encode(name);
     }
 
     /** The Maildir++ directory of a normalized name other than INBOX: {@code .Archive.2026}. */
@@ -91,7 +105,7 @@ public final class FolderNames {
         try {
             String n = normalize(name);
             return n.equals(MailFolders.INBOX) ? null : n;     // a stray .INBOX is not the real one
-        } catch (IllegalArgumentException e) {
+        } catch (FolderNameException e) {
             return null;
         }
     }

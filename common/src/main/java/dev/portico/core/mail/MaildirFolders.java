@@ -102,7 +102,7 @@ final class MaildirFolders implements MailFolders {
     }
 
     /** The directory of a folder, whether or not it exists. */
-    Path dir(String name) {
+    Path dir(String name) throws FolderNameException {
         String n = FolderNames.normalize(name);
         return n.equals(INBOX) ? maildir : maildir.resolve(FolderNames.dirName(n));
     }
@@ -188,7 +188,7 @@ final class MaildirFolders implements MailFolders {
             renameInbox(t);
             return;
         }
-        if (t.startsWith(f + DELIMITER)) throw new IllegalArgumentException("a folder cannot move below itself");
+        if (t.startsWith(f + DELIMITER)) throw new FolderNameException("a folder cannot move below itself");
         existing(f);
         makeSuperiors(t);
         Map<String, Path> all = names();
@@ -246,7 +246,7 @@ final class MaildirFolders implements MailFolders {
             String name = v2 ? unescape(line) : line;
             try {
                 out.add(FolderNames.normalize(name));
-            } catch (IllegalArgumentException e) {
+            } catch (FolderNameException e) {
                 // a name we could never serve stays in the file for whoever wrote it
             }
         }

@@ -290,10 +290,10 @@ class MaildirFoldersTest {
         for (String bad : List.of("", "..", ".", "../bob", "a/../../bob", "/etc", "a//b", "a/./b", "Work.2026", ".hidden",
                 "a\u0000b", "a\nb", "a\rb", "tab\tname", "del\u007f", "c1\u0085", "*", "a%", "~root", "x/~y", "\uD800", "a\uDC00b",
                 "x".repeat(300))) {
-            assertThatThrownBy(() -> folders.create(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> folders.open(bad, true)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> folders.rename("Sent", bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> folders.subscribe(bad, true)).as(bad).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> folders.create(bad)).as(bad).isInstanceOf(FolderNameException.class);
+            assertThatThrownBy(() -> folders.open(bad, true)).as(bad).isInstanceOf(FolderNameException.class);
+            assertThatThrownBy(() -> folders.rename("Sent", bad)).as(bad).isInstanceOf(FolderNameException.class);
+            assertThatThrownBy(() -> folders.subscribe(bad, true)).as(bad).isInstanceOf(FolderNameException.class);
         }
         // what a tool left on disk that is no folder name is not listed
         Files.createDirectories(store.maildir("alice").resolve("..DOVECOT-TRASHED"));
@@ -305,5 +305,32 @@ class MaildirFoldersTest {
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("alice");
         }
+    }
+
+    @Test
+    void readsTheUidListDovecotWrote() throws IOException {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        Path m = store.maildir("alice");
+        for (String sub : List.of("tmp", "new", "cur")) Files.createDirectories(m.resolve(sub));
+        Files.writeString(m.resolve("cur/1600000000.M1P1.mx,S=17,W=20:2,RS"), "Subject: a\n\nbody\n");
+        Files.writeString(m.resolve("cur/1600000001.M2P1.mx:2,"), "Subject: b\n\nx\n");
+        Files.writeString(m.resolve("new/1600000002.M3P1.mx"), "Subject: c\r\n\r\n");
+        // as Dovecot 2.3 leaves it: sizes in the name or as W, no Portico fields, a gap left by an expunge
+        Files.writeString(m.resolve("dovecot-uidlist"), "3 V1234567 N9 G0123456789abcdef0123456789abcdef\n"
+                + "2 :1600000000.M1P1.mx,S=17,W=20:2,RS\n"
+                + "5 W17 :1600000001.M2P1.mx:2,\n");
+        Files.writeString(m.resolve("dovecot-keywords"), "0 Important\n");
+        try (Folder inbox = store.folders("alice").open("INBOX", false)) {
+            assertThat(inbox.uidValidity()).isEqualTo(1234567);
+            assertThat(inbox.messages()).extracting(Folder.Message::uid).containsExactly(2L, 5L, 9L);
+            assertThat(inbox.messages()).extracting(Folder.Message::size).containsExactly(20L, 17L, 14L);
+            assertThat(inbox.messages().get(0).flags()).containsExactlyInAnyOrder(Folder.ANSWERED, Folder.SEEN);
+            assertThat(inbox.uidNext()).isEqualTo(10);
+            inbox.store(List.of(5L), +1, Set.of("Important"), -1);
+            assertThat(Files.exists(m.resolve("cur/1600000001.M2P1.mx:2,a"))).isTrue();
+        }
+        String list = Files.readString(m.resolve("dovecot-uidlist"));
+        assertThat(list).startsWith("3 V1234567 N10 G0123456789abcdef0123456789abcdef ");
+        assertThat(list).contains("\n5 ").contains(" W17 :1600000001.M2P1.mx:2,a\n").contains(" :1600000002.M3P1.mx\n");
     }
 }
