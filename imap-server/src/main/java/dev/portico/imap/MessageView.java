@@ -285,8 +285,27 @@ public final class MessageView {
 
         /** The first value of a field, unfolded and shown as text; null when missing. */
         String first(String name) {
-            String v = headers.getHeader(name, null);
-            return v == null ? null : text(v);
+            Enumeration<String> lines = headers.getMatchingHeaderLines(new String[]{name});
+            return lines.hasMoreElements() ? value(lines.nextElement()) : null;
+        }
+
+        /** The last value of a field: Dovecot's ENVELOPE shows the last of repeated fields. */
+        String last(String name) {
+            String v = null;
+            for (Enumeration<String> lines = headers.getMatchingHeaderLines(new String[]{name}); lines.hasMoreElements(); ) {
+                v = lines.nextElement();
+            }
+            return v == null ? null : value(v);
+        }
+
+        /**
+         * A field's value from its raw line: after the colon and the blanks on that line, unfolded.
+         * (Jakarta's own value also drops the blanks after a fold, which Dovecot keeps.)
+         */
+        private static String value(String line) {
+            int i = line.indexOf(':') + 1;
+            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) i++;
+            return text(line.substring(i));
         }
     }
 
@@ -441,7 +460,7 @@ public final class MessageView {
             } else if (n != 1) {
                 return null;
             } else if (atMessage) {
-                end = true;
+                end = node.message == null;
             }
             atMessage = false;
         }
@@ -458,19 +477,19 @@ public final class MessageView {
 
     private static void envelope(StringBuilder b, Entity e) {
         b.append('(');
-        ImapString.appendNString(b, e.first("Date")).append(' ');
-        ImapString.appendNString(b, e.first("Subject")).append(' ');
-        List<String> from = addresses(e.first("From"));
+        ImapString.appendNString(b, e.last("Date")).append(' ');
+        ImapString.appendNString(b, e.last("Subject")).append(' ');
+        List<String> from = addresses(e.last("From"));
         appendAddresses(b, from).append(' ');
-        List<String> sender = addresses(e.first("Sender"));
+        List<String> sender = addresses(e.last("Sender"));
         appendAddresses(b, sender.isEmpty() ? from : sender).append(' ');
-        List<String> replyTo = addresses(e.first("Reply-To"));
+        List<String> replyTo = addresses(e.last("Reply-To"));
         appendAddresses(b, replyTo.isEmpty() ? from : replyTo).append(' ');
-        appendAddresses(b, addresses(e.first("To"))).append(' ');
-        appendAddresses(b, addresses(e.first("Cc"))).append(' ');
-        appendAddresses(b, addresses(e.first("Bcc"))).append(' ');
-        ImapString.appendNString(b, e.first("In-Reply-To")).append(' ');
-        ImapString.appendNString(b, e.first("Message-ID"));
+        appendAddresses(b, addresses(e.last("To"))).append(' ');
+        appendAddresses(b, addresses(e.last("Cc"))).append(' ');
+        appendAddresses(b, addresses(e.last("Bcc"))).append(' ');
+        ImapString.appendNString(b, e.last("In-Reply-To")).append(' ');
+        ImapString.appendNString(b, e.last("Message-ID"));
         b.append(')');
     }
 
@@ -519,18 +538,29 @@ public final class MessageView {
     private static String mailbox(InternetAddress a) {
         String addr = a.getAddress() == null ? "" : a.getAddress();
         String personal = a.getPersonal() == null ? null : rawPersonal(a);
+        String route = null;
+        if (addr.startsWith("@") && addr.indexOf(':') > 0) {
+            // an obsolete source route (<@relay:user@host>) is ENVELOPE's adl
+            route = addr.substring(0, addr.indexOf(':'));
+            addr = addr.substring(addr.indexOf(':') + 1);
+        }
         int at = addr.lastIndexOf('@');
         String local = at < 0 ? addr : addr.substring(0, at);
         String domain = at < 0 ? "" : addr.substring(at + 1);
-        if (local.isEmpty() && personal == null && addr.startsWith("\"") && addr.endsWith("\"") && addr.length() >= 2) {
-            // a lone quoted phrase ("Only Name"): Dovecot takes it for a name without an address
-            personal = unquote(addr);
+        if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
+            local = unquote(local);
+            // a lone quoted phrase ("Only Name") is a name without an address, as Dovecot reads it
+            if (at < 0 && personal == null) {
+                personal = local;
+                local = "";
+            }
         }
-        if (at < 0 && addr.startsWith("\"") && addr.endsWith("\"") && personal == null && addr.length() >= 2) {
-            personal = unquote(addr);
-            local = "";
-        }
-        return address(personal, local.isEmpty() ? "MISSING_MAILBOX" : local, domain.isEmpty() ? "MISSING_DOMAIN" : domain);
+        StringBuilder b = new StringBuilder("(");
+        ImapString.appendNString(b, personal).append(' ');
+        ImapString.appendNString(b, route).append(' ');
+        ImapString.appendString(b, local.isEmpty() ? "MISSING_MAILBOX" : local).append(' ');
+        ImapString.appendString(b, domain.isEmpty() ? "MISSING_DOMAIN" : domain);
+        return b.append(')').toString();
     }
 
     /** The display name as written, encoded words kept: Jakarta keeps it so and writes it back in {@code toString()}. */
@@ -579,8 +609,8 @@ public final class MessageView {
         ImapString.appendString(b, e.type.subtype()).append(' ');
         params(b, e.type.params());
         b.append(' ');
-        ImapString.appendNString(b, trimmed(e.first("Content-ID"))).append(' ');
-        ImapString.appendNString(b, trimmed(e.first("Content-Description"))).append(' ');
+        ImapString.appendNString(b, e.first("Content-ID")).append(' ');
+        ImapString.appendNString(b, e.first("Content-Description")).append(' ');
         String cte = trimmed(e.first("Content-Transfer-Encoding"));
         ImapString.appendString(b, cte == null || cte.isEmpty() ? "7bit" : cte).append(' ');
         b.append(e.end - e.bodyStart);
@@ -595,7 +625,7 @@ public final class MessageView {
         }
         if (ext) {
             b.append(' ');
-            ImapString.appendNString(b, trimmed(e.first("Content-MD5"))).append(' ');
+            ImapString.appendNString(b, e.first("Content-MD5")).append(' ');
             extension(b, e);
         }
         b.append(')');
@@ -630,7 +660,7 @@ public final class MessageView {
             b.append(')');
         }
         b.append(' ');
-        ImapString.appendNString(b, trimmed(e.first("Content-Location")));
+        ImapString.appendNString(b, e.first("Content-Location"));
     }
 
     private static void params(StringBuilder b, List<String[]> params) {
@@ -667,9 +697,8 @@ public final class MessageView {
                     : new Type("text", "plain", List.of(new String[][]{{"charset", "us-ascii"}}));
         }
         if (t.is("text", null) && t.param("charset") == null) {
-            List<String[]> params = new ArrayList<>();
+            List<String[]> params = new ArrayList<>(t.params());
             params.add(new String[]{"charset", "us-ascii"});
-            params.addAll(t.params());
             return new Type(t.type(), t.subtype(), params);
         }
         return t;
@@ -688,10 +717,14 @@ public final class MessageView {
             if (t.getType() != HeaderTokenizer.Token.ATOM) return null;
             type = t.getValue();
             if (withSubtype) {
-                if (tk.next().getType() != '/') return null;
-                t = tk.next();
-                if (t.getType() != HeaderTokenizer.Token.ATOM) return null;
-                subtype = t.getValue();
+                // a type without a subtype ("image") stays so, as Dovecot shows it
+                subtype = "";
+                if (tk.peek().getType() == '/') {
+                    tk.next();
+                    t = tk.next();
+                    if (t.getType() != HeaderTokenizer.Token.ATOM) return null;
+                    subtype = t.getValue();
+                }
             }
         } catch (jakarta.mail.internet.ParseException | RuntimeException e) {
             return null;
@@ -714,8 +747,37 @@ public final class MessageView {
         } catch (jakarta.mail.internet.ParseException | RuntimeException e) {
             // the parameters read so far stand
         }
-        return new Type(type, subtype == null ? "" : subtype, List.copyOf(params));
+        return new Type(type, subtype == null ? "" : subtype, continued(params));
     }
+
+    /**
+     * RFC 2231 continuations ({@code name*0="long" name*1="name.eml"}) joined into one
+     * {@code name}, in place of the first; encoded ones ({@code name*=}, {@code name*0*=}) stay as
+     * written, as Dovecot leaves them.
+     */
+    private static List<String[]> continued(List<String[]> params) {
+        boolean any = false;
+        for (String[] p : params) any |= p[0].matches(".+\\*\\d+");
+        if (!any) return List.copyOf(params);
+        List<String[]> out = new ArrayList<>();
+        java.util.Map<String, java.util.TreeMap<Integer, String>> parts = new java.util.LinkedHashMap<>();
+        for (String[] p : params) {
+            java.util.regex.Matcher m = CONTINUATION.matcher(p[0]);
+            if (!m.matches()) {
+                out.add(p);
+                continue;
+            }
+            String name = m.group(1).toLowerCase(Locale.ROOT);
+            if (!parts.containsKey(name)) out.add(new String[]{m.group(1), null});
+            parts.computeIfAbsent(name, k -> new java.util.TreeMap<>()).putIfAbsent(Integer.parseInt(m.group(2)), p[1]);
+        }
+        for (String[] p : out) {
+            if (p[1] == null) p[1] = String.join("", parts.get(p[0].toLowerCase(Locale.ROOT)).values());
+        }
+        return List.copyOf(out);
+    }
+
+    private static final java.util.regex.Pattern CONTINUATION = java.util.regex.Pattern.compile("(.+)\\*(\\d{1,4})");
 
     // ---- decoding ----
 

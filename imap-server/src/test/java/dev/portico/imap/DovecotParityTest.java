@@ -47,7 +47,8 @@ class DovecotParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"simple", "mixed-attach", "alternative", "rfc822", "encoded", "lf", "8bit",
-            "broken-boundary", "no-boundary", "unterminated", "weird", "headers-only", "noeol"})
+            "broken-boundary", "no-boundary", "unterminated", "weird", "headers-only", "noeol", "digest", "nested-rfc822",
+            "params", "preamble-only", "long-header", "tiny", "empty-header", "empty"})
     void answersAsDovecotDoes(String name) throws IOException {
         DovecotTranscript dovecot = DovecotTranscript.load(name);
         MessageView view = MessageView.of(message(name));
