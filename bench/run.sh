@@ -3,7 +3,7 @@
 # aiosmtpd, GreenMail, SubEthaSMTP and Dovecot (IMAP, POP3), in one run, over real sockets on loopback, as ratios.
 #
 #   bench/run.sh                 full run (sizes of issue 7; about an hour on 2 cores)
-#   QUICK=1 bench/run.sh         smoke run with small sizes (about 7 minutes)
+#   QUICK=1 bench/run.sh         smoke run with small sizes (about 8 minutes)
 #
 # Everything is configurable by environment variables (defaults in brackets; QUICK=1 changes the sizes):
 #   ROUNDS [3]                  rounds; each round runs every server once per workload, order rotated
