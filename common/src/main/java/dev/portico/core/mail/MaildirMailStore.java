@@ -376,7 +376,7 @@ public final class MaildirMailStore implements MailStore {
                     }
                 }
             }
-            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(MessageInfo::uid));
+            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(m -> m.uid(), ARRIVAL));
             messages.addAll(found);
         }
 
@@ -517,6 +517,23 @@ public final class MaildirMailStore implements MailStore {
         }
     }
 
+    /**
+     * Orders two names of messages that arrived within one tick of the file clock: by the time and
+     * sequence our names carry ({@code SECONDS.MMICROS...QSEQ}), as numbers, since the fields are not
+     * padded ({@code M5000} comes before {@code M12000}); other programs' names, by their text.
+     */
+    static final Comparator<String> ARRIVAL = Comparator.<String>comparingLong(n -> leadingNumber(n, 0))
+            .thenComparingLong(n -> field(n, ".M"))
+            .thenComparingLong(n -> field(n, "Q"))
+            .thenComparing(Comparator.naturalOrder());
+
+    /** The digits at {@code from} as a number (at most 18 of them), or -1. */
+    private static long leadingNumber(String name, int from) {
+        int end = from;
+        while (end < name.length() && end - from < 18 && Character.isDigit(name.charAt(end))) end++;
+        return end > from ? Long.parseLong(name.substring(from, end)) : -1;
+    }
+
     static String uid(String fileName) {
         int colon = fileName.indexOf(':');
         return colon < 0 ? fileName : fileName.substring(0, colon);
@@ -548,10 +565,7 @@ public final class MaildirMailStore implements MailStore {
     /** The number after {@code tag} ({@code ,W=}) in a Maildir base name, or -1. */
     static long field(String uid, String tag) {
         int s = uid.indexOf(tag);
-        if (s < 0) return -1;
-        int start = s + tag.length(), end = start;
-        while (end < uid.length() && end - start < 18 && Character.isDigit(uid.charAt(end))) end++;
-        return end > start ? Long.parseLong(uid.substring(start, end)) : -1;
+        return s < 0 ? -1 : leadingNumber(uid, s + tag.length());
     }
 
     /**
