@@ -31,6 +31,10 @@ import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
 import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpServer;
+import dev.portico.smtp.relay.QueueStore;
+import dev.portico.smtp.relay.RelayConfig;
+import dev.portico.smtp.relay.RelayDelivery;
+import dev.portico.smtp.relay.RelayQueue;
 import dev.portico.telnet.TelnetConfig;
 import dev.portico.telnet.TelnetServer;
 import org.slf4j.Logger;
@@ -80,10 +84,10 @@ public final class Portico implements AutoCloseable {
     static final Duration MAILDIR_TMP_AGE = Duration.ofHours(36);
 
     /** Every server's configuration, read before anything binds. */
-    private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, OptionalInt echoPort,
-                           Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
+    private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, RelayConfig relay, Pop3Config pop3,
+                           OptionalInt echoPort, Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
         static Configs from(Settings s) {
-            return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s),
+            return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), RelayConfig.from(s), Pop3Config.from(s),
                     s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
                     ActivityLogConfig.from(s));
         }
@@ -285,6 +289,11 @@ public final class Portico implements AutoCloseable {
         }
     }
 
+    /** Where the data folder keeps the outbound mail queue ({@code portico queue} reads it too). */
+    public static Path queueDir(Path dataDir) {
+        return dataDir.resolve("queue");
+    }
+
     /** Where the data folder keeps its credentials. */
     public static Path usersFile(Path dataDir) {
         return dataDir.resolve("users");
@@ -310,8 +319,17 @@ public final class Portico implements AutoCloseable {
         if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent()) {
             SmtpServer.Shared shared = new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
                     dataDir.resolve("tmp").resolve("smtp"));
-            SmtpServer m = new SmtpServer(c.smtp(), shared,
-                    Objects.requireNonNull(delivery.apply(SmtpServer.defaultDelivery(c.smtp(), shared)), "delivery"));
+            DeliveryHandler handler = SmtpServer.defaultDelivery(c.smtp(), shared);
+            // Maildir delivery relays too: mail from authenticated users to other domains is queued
+            // and sent onward (MX delivery needs no configuration). Not under catch-all, where every
+            // domain is local, nor when mail is discarded (benchmarks).
+            if (c.smtp().delivery() == SmtpConfig.Delivery.MAILDIR && !c.smtp().catchAll()) {
+                RelayQueue queue = new RelayQueue(c.relay(), new QueueStore(queueDir(dataDir)), handler, domains,
+                        SmtpServer.hostname(c.smtp(), domains), listening.events()).start();
+                add(queue, Map.of());
+                handler = new RelayDelivery(handler, queue, domains);
+            }
+            SmtpServer m = new SmtpServer(c.smtp(), shared, Objects.requireNonNull(delivery.apply(handler), "delivery"));
             add(m, m.start().listeners());
         }
         if (c.pop3().port().isPresent() || c.pop3().implicitPort().isPresent()) {

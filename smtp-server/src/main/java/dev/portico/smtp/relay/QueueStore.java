@@ -1,0 +1,209 @@
+package dev.portico.smtp.relay;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The outbound queue on disk, {@code DATA/queue/}: per message {@code ID.eml} (the text, written
+ * once) and {@code ID.env} (the envelope and each recipient's state). A message exists when its
+ * {@code .env} does: the text is written and fsynced first, the envelope next (to a temporary
+ * file, fsynced, renamed, the folder fsynced), and only then does the client get its 250. A
+ * {@code .eml} without its {@code .env} is a message whose 250 was never sent, removed by
+ * {@link #load}. Each state change rewrites the {@code .env} the same way (temporary file and
+ * rename), so a crash leaves the old state or the new one, never half of one: a recipient the
+ * remote accepted is marked the moment its 250 arrives, and sent again after a crash only when
+ * the crash fell between that 250 and this one write.
+ *
+ * <p>The command line ({@code portico queue}) reads and changes the same files while a server
+ * runs; it then drops {@link #CHANGED} into the folder, and the running queue reloads.
+ */
+public final class QueueStore {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueStore.class);
+    /** A file the command line leaves after changing a message, so a running queue reloads the folder. */
+    static final String CHANGED = "changed";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final Path dir;
+
+    public QueueStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    Path messageFile(String id) {
+        return dir.resolve(id + ".eml");
+    }
+
+    private Path envelopeFile(String id) {
+        return dir.resolve(id + ".env");
+    }
+
+    /**
+     * A new queue id: the time in milliseconds and a sequence number, in upper-case hexadecimal
+     * like Postfix's, unique in this folder (its message file is created here).
+     */
+    String newId() throws IOException {
+        Files.createDirectories(dir);
+        while (true) {
+            String id = String.format(Locale.ROOT, "%011X%04X", System.currentTimeMillis(), SEQUENCE.incrementAndGet() & 0xffff);
+            try {
+                Files.createFile(messageFile(id));
+                return id;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another process (a second Portico on the same folder would be a mistake) or a wrapped sequence
+            }
+        }
+    }
+
+    /** Writes the message text to the id's file and fsyncs it; returns its size. */
+    long writeMessage(String id, InputStream text) throws IOException {
+        try (FileChannel ch = FileChannel.open(messageFile(id), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+            long size = text.transferTo(out);
+            out.flush();
+            ch.force(true);
+            return size;
+        }
+    }
+
+    /** Writes the envelope (atomically, fsynced, the folder too): from now on the message is queued. */
+    public void save(QueuedMessage m) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("id", m.id());
+        p.setProperty("sender", m.sender());
+        p.setProperty("arrival", m.arrival().toString());
+        p.setProperty("body", m.body());
+        p.setProperty("smtputf8", Boolean.toString(m.smtpUtf8()));
+        if (m.user() != null) p.setProperty("user", m.user());
+        p.setProperty("size", Long.toString(m.size()));
+        p.setProperty("recipients", Integer.toString(m.recipients().size()));
+        for (int i = 0; i < m.recipients().size(); i++) {
+            QueuedMessage.Recipient r = m.recipients().get(i);
+            String k = "rcpt." + i + ".";
+            p.setProperty(k + "address", r.address());
+            p.setProperty(k + "state", r.state().name());
+            p.setProperty(k + "attempts", Integer.toString(r.attempts()));
+            p.setProperty(k + "next", r.nextTry().toString());
+            if (r.lastReply() != null) p.setProperty(k + "reply", r.lastReply());
+            p.setProperty(k + "reported", Boolean.toString(r.reported()));
+        }
+        StringWriter text = new StringWriter(512);
+        p.store(text, null);
+        Path tmp = dir.resolve(m.id() + ".env.tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = StandardCharsets.ISO_8859_1.encode(text.toString());
+            while (b.hasRemaining()) ch.write(b);
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, envelopeFile(m.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, envelopeFile(m.id()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory();
+    }
+
+    /** The message of {@code id}, or null when there is none. */
+    public QueuedMessage read(String id) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(envelopeFile(id), StandardCharsets.ISO_8859_1)) {
+            p.load(in);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        int n = Integer.parseInt(p.getProperty("recipients"));
+        List<QueuedMessage.Recipient> rcpts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String k = "rcpt." + i + ".";
+            rcpts.add(new QueuedMessage.Recipient(p.getProperty(k + "address"),
+                    QueuedMessage.State.valueOf(p.getProperty(k + "state")), Integer.parseInt(p.getProperty(k + "attempts")),
+                    Instant.parse(p.getProperty(k + "next")), p.getProperty(k + "reply"),
+                    Boolean.parseBoolean(p.getProperty(k + "reported"))));
+        }
+        return new QueuedMessage(p.getProperty("id"), p.getProperty("sender"), Instant.parse(p.getProperty("arrival")),
+                p.getProperty("body"), Boolean.parseBoolean(p.getProperty("smtputf8")), p.getProperty("user"),
+                Long.parseLong(p.getProperty("size")), rcpts);
+    }
+
+    /**
+     * Every queued message, oldest first. Removes what a crash left: message files without an
+     * envelope (their 250 was never sent) and half-written envelopes. Only at start, or from the
+     * command line; a running queue's messages are all complete.
+     */
+    public List<QueuedMessage> load(boolean cleanUp) throws IOException {
+        List<QueuedMessage> messages = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return messages;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".env")) {
+                    try {
+                        QueuedMessage m = read(name.substring(0, name.length() - 4));
+                        if (m != null) messages.add(m);
+                    } catch (IOException | RuntimeException e) {
+                        log.warn("queue: cannot read {}: {}", f, e.toString());
+                    }
+                } else if (cleanUp && (name.endsWith(".env.tmp")
+                        || (name.endsWith(".eml") && !Files.exists(envelopeFile(name.substring(0, name.length() - 4)))))) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        messages.sort(java.util.Comparator.comparing(QueuedMessage::arrival).thenComparing(QueuedMessage::id));
+        return messages;
+    }
+
+    /** Removes a message: the envelope first, so a crash in between leaves a text {@link #load} removes. */
+    public boolean remove(String id) throws IOException {
+        boolean had = Files.deleteIfExists(envelopeFile(id));
+        Files.deleteIfExists(messageFile(id));
+        return had;
+    }
+
+    /** Tells a running queue that the command line changed the folder. */
+    public void markChanged() throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(CHANGED), Instant.now().toString());
+    }
+
+    /** Whether the command line changed the folder since the last call; clears the mark. */
+    boolean takeChanged() throws IOException {
+        return Files.deleteIfExists(dir.resolve(CHANGED));
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open a folder for reading; the rename is then as durable as they make it.
+            if (!(e instanceof java.nio.file.AccessDeniedException)) throw e;
+        }
+    }
+}
