@@ -81,14 +81,24 @@ public final class QueueStore {
         }
     }
 
-    /** Writes the message text to the id's file and fsyncs it; returns its size. */
-    long writeMessage(String id, InputStream text) throws IOException {
+    /** What {@link #writeMessage} wrote: its size, and whether any octet has the high bit set. */
+    record Written(long size, boolean eightBit) {}
+
+    /** Writes the message text to the id's file and fsyncs it. */
+    Written writeMessage(String id, InputStream text) throws IOException {
         try (FileChannel ch = FileChannel.open(messageFile(id), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-            long size = text.transferTo(out);
+             OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 64 * 1024)) {
+            byte[] buf = new byte[16 * 1024];
+            long size = 0;
+            boolean eightBit = false;
+            for (int n; (n = text.read(buf)) > 0; ) {
+                for (int i = 0; i < n && !eightBit; i++) eightBit = buf[i] < 0;
+                out.write(buf, 0, n);
+                size += n;
+            }
             out.flush();
             ch.force(true);
-            return size;
+            return new Written(size, eightBit);
         }
     }
 

@@ -100,11 +100,11 @@ public final class RelayQueue implements Closeable {
     /** A message being written into the queue: not queued until {@link #commit}. */
     public final class Incoming {
         final String id;
-        final long size;
+        final QueueStore.Written written;
 
-        private Incoming(String id, long size) {
+        private Incoming(String id, QueueStore.Written written) {
             this.id = id;
-            this.size = size;
+            this.written = written;
         }
 
         /** The message text as stored, for a local delivery of the same message. */
@@ -121,10 +121,12 @@ public final class RelayQueue implements Closeable {
             Instant now = Instant.now();
             List<QueuedMessage.Recipient> rcpts = recipients.stream()
                     .map(r -> new QueuedMessage.Recipient(r, QueuedMessage.State.PENDING, 0, now, null, false)).toList();
-            QueuedMessage m = new QueuedMessage(id, envelope.sender(), now, envelope.body(), envelope.smtpUtf8(), user, size, rcpts);
+            // A message declared 8BITMIME that is all 7-bit goes to a remote without 8BITMIME as it is.
+            QueuedMessage m = new QueuedMessage(id, envelope.sender(), now, written.eightBit() ? envelope.body() : "7BIT",
+                    envelope.smtpUtf8(), user, written.size(), rcpts);
             store.save(m);
             messages.put(id, m);
-            log.info("queue: {} from <{}> to {} recipient(s), {} octets queued", id, LogSafe.text(m.sender()), rcpts.size(), size);
+            log.info("queue: {} from <{}> to {} recipient(s), {} octets queued", id, LogSafe.text(m.sender()), rcpts.size(), written.size());
             signal();
         }
 
