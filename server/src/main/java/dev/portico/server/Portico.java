@@ -309,7 +309,7 @@ public final class Portico implements AutoCloseable {
         removeCrashLeftovers(c);
         if (c.telnet().port().isPresent()) {
             TelnetServer t = new TelnetServer(c.telnet(),
-                    new TelnetServer.Shared(listening, logins, files, mail, domains, users));
+                    new TelnetServer.Shared(listening, logins, files, mail, domains, users, new QueueStore(queueDir(dataDir))));
             add(t, t.start().listeners());
         }
         if (c.ftp().port().isPresent() || c.ftp().implicitPort().isPresent()) {

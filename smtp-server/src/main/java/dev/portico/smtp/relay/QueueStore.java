@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The command line ({@code portico queue}) reads and changes the same files while a server
  * runs; it then drops {@link #CHANGED} into the folder, and the running queue reloads.
  */
-public final class QueueStore {
+public final class QueueStore implements dev.portico.core.mail.OutboundQueue {
 
     private static final Logger log = LoggerFactory.getLogger(QueueStore.class);
     /** A file the command line leaves after changing a message, so a running queue reloads the folder. */
@@ -195,6 +195,64 @@ public final class QueueStore {
         boolean had = Files.deleteIfExists(envelopeFile(id));
         Files.deleteIfExists(messageFile(id));
         return had;
+    }
+
+    /**
+     * {@code portico queue flush}: every pending recipient is due now. A running queue takes the
+     * new times in within a second.
+     *
+     * @return the messages changed
+     */
+    @Override
+    public int flush() throws IOException {
+        Instant now = Instant.now();
+        int n = 0;
+        for (QueuedMessage m : load(false)) {
+            if (m.recipients().stream().noneMatch(QueuedMessage.Recipient::pending)) continue;
+            save(m.update(QueuedMessage.Recipient::pending, r -> r.flushed(now)));
+            n++;
+        }
+        if (n > 0) markChanged();
+        return n;
+    }
+
+    /** {@code portico queue delete ID}: the message leaves the queue, nobody is told. */
+    @Override
+    public boolean delete(String id) throws IOException {
+        boolean had = remove(requireId(id));
+        if (had) markChanged();
+        return had;
+    }
+
+    /** {@code portico queue bounce ID}: every pending recipient fails now and the sender gets the bounce. */
+    @Override
+    public boolean bounce(String id) throws IOException {
+        QueuedMessage m = read(requireId(id));
+        if (m == null) return false;
+        save(m.update(QueuedMessage.Recipient::pending, r -> r.failed("550 5.0.0 returned to the sender by the administrator")));
+        markChanged();
+        return true;
+    }
+
+    /** Like Postfix's mailq: a line per message (id, size, arrival, sender), an indented line per recipient. */
+    @Override
+    public List<String> describe() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (QueuedMessage m : load(false)) {
+            out.add(String.format(Locale.ROOT, "%s %8d %s <%s>", m.id(), m.size(), m.arrival(), m.sender()));
+            for (QueuedMessage.Recipient r : m.recipients()) {
+                out.add(String.format(Locale.ROOT, "    %-9s <%s> attempts=%d%s%s", r.state().name().toLowerCase(Locale.ROOT),
+                        r.address(), r.attempts(), r.pending() ? " next=" + r.nextTry() : "",
+                        r.lastReply() == null ? "" : " (" + r.lastReply() + ")"));
+            }
+        }
+        return out;
+    }
+
+    /** A queue id as {@link #newId} makes them: nothing else may name a file here. */
+    private static String requireId(String id) {
+        if (!id.matches("[0-9A-F]{8,32}")) throw new IllegalArgumentException("not a queue id: " + id);
+        return id;
     }
 
     /** Tells a running queue that the command line changed the folder. */

@@ -59,6 +59,7 @@ public final class RelayQueue implements Closeable {
     private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
     private final Semaphore connections;
     private final ReentrantLock wakeLock = new ReentrantLock();
+    private final ReentrantLock settling = new ReentrantLock();
     private final Condition wake = wakeLock.newCondition();
     private boolean woken;
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
@@ -205,8 +206,10 @@ public final class RelayQueue implements Closeable {
                         + config.maxLifetime().toHours() + " hours in the queue; last reply: " + r.lastReply()));
                 if (m == null) continue;
             }
-            if (m.recipients().stream().anyMatch(r -> r.state() == QueuedMessage.State.FAILED && !r.reported())
-                    && scheduled.add(m.id() + "|")) {
+            // A message with a failure nobody was told of, or one finished when a crash stopped its removal.
+            boolean unsettled = m.finished() || m.recipients().stream()
+                    .anyMatch(r -> r.state() == QueuedMessage.State.FAILED && !r.reported());
+            if (unsettled && scheduled.add(m.id() + "|")) {
                 settle(m.id());
                 scheduled.remove(m.id() + "|");
                 continue;
@@ -367,6 +370,16 @@ public final class RelayQueue implements Closeable {
 
     /** Sends the bounce for the failed recipients nobody was told of, and removes a finished message. */
     private void settle(String id) {
+        // One at a time: the runner and a worker may settle the same message, and only one may bounce it.
+        settling.lock();
+        try {
+            settleLocked(id);
+        } finally {
+            settling.unlock();
+        }
+    }
+
+    private void settleLocked(String id) {
         QueuedMessage m = messages.get(id);
         if (m == null) return;
         List<QueuedMessage.Recipient> failed = m.recipients().stream()
