@@ -316,7 +316,7 @@ public final class Portico implements AutoCloseable {
             FtpServer f = new FtpServer(c.ftp(), new FtpServer.Shared(listening, tls, logins, files));
             add(f, f.start().listeners());
         }
-        if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent()) {
+        if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent() || c.smtp().implicitPort().isPresent()) {
             SmtpServer.Shared shared = new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
                     dataDir.resolve("tmp").resolve("smtp"));
             DeliveryHandler handler = SmtpServer.defaultDelivery(c.smtp(), shared);

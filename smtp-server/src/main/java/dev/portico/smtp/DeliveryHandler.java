@@ -27,4 +27,16 @@ public interface DeliveryHandler {
      * to the client as the answer to DATA or the last BDAT); an IOException becomes 451 4.3.0.
      */
     Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException;
+
+    /**
+     * Whether accepting {@code address} would send mail onward to another server (relaying). The
+     * session asks before {@link #checkRecipient}: for such an address a session without relay
+     * permission ({@link dev.portico.smtp.relay.RelayPolicy#mayRelay}: AUTH or
+     * {@code smtp.relay.networks}) gets 554 5.7.1 and the handler never sees it. The default says
+     * no: the handler is the final destination of all it accepts (Maildirs, a test capturing mail).
+     * A handler that queues mail for other domains answers true for them.
+     */
+    default boolean relays(String address) {
+        return false;
+    }
 }

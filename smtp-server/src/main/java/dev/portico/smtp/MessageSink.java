@@ -7,7 +7,8 @@ import java.util.Locale;
  * Receives message text (after dot-unstuffing, or a BDAT chunk) and checks it on the way to the
  * {@link MessageSpool}: bare CR or LF (refused or normalised to CR LF, RFC 5321 2.3.8), text line
  * length (RFC 5321 4.5.3.1.6), total size (RFC 1870), which of the RFC 5322 headers Date,
- * From and Message-ID the header section holds, and whether it has any MIME header (RFC 2045). Once the message is known to be refused,
+ * From and Message-ID the header section holds, how many {@code Received:} trace headers it has
+ * (loop detection, RFC 5321 6.3), and whether it has any MIME header (RFC 2045). Once the message is known to be refused,
  * the rest is read and dropped without touching the disk.
  */
 final class MessageSink {
@@ -30,6 +31,7 @@ final class MessageSink {
     private final StringBuilder headerName = new StringBuilder(HEADER_NAME_MAX);
     private boolean collectingName = true;
     private boolean hasDate, hasFrom, hasMessageId, hasMimeHeaders;
+    private int received;
 
     MessageSink(MessageSpool spool, boolean normalize, int maxTextLine, long maxSize) {
         this.spool = spool;
@@ -119,6 +121,7 @@ final class MessageSink {
             hasDate |= name.equals("date");
             hasFrom |= name.equals("from");
             hasMessageId |= name.equals("message-id");
+            if (name.equals("received")) received++;
             hasMimeHeaders |= name.equals("content-type") || name.equals("mime-version")
                     || name.equals("content-transfer-encoding");
             collectingName = false;
@@ -163,6 +166,8 @@ final class MessageSink {
     boolean hasDate() { return hasDate; }
     boolean hasFrom() { return hasFrom; }
     boolean hasMessageId() { return hasMessageId; }
+    /** {@code Received:} header fields in the header section. */
+    int receivedHeaders() { return received; }
     /** Whether the header section names Content-Type, MIME-Version or Content-Transfer-Encoding. */
     boolean hasMimeHeaders() { return hasMimeHeaders; }
 }

@@ -26,6 +26,7 @@ final class SmtpCommands {
         lines.add("ENHANCEDSTATUSCODES");
         lines.add("SMTPUTF8");
         lines.add("CHUNKING");
+        lines.add("DSN");
         if (!s.connection.isSecure()) lines.add("STARTTLS");
         // SubEthaSMTP #1: never offer AUTH where it would be refused for want of TLS.
         if (s.connection.isSecure() || (c.authPlaintext() && !c.tlsRequired())) lines.add("AUTH PLAIN LOGIN");

@@ -1,12 +1,19 @@
 package dev.portico.smtp;
 
+import dev.portico.core.Cidr;
 import dev.portico.core.ConfigException;
 import dev.portico.core.Limits;
 import dev.portico.core.MinDataRate;
 import dev.portico.core.ProxyProtocol;
 import dev.portico.core.Settings;
+import dev.portico.smtp.relay.RelayPolicy;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.time.Duration;
 import java.util.OptionalInt;
 
@@ -38,6 +45,14 @@ import java.util.OptionalInt;
  * @param minDataRate       slowest a message body (DATA, BDAT chunks) may arrive before 421 and close
  * @param catchAll          accept mail for every address of every domain, each local part its own
  *                          mailbox made on first delivery (tests, {@code --dev}; see {@link LocalDelivery})
+ * @param implicitPort      SMTPS listener, TLS from the first byte (RFC 8314, 465 in production), requiring
+ *                          AUTH before MAIL like the submission listener; empty (off) by default
+ * @param relayNetworks     clients that may relay without AUTH ({@code smtp.relay.networks}, CIDR list, empty by default)
+ * @param senderAliases     user name to the extra envelope senders an authenticated user may use
+ *                          ({@code smtp.sender-aliases=alice:sales@example.org,alice:@example.net}: a full
+ *                          address, or {@code @domain} for all of a domain)
+ * @param maxReceivedHeaders {@code Received:} headers a message may carry; more is a loop, refused with 554 5.4.6
+ *                          (RFC 5321 6.3 asks for a threshold of at least 100; Postfix's hopcount_limit is 50)
  */
 public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddress bind, ProxyProtocol proxyProtocol,
                          String hostname, Limits limits,
@@ -45,7 +60,13 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
                          boolean tlsRequired, boolean authPlaintext, BareLineEndings bareLineEndings,
                          Delivery delivery, boolean requireHeaders, boolean addMissingHeaders, boolean mimeCheck,
                          int maxUnknownCommands, int maxAuthFailures, int spoolMemory, MinDataRate minDataRate,
-                         boolean catchAll) {
+                         boolean catchAll, OptionalInt implicitPort, List<Cidr> relayNetworks,
+                         Map<String, List<String>> senderAliases, int maxReceivedHeaders) {
+
+    public SmtpConfig {
+        relayNetworks = List.copyOf(relayNetworks);
+        senderAliases = Map.copyOf(senderAliases);
+    }
 
     public static final int DEFAULT_PORT = 2525;
     /** 512 octets per command line including CR LF (RFC 5321 4.5.3.1.4). */
@@ -102,9 +123,41 @@ public record SmtpConfig(OptionalInt port, OptionalInt submissionPort, InetAddre
         require(spoolMemory >= 0, "smtp.spool-memory", "must not be negative");
         MinDataRate minDataRate = MinDataRate.from(s, "smtp", MinDataRate.DEFAULT);
         boolean catchAll = s.bool("smtp.catch-all", false);
+        OptionalInt implicitPort = s.port("smtp.implicit-port", OptionalInt.empty());
+        List<Cidr> relayNetworks = new ArrayList<>();
+        for (String n : s.list("smtp.relay.networks", List.of())) {
+            try {
+                relayNetworks.add(Cidr.parse(n));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("smtp.relay.networks", e.getMessage());
+            }
+        }
+        Map<String, List<String>> senderAliases = senderAliases(s.list("smtp.sender-aliases", List.of()));
+        int maxReceivedHeaders = s.integer("smtp.max-received-headers", 100);
+        require(maxReceivedHeaders >= 1, "smtp.max-received-headers", "must be at least 1");
         return new SmtpConfig(port, submissionPort, bind, proxyProtocol, hostname, limits, maxMessageSize, maxRecipients, maxTextLine,
                 vrfy, tlsRequired, authPlaintext, bareLineEndings, delivery, requireHeaders, addMissingHeaders, mimeCheck,
-                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory), minDataRate, catchAll);
+                maxUnknownCommands, maxAuthFailures, (int) Math.min(Integer.MAX_VALUE, spoolMemory), minDataRate, catchAll,
+                implicitPort, relayNetworks, senderAliases, maxReceivedHeaders);
+    }
+
+    /** {@code USER:ADDRESS} or {@code USER:@DOMAIN} items, gathered per user; addresses in lower case. */
+    private static Map<String, List<String>> senderAliases(List<String> items) {
+        Map<String, List<String>> aliases = new LinkedHashMap<>();
+        for (String item : items) {
+            int colon = item.indexOf(':');
+            String user = colon < 0 ? "" : item.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String address = colon < 0 ? "" : item.substring(colon + 1).strip();
+            int at = address.lastIndexOf('@');
+            if (user.isEmpty() || at < 0 || at == address.length() - 1) {
+                throw new ConfigException("smtp.sender-aliases", "expected USER:ADDRESS or USER:@DOMAIN, got " + item);
+            }
+            String canonical = address.substring(0, at).toLowerCase(Locale.ROOT) + "@"
+                    + RelayPolicy.canonicalDomain(address.substring(at + 1));
+            aliases.computeIfAbsent(user, u -> new ArrayList<>()).add(canonical);
+        }
+        aliases.replaceAll((u, list) -> List.copyOf(list));
+        return aliases;
     }
 
     private static void require(boolean valid, String key, String problem) {

@@ -11,7 +11,9 @@ import java.net.InetSocketAddress;
  * @param tls               whether the session runs over TLS
  * @param authenticatedUser the user who authenticated with AUTH, or null
  * @param submission        whether the session came in on the submission listener
+ * @param mayRelay          whether the session may have mail for other domains accepted (AUTH or
+ *                          {@code smtp.relay.networks}, see {@link dev.portico.smtp.relay.RelayPolicy})
  */
 public record SmtpContext(long sessionId, InetSocketAddress remote, String heloName, boolean tls,
-                          String authenticatedUser, boolean submission) {
+                          String authenticatedUser, boolean submission, boolean mayRelay) {
 }

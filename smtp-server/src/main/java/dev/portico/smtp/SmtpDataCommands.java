@@ -153,6 +153,7 @@ final class SmtpDataCommands {
                 : sink.bareLineEnding() ? SmtpReplies.BARE_LINE_ENDING_IN_DATA
                 : sink.lineTooLong() ? SmtpReplies.TEXT_LINE_TOO_LONG
                 : s.env.config().requireHeaders() && !(sink.hasDate() && sink.hasFrom()) ? SmtpReplies.MISSING_HEADERS
+                : sink.receivedHeaders() > s.env.config().maxReceivedHeaders() ? SmtpReplies.LOOP_DETECTED
                 : null;
         if (refusal != null) {
             log.info("{} message from <{}> refused ({} octets): {}", s, LogSafe.text(s.sender), sink.size(), refusal);
@@ -175,7 +176,7 @@ final class SmtpDataCommands {
         }
         String id = s.connection.id() + "." + (++s.messages);
         byte[] prefix = TraceHeaders.prefix(s, id, sink);
-        Envelope envelope = new Envelope(s.sender, s.recipients, s.declaredSize, s.body, s.smtpUtf8);
+        Envelope envelope = new Envelope(s.sender, s.recipients, s.declaredSize, s.body, s.smtpUtf8, s.ret, s.envelopeId);
         long handedOver = System.nanoTime();
         try (InputStream body = new SequenceInputStream(new ByteArrayInputStream(prefix), spool.open())) {
             Reply reply = s.env.delivery().deliver(s.context(), envelope, body);
@@ -201,7 +202,7 @@ final class SmtpDataCommands {
     private static Reply ended(SmtpSession s, String id, MessageSink sink, Reply reply, Duration delivery) {
         s.env.shared().listening().events().mail(new Events.MailTransaction(Instant.now(), id,
                 s.connection.remote().getAddress(), s.heloName, s.authUser, s.sender == null ? "" : s.sender,
-                List.copyOf(s.recipients), sink.size(), reply.code() + " " + String.join(" ", reply.lines()),
+                s.recipientAddresses(), sink.size(), reply.code() + " " + String.join(" ", reply.lines()),
                 Duration.ofNanos(System.nanoTime() - s.transactionStart), delivery));
         return reply;
     }

@@ -5,10 +5,18 @@ import dev.portico.core.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.portico.smtp.relay.RelayPolicy;
+
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** The envelope: MAIL (RFC 5321 4.1.1.2 with SIZE, BODY, SMTPUTF8, AUTH parameters) and RCPT (4.1.1.3). */
+/**
+ * The envelope: MAIL (RFC 5321 4.1.1.2 with SIZE, BODY, SMTPUTF8, AUTH, and the RET and ENVID of
+ * DSN, RFC 3461) and RCPT (4.1.1.3 with DSN's NOTIFY and ORCPT). RCPT applies the relay rules of
+ * {@link dev.portico.smtp.relay.RelayPolicy} before the delivery handler sees an address; MAIL
+ * holds an authenticated user to their own sender addresses (RFC 6409 5.1).
+ */
 final class SmtpMailCommands {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpMailCommands.class);
@@ -31,6 +39,8 @@ final class SmtpMailCommands {
         long size = -1;
         String body = "7BIT";
         boolean utf8 = false;
+        Dsn.Ret ret = null;
+        String envelopeId = null;
         for (Map.Entry<String, String> p : path.parameters().entrySet()) {
             String value = p.getValue();
             switch (p.getKey()) {
@@ -49,7 +59,21 @@ final class SmtpMailCommands {
                     utf8 = true;
                 }
                 case "AUTH" -> {
-                    // RFC 4954 5: the AUTH= identity of a relayed message; we do not relay, so it is ignored.
+                    // RFC 4954 5: the AUTH= identity of a relayed message; trust in it is not offered, so it is ignored.
+                }
+                case "RET" -> {              // RFC 3461 4.3
+                    try {
+                        ret = Dsn.parseRet(value);
+                    } catch (IllegalArgumentException e) {
+                        return SmtpReplies.BAD_PARAMETER;
+                    }
+                }
+                case "ENVID" -> {            // RFC 3461 4.4
+                    try {
+                        envelopeId = Dsn.parseEnvid(value);
+                    } catch (IllegalArgumentException e) {
+                        return SmtpReplies.BAD_PARAMETER;
+                    }
                 }
                 default -> {
                     return SmtpReplies.UNSUPPORTED_PARAMETER;
@@ -57,11 +81,17 @@ final class SmtpMailCommands {
             }
         }
         if (path.nonAscii() && !utf8) return SmtpReplies.UTF8_NEEDS_SMTPUTF8;
+        if (s.authUser != null && !s.env.relay().mayUseSender(s.authUser, path.address())) {
+            log.info("{} user {} may not send as <{}>", s, s.authUser, LogSafe.text(path.address()));
+            return SmtpReplies.SENDER_NOT_OWNED;
+        }
         s.sender = path.address();
         s.transactionStart = System.nanoTime();
         s.declaredSize = size;
         s.body = body;
         s.smtpUtf8 = utf8;
+        s.ret = ret;
+        s.envelopeId = envelopeId;
         s.phase = SmtpSession.Phase.MAIL;
         return SmtpReplies.SENDER_OK;
     }
@@ -78,15 +108,37 @@ final class SmtpMailCommands {
             };
         }
         if (path.isNull()) return SmtpReplies.BAD_RECIPIENT_SYNTAX;
-        if (!path.parameters().isEmpty()) return SmtpReplies.UNSUPPORTED_PARAMETER;   // no DSN (RFC 3461) yet
+        if (!path.parameters().isEmpty() && !s.esmtp) return SmtpReplies.PARAMETERS_NEED_EHLO;
+        Set<Dsn.Notify> notify = Set.of();
+        String orcpt = null;
+        for (Map.Entry<String, String> p : path.parameters().entrySet()) {
+            try {
+                switch (p.getKey()) {
+                    case "NOTIFY" -> notify = Dsn.parseNotify(p.getValue());     // RFC 3461 4.1
+                    case "ORCPT" -> orcpt = Dsn.parseOrcpt(p.getValue());        // RFC 3461 4.2
+                    default -> {
+                        return SmtpReplies.UNSUPPORTED_PARAMETER;
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                return SmtpReplies.BAD_PARAMETER;
+            }
+        }
         if (path.nonAscii() && !s.smtpUtf8) return SmtpReplies.UTF8_NEEDS_SMTPUTF8;
         if (s.recipients.size() >= s.env.config().maxRecipients()) return SmtpReplies.TOO_MANY_RECIPIENTS;
         String address = path.address();
         // RFC 5321 4.1.1.3: "RCPT TO:<Postmaster>" without a domain must be accepted.
         if (address.indexOf('@') < 0) address = address + "@" + s.env.shared().domains().primary();
-        Reply reply = s.env.delivery().checkRecipient(s.context(), address);
+        Reply reply;
+        if (path.sourceRoute() || RelayPolicy.isRoutingTrick(address)) {
+            reply = SmtpReplies.ROUTING_DENIED;
+        } else if (s.env.delivery().relays(address) && !s.env.relay().mayRelay(s.authUser, s.connection.remote().getAddress())) {
+            reply = SmtpReplies.RELAY_DENIED;
+        } else {
+            reply = s.env.delivery().checkRecipient(s.context(), address);
+        }
         if (reply.isPositive()) {
-            s.recipients.add(address);
+            s.recipients.add(new Envelope.Recipient(address, notify, orcpt));
             s.phase = SmtpSession.Phase.RCPT;
         } else {
             log.info("{} recipient <{}> refused: {}", s, LogSafe.text(address), LogSafe.text(reply));

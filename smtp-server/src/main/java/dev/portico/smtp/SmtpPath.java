@@ -15,8 +15,9 @@ import java.util.Map;
  *                   {@code Postmaster} alone for the special RCPT form of 4.5.1
  * @param nonAscii   whether the address holds UTF-8 beyond ASCII
  * @param parameters keywords upper-cased, each to its value or null
+ * @param sourceRoute whether the path had a source route (dropped from {@code address}; RCPT refuses it)
  */
-record SmtpPath(String address, boolean nonAscii, Map<String, String> parameters) {
+record SmtpPath(String address, boolean nonAscii, Map<String, String> parameters, boolean sourceRoute) {
 
     /** Which part of the argument is wrong, so the caller picks the reply. */
     enum Problem { PREFIX, ADDRESS, PARAMETER }
@@ -49,9 +50,10 @@ record SmtpPath(String address, boolean nonAscii, Map<String, String> parameters
         if (i >= argument.length() || argument.charAt(i) != '<') throw new SyntaxException(Problem.ADDRESS);
         int close = closingBracket(argument, i + 1);
         String path = argument.substring(i + 1, close);
-        String address = mailbox(stripSourceRoute(path));
+        String mailbox = stripSourceRoute(path);
+        String address = mailbox(mailbox);
         boolean nonAscii = address.chars().anyMatch(c -> c > 127);
-        return new SmtpPath(address, nonAscii, parameters(argument.substring(close + 1)));
+        return new SmtpPath(address, nonAscii, parameters(argument.substring(close + 1)), mailbox.length() != path.length());
     }
 
     private static int closingBracket(String s, int from) throws SyntaxException {
@@ -89,6 +91,11 @@ record SmtpPath(String address, boolean nonAscii, Map<String, String> parameters
         String local = m.substring(0, at);
         String domain = m.substring(at + 1);
         if (!(local.startsWith("\"") || isDotString(local))) throw new SyntaxException(Problem.ADDRESS);
+        // The absolute form "example.org." names the same domain: dropped here, so that every later
+        // comparison (local domains, relay permission) sees the one spelling.
+        if (domain.endsWith(".") && domain.length() > 1 && isDomain(domain.substring(0, domain.length() - 1))) {
+            return m.substring(0, m.length() - 1);
+        }
         if (!(isDomain(domain) || isAddressLiteral(domain))) throw new SyntaxException(Problem.ADDRESS);
         return m;
     }

@@ -61,7 +61,14 @@ public final class SmtpReplies {
     public static final Reply AUTH_FAILED = Reply.of(535, "5.7.8 Authentication credentials invalid");
     public static final Reply ENCRYPTION_REQUIRED = Reply.of(538, "5.7.11 Encryption required for requested authentication mechanism");
     public static final Reply UNKNOWN_USER = Reply.of(550, "5.1.1 No such user here");
-    public static final Reply RELAY_DENIED = Reply.of(550, "5.7.1 Relaying denied: this server only accepts mail for its own domains");
+    /** RFC 5321 3.6.2 and issue 11: 554 5.7.1 for a recipient in another domain from a session that may not relay. */
+    public static final Reply RELAY_DENIED = Reply.of(554, "5.7.1 Relaying denied: this server only accepts mail for its own domains");
+    /** Source routes, the %-hack, bang paths and quoted local parts holding @: refused whoever asks (RelayPolicy.isRoutingTrick). */
+    public static final Reply ROUTING_DENIED = Reply.of(554, "5.7.1 Relaying denied: routing in the address (source route, %, ! or @ in the local part) is not accepted");
+    /** RFC 6409 5.1 with RFC 3463's 5.7.1: an authenticated user's envelope sender must be theirs. */
+    public static final Reply SENDER_NOT_OWNED = Reply.of(553, "5.7.1 Sender address not owned by the authenticated user");
+    /** RFC 5321 6.3 loop detection, RFC 3463 5.4.6 "routing loop detected". */
+    public static final Reply LOOP_DETECTED = Reply.of(554, "5.4.6 Message refused: too many Received headers, a mail loop");
     public static final Reply BARE_LINE_ENDING_IN_DATA = Reply.of(550,
             "5.6.0 Message refused: bare CR or LF in message text, lines must end with CRLF (RFC 5321 2.3.8)");
     public static final Reply MISSING_HEADERS = Reply.of(550, "5.6.0 Message refused: Date and From headers are required (RFC 5322 3.6)");

@@ -7,6 +7,7 @@ import dev.portico.core.auth.UserDirectory;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.core.mail.MailStore;
 import dev.portico.core.tls.Tls;
+import dev.portico.smtp.relay.RelayPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,8 @@ import java.util.OptionalInt;
  * The SMTP server (RFC 5321 with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, SMTPUTF8,
  * CHUNKING, STARTTLS and AUTH): a listener on {@code smtp.port} and, when configured, a
  * submission listener on {@code smtp.submission-port} that requires AUTH before MAIL
- * (RFC 6409 4.3). Mail goes to a {@link DeliveryHandler}: the local Maildirs by default.
+ * (RFC 6409 4.3), and one more on {@code smtp.implicit-port} that does the same over implicit TLS
+ * (RFC 8314). Who may relay is {@link RelayPolicy}'s decision. Mail goes to a {@link DeliveryHandler}: the local Maildirs by default.
  *
  * <pre>{@code
  * SmtpConfig config = SmtpConfig.from(Settings.of("smtp.port", "0"));
@@ -76,7 +78,8 @@ public final class SmtpServer implements Closeable {
      */
     public static DeliveryHandler defaultDelivery(SmtpConfig config, Shared shared) {
         return switch (config.delivery()) {
-            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll());
+            case MAILDIR -> new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll(),
+                    hostname(config, shared.domains()), null);
             case DISCARD -> new DiscardDelivery();
         };
     }
@@ -84,7 +87,8 @@ public final class SmtpServer implements Closeable {
     /** A server delivering through {@code delivery}, for embedding (tests capturing mail in memory). */
     public SmtpServer(SmtpConfig config, Shared shared, DeliveryHandler delivery) {
         this.config = config;
-        this.env = new SmtpEnvironment(config, shared, delivery, hostname(config, shared.domains()));
+        this.env = new SmtpEnvironment(config, shared, delivery, hostname(config, shared.domains()),
+                RelayPolicy.of(config, shared.domains()));
         this.listeners = new Listeners(shared.listening(), config.proxyProtocol());
     }
 
@@ -98,6 +102,9 @@ public final class SmtpServer implements Closeable {
         removeStaleSpoolFiles();      // the spool folder itself is made by the first message that needs it
         listen("smtp", config.port(), false);
         listen("submission", config.submissionPort(), true);
+        // RFC 8314 3.3: implicit TLS for submission, the same rules as 587 once the handshake is done.
+        listeners.start("smtps", config.bind(), config.implicitPort(), config.limits(), SmtpReplies.refusalLine(env.hostname()),
+                SmtpReplies.shutdownLine(env.hostname()), env.shared().tls(), c -> new SmtpSession(env, c, true).serve());
         log.info("smtp: accepting mail for {} as {}", env.shared().domains().names(), env.hostname());
         return this;
     }
@@ -131,7 +138,17 @@ public final class SmtpServer implements Closeable {
         return listeners.port("submission");
     }
 
-    /** Bound listeners by name: {@code smtp} and, when configured, {@code submission}. */
+    /** The implicit-TLS (SMTPS) listener's port, or -1 when it is off. */
+    public int implicitPort() {
+        return listeners.port("smtps");
+    }
+
+    /** The relay permission and sender ownership rules this server applies (a relaying handler asks the same). */
+    public RelayPolicy relayPolicy() {
+        return env.relay();
+    }
+
+    /** Bound listeners by name: {@code smtp} and, when configured, {@code submission} and {@code smtps}. */
     public Map<String, InetSocketAddress> listeners() {
         return listeners.addresses();
     }

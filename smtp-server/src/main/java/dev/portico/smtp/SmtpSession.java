@@ -57,7 +57,10 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
     String sender;
     /** System.nanoTime() of the MAIL command that began the transaction. */
     long transactionStart;
-    final List<String> recipients = new ArrayList<>();
+    final List<Envelope.Recipient> recipients = new ArrayList<>();
+    /** RET= and ENVID= of MAIL (RFC 3461), or null. */
+    Dsn.Ret ret;
+    String envelopeId;
     long declaredSize = -1;
     String body = "7BIT";
     boolean smtpUtf8;
@@ -120,7 +123,7 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
         return env.config().tlsRequired() && !connection.isSecure();
     }
 
-    /** The submission listener takes mail only from authenticated users (RFC 6409 4.3). */
+    /** The submission and implicit-TLS listeners take mail only from authenticated users (RFC 6409 4.3). */
     @Override
     public boolean loginMissing() {
         return submission && authUser == null;
@@ -138,6 +141,8 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
         declaredSize = -1;
         body = "7BIT";
         smtpUtf8 = false;
+        ret = null;
+        envelopeId = null;
         if (chunks != null) {
             chunks.close();
             chunks = null;
@@ -153,8 +158,14 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
         resetTransaction();
     }
 
+    /** The accepted recipients' addresses, in RCPT order. */
+    List<String> recipientAddresses() {
+        return recipients.stream().map(Envelope.Recipient::address).toList();
+    }
+
     SmtpContext context() {
-        return new SmtpContext(connection.id(), connection.remote(), heloName, connection.isSecure(), authUser, submission);
+        return new SmtpContext(connection.id(), connection.remote(), heloName, connection.isSecure(), authUser, submission,
+                env.relay().mayRelay(authUser, connection.remote().getAddress()));
     }
 
     @Override

@@ -29,7 +29,7 @@ final class TraceHeaders {
         if (tls != null) b.append("\r\n\t(").append(tls.getProtocol()).append(' ').append(tls.getCipherSuite()).append(')');
         b.append("\r\n\tid ").append(id);
         // One recipient only: naming several would tell each about the others.
-        if (s.recipients.size() == 1) b.append("\r\n\tfor <").append(s.recipients.get(0)).append('>');
+        if (s.recipients.size() == 1) b.append("\r\n\tfor <").append(s.recipients.get(0).address()).append('>');
         b.append(";\r\n\t").append(now).append("\r\n");
         if (s.env.config().addMissingHeaders()) {
             if (!sink.hasDate()) b.append("Date: ").append(now).append("\r\n");

@@ -47,7 +47,7 @@ class SmtpSessionTest {
             List<String> lines = replyLines(c);
             assertThat(lines.get(0)).isEqualTo("250-localhost Hello client.example [127.0.0.1]");
             assertThat(lines).contains("250-PIPELINING", "250-SIZE 26214400", "250-8BITMIME", "250-ENHANCEDSTATUSCODES",
-                    "250-SMTPUTF8", "250-CHUNKING", "250-STARTTLS", "250 HELP");
+                    "250-SMTPUTF8", "250-CHUNKING", "250-DSN", "250-STARTTLS", "250 HELP");
             assertThat(lines).noneMatch(l -> l.contains("AUTH"));
             c.send("HELO other.example");
             assertThat(c.readLine()).isEqualTo("250 localhost Hello other.example");
@@ -165,7 +165,7 @@ class SmtpSessionTest {
             c.send("RCPT TO:<alice@example.org>");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.RELAY_DENIED.toString());
             c.send("RCPT TO:<\"alice\"@elsewhere.example>");
-            assertThat(c.readLine()).isEqualTo("550 5.7.1 Relaying denied: this server only accepts mail for its own domains");
+            assertThat(c.readLine()).isEqualTo("554 5.7.1 Relaying denied: this server only accepts mail for its own domains");
         }
     }
 
