@@ -34,7 +34,6 @@ import dev.portico.smtp.SmtpServer;
 import dev.portico.smtp.relay.QueueStore;
 import dev.portico.smtp.relay.RelayConfig;
 import dev.portico.smtp.relay.RelayDelivery;
-import dev.portico.smtp.relay.RelayQueue;
 import dev.portico.telnet.TelnetConfig;
 import dev.portico.telnet.TelnetServer;
 import org.slf4j.Logger;
@@ -319,15 +318,17 @@ public final class Portico implements AutoCloseable {
         if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent() || c.smtp().implicitPort().isPresent()) {
             SmtpServer.Shared shared = new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
                     dataDir.resolve("tmp").resolve("smtp"));
-            DeliveryHandler handler = SmtpServer.defaultDelivery(c.smtp(), shared);
-            // Maildir delivery relays too: mail from authenticated users to other domains is queued
-            // and sent onward (MX delivery needs no configuration). Not under catch-all, where every
-            // domain is local, nor when mail is discarded (benchmarks).
+            // Maildir delivery relays too: mail from sessions that may relay to other domains is
+            // queued and sent onward (MX delivery needs no configuration). Not under catch-all, where
+            // every domain is local, nor when mail is discarded (benchmarks).
+            DeliveryHandler handler;
             if (c.smtp().delivery() == SmtpConfig.Delivery.MAILDIR && !c.smtp().catchAll()) {
-                RelayQueue queue = new RelayQueue(c.relay(), new QueueStore(queueDir(dataDir)), handler, domains,
-                        SmtpServer.hostname(c.smtp(), domains), listening.events()).start();
-                add(queue, Map.of());
-                handler = new RelayDelivery(handler, queue, domains);
+                RelayDelivery relay = RelayDelivery.start(c.smtp(), shared, c.relay(), new QueueStore(queueDir(dataDir)),
+                        listening.events());
+                add(relay.queue(), Map.of());
+                handler = relay;
+            } else {
+                handler = SmtpServer.defaultDelivery(c.smtp(), shared);
             }
             SmtpServer m = new SmtpServer(c.smtp(), shared, Objects.requireNonNull(delivery.apply(handler), "delivery"));
             add(m, m.start().listeners());

@@ -46,7 +46,7 @@ class PorticoRelayTest {
             c.send("MAIL FROM:<alice@localhost>");
             c.expect("250");
             c.send("RCPT TO:<someone@example.net>");
-            assertThat(c.readLine()).startsWith("550 5.7.1");    // not logged in: no relay
+            assertThat(c.readLine()).startsWith("554 5.7.1");    // not logged in: no relay
             c.send("RSET");
             c.expect("250");
             c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString("\0alice\0pw-alice".getBytes(StandardCharsets.UTF_8)));

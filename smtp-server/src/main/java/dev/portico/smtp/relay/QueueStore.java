@@ -112,6 +112,8 @@ public final class QueueStore implements dev.portico.core.mail.OutboundQueue {
         p.setProperty("smtputf8", Boolean.toString(m.smtpUtf8()));
         if (m.user() != null) p.setProperty("user", m.user());
         p.setProperty("size", Long.toString(m.size()));
+        if (m.ret() != null) p.setProperty("ret", m.ret().name());
+        if (m.envelopeId() != null) p.setProperty("envid", m.envelopeId());
         p.setProperty("recipients", Integer.toString(m.recipients().size()));
         for (int i = 0; i < m.recipients().size(); i++) {
             QueuedMessage.Recipient r = m.recipients().get(i);
@@ -122,6 +124,8 @@ public final class QueueStore implements dev.portico.core.mail.OutboundQueue {
             p.setProperty(k + "next", r.nextTry().toString());
             if (r.lastReply() != null) p.setProperty(k + "reply", r.lastReply());
             p.setProperty(k + "reported", Boolean.toString(r.reported()));
+            if (r.notifyOn() != null) p.setProperty(k + "notify", r.notifyOn());
+            if (r.orcpt() != null) p.setProperty(k + "orcpt", r.orcpt());
         }
         StringWriter text = new StringWriter(512);
         p.store(text, null);
@@ -155,11 +159,12 @@ public final class QueueStore implements dev.portico.core.mail.OutboundQueue {
             rcpts.add(new QueuedMessage.Recipient(p.getProperty(k + "address"),
                     QueuedMessage.State.valueOf(p.getProperty(k + "state")), Integer.parseInt(p.getProperty(k + "attempts")),
                     Instant.parse(p.getProperty(k + "next")), p.getProperty(k + "reply"),
-                    Boolean.parseBoolean(p.getProperty(k + "reported"))));
+                    Boolean.parseBoolean(p.getProperty(k + "reported")), p.getProperty(k + "notify"), p.getProperty(k + "orcpt")));
         }
         return new QueuedMessage(p.getProperty("id"), p.getProperty("sender"), Instant.parse(p.getProperty("arrival")),
                 p.getProperty("body"), Boolean.parseBoolean(p.getProperty("smtputf8")), p.getProperty("user"),
-                Long.parseLong(p.getProperty("size")), rcpts);
+                Long.parseLong(p.getProperty("size")), p.getProperty("ret") == null ? null : dev.portico.smtp.Dsn.Ret.valueOf(p.getProperty("ret")),
+                p.getProperty("envid"), rcpts);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.portico.smtp.relay;
 
+import dev.portico.smtp.Dsn;
+import dev.portico.smtp.Envelope;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +21,11 @@ import java.util.function.Predicate;
  * @param smtpUtf8 whether the message needs SMTPUTF8 (RFC 6531)
  * @param user     who submitted it (AUTH), or null
  * @param size     octets of the message file
+ * @param ret      {@code RET=} of MAIL (RFC 3461), or null
+ * @param envelopeId {@code ENVID=} of MAIL, decoded, or null
  */
 public record QueuedMessage(String id, String sender, Instant arrival, String body, boolean smtpUtf8, String user,
-                            long size, List<Recipient> recipients) {
+                            long size, Dsn.Ret ret, String envelopeId, List<Recipient> recipients) {
 
     /** Where one recipient stands. */
     public enum State { PENDING, DELIVERED, FAILED }
@@ -32,8 +37,11 @@ public record QueuedMessage(String id, String sender, Instant arrival, String bo
      * @param nextTry   when to try again (pending only)
      * @param lastReply the remote's last reply, or what went wrong, for logs, {@code queue list} and bounces
      * @param reported  whether the sender has been told (the bounce sent, or the delay warning)
+     * @param notifyOn  {@code NOTIFY=} as the remote is told it ({@code FAILURE,SUCCESS}), or null when not given
+     * @param orcpt     {@code ORCPT=} as {@code addr-type;address}, or null
      */
-    public record Recipient(String address, State state, int attempts, Instant nextTry, String lastReply, boolean reported) {
+    public record Recipient(String address, State state, int attempts, Instant nextTry, String lastReply, boolean reported,
+                            String notifyOn, String orcpt) {
         public boolean pending() {
             return state == State.PENDING;
         }
@@ -45,23 +53,28 @@ public record QueuedMessage(String id, String sender, Instant arrival, String bo
         }
 
         Recipient delivered(String reply) {
-            return new Recipient(address, State.DELIVERED, attempts, nextTry, reply, reported);
+            return new Recipient(address, State.DELIVERED, attempts, nextTry, reply, reported, notifyOn, orcpt);
         }
 
         Recipient deferred(String reply, Instant next) {
-            return new Recipient(address, State.PENDING, attempts + 1, next, reply, reported);
+            return new Recipient(address, State.PENDING, attempts + 1, next, reply, reported, notifyOn, orcpt);
         }
 
         Recipient failed(String reply) {
-            return new Recipient(address, State.FAILED, attempts + 1, nextTry, reply, false);
+            return new Recipient(address, State.FAILED, attempts + 1, nextTry, reply, false, notifyOn, orcpt);
         }
 
         Recipient flushed(Instant now) {
-            return pending() ? new Recipient(address, state, attempts, now, lastReply, reported) : this;
+            return pending() ? new Recipient(address, state, attempts, now, lastReply, reported, notifyOn, orcpt) : this;
         }
 
         Recipient asReported() {
-            return new Recipient(address, state, attempts, nextTry, lastReply, true);
+            return new Recipient(address, state, attempts, nextTry, lastReply, true, notifyOn, orcpt);
+        }
+
+        /** With its DSN requests, as the reports take it. */
+        public Envelope.Recipient dsn() {
+            return new Envelope.Recipient(address, notifyOn == null ? java.util.Set.of() : Dsn.parseNotify(notifyOn), orcpt);
         }
     }
 
@@ -82,7 +95,12 @@ public record QueuedMessage(String id, String sender, Instant arrival, String bo
     public QueuedMessage update(Predicate<Recipient> which, java.util.function.UnaryOperator<Recipient> change) {
         List<Recipient> next = new ArrayList<>(recipients.size());
         for (Recipient r : recipients) next.add(which.test(r) ? change.apply(r) : r);
-        return new QueuedMessage(id, sender, arrival, body, smtpUtf8, user, size, next);
+        return new QueuedMessage(id, sender, arrival, body, smtpUtf8, user, size, ret, envelopeId, next);
+    }
+
+    /** The original envelope with its DSN requests, as the reports take it. */
+    public Envelope envelope() {
+        return new Envelope(sender, recipients.stream().map(Recipient::dsn).toList(), size, body, smtpUtf8, ret, envelopeId);
     }
 
     /** The pending recipients due at {@code now}. */

@@ -1,10 +1,14 @@
 package dev.portico.smtp.relay;
 
+import dev.portico.core.Events;
 import dev.portico.core.Reply;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.smtp.DeliveryHandler;
 import dev.portico.smtp.Envelope;
+import dev.portico.smtp.LocalDelivery;
+import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpContext;
+import dev.portico.smtp.SmtpServer;
 import dev.portico.smtp.SmtpReplies;
 
 import java.io.IOException;
@@ -31,18 +35,36 @@ public final class RelayDelivery implements DeliveryHandler {
         this.domains = domains;
     }
 
+    /**
+     * The Maildir delivery of {@code shared} with a started queue in {@code store}: the local
+     * delivery sends its reports for remote senders through the queue, and the queue its reports
+     * for local senders through the local delivery. Close {@link #queue()} when done.
+     */
+    public static RelayDelivery start(SmtpConfig config, SmtpServer.Shared shared, RelayConfig relay, QueueStore store,
+                                      Events events) throws IOException {
+        String hostname = SmtpServer.hostname(config, shared.domains());
+        RelayQueue queue = new RelayQueue(relay, store, shared.domains(), hostname, events);
+        LocalDelivery local = new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll(), hostname,
+                queue::sendReport);
+        queue.start(local::sendReport);
+        return new RelayDelivery(local, queue, shared.domains());
+    }
+
+    /** The queue mail for other domains goes to. */
+    public RelayQueue queue() {
+        return queue;
+    }
+
+    /** The session asks {@link RelayPolicy} before a recipient this answers true for reaches {@link #checkRecipient}. */
+    @Override
+    public boolean relays(String address) {
+        return !isLocal(address);
+    }
+
     @Override
     public Reply checkRecipient(SmtpContext ctx, String address) {
         if (isLocal(address)) return local.checkRecipient(ctx, address);
-        return mayRelay(ctx) ? SmtpReplies.RECIPIENT_OK : SmtpReplies.RELAY_DENIED;
-    }
-
-    /**
-     * The seam where relay permission is asked: authenticated sessions relay. The relay policy of
-     * issue 11 (trusted networks, {@code smtp.relay.networks}) answers here once merged.
-     */
-    private boolean mayRelay(SmtpContext ctx) {
-        return ctx.authenticatedUser() != null;
+        return ctx.mayRelay() ? SmtpReplies.RECIPIENT_OK : SmtpReplies.RELAY_DENIED;
     }
 
     /** A local domain (or a local part without one): delivered here, never relayed. */
@@ -52,15 +74,16 @@ public final class RelayDelivery implements DeliveryHandler {
 
     @Override
     public Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException {
-        List<String> here = new ArrayList<>();
-        List<String> onward = new ArrayList<>();
-        for (String r : envelope.recipients()) (isLocal(r) ? here : onward).add(r);
+        List<Envelope.Recipient> here = new ArrayList<>();
+        List<Envelope.Recipient> onward = new ArrayList<>();
+        for (Envelope.Recipient r : envelope.rcpts()) (isLocal(r.address()) ? here : onward).add(r);
         if (onward.isEmpty()) return local.deliver(ctx, envelope, body);
-        if (!mayRelay(ctx)) return SmtpReplies.RELAY_DENIED;
+        if (!ctx.mayRelay()) return SmtpReplies.RELAY_DENIED;
         RelayQueue.Incoming incoming = queue.write(body);
         try {
             if (!here.isEmpty()) {
-                Envelope mine = new Envelope(envelope.sender(), here, envelope.declaredSize(), envelope.body(), envelope.smtpUtf8());
+                Envelope mine = new Envelope(envelope.sender(), here, envelope.declaredSize(), envelope.body(), envelope.smtpUtf8(),
+                        envelope.ret(), envelope.envelopeId());
                 Reply r;
                 try (InputStream in = incoming.open()) {
                     r = local.deliver(ctx, mine, in);

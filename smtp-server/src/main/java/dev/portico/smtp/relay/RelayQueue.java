@@ -4,9 +4,8 @@ import dev.portico.core.Events;
 import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import dev.portico.core.mail.MailDomains;
-import dev.portico.smtp.DeliveryHandler;
+import dev.portico.smtp.Dsn;
 import dev.portico.smtp.Envelope;
-import dev.portico.smtp.SmtpContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -48,8 +48,9 @@ public final class RelayQueue implements Closeable {
 
     private final RelayConfig config;
     private final QueueStore store;
-    private final DeliveryHandler local;
     private final MailDomains domains;
+    /** Stores a report for a local sender in their Maildir ({@code LocalDelivery::sendReport}); set by {@link #start}. */
+    private volatile ReportSender localReports;
     private final String hostname;
     private final Events events;
     private final RemoteConnector connector;
@@ -67,15 +68,12 @@ public final class RelayQueue implements Closeable {
     private Thread runner;
 
     /**
-     * @param local    delivers bounces to local senders
      * @param domains  tells local senders from others
-     * @param hostname the name in EHLO and in bounces
+     * @param hostname the name in EHLO and in reports
      */
-    public RelayQueue(RelayConfig config, QueueStore store, DeliveryHandler local, MailDomains domains, String hostname,
-                      Events events) {
+    public RelayQueue(RelayConfig config, QueueStore store, MailDomains domains, String hostname, Events events) {
         this.config = config;
         this.store = store;
-        this.local = local;
         this.domains = domains;
         this.hostname = hostname;
         this.events = events;
@@ -83,8 +81,14 @@ public final class RelayQueue implements Closeable {
         this.connections = new Semaphore(config.maxConnections());
     }
 
-    /** Loads what is queued (removing what a crash left half-written) and starts the runner. */
-    public RelayQueue start() throws IOException {
+    /**
+     * Loads what is queued (removing what a crash left half-written) and starts the runner.
+     *
+     * @param localReports stores a report for a local sender (the local delivery's {@code sendReport}),
+     *                     which itself sends reports for remote senders through {@link #sendReport}
+     */
+    public RelayQueue start(ReportSender localReports) throws IOException {
+        this.localReports = localReports;
         for (QueuedMessage m : store.load(true)) messages.put(m.id(), m);
         if (!messages.isEmpty()) log.info("queue: {} message(s) waiting in {}", messages.size(), store.dir());
         runner = Thread.ofVirtual().name("relay-queue").start(this::run);
@@ -118,13 +122,14 @@ public final class RelayQueue implements Closeable {
         }
 
         /** Queues the message for {@code recipients}: the envelope is durable when this returns. */
-        public void commit(Envelope envelope, List<String> recipients, String user) throws IOException {
+        public void commit(Envelope envelope, List<Envelope.Recipient> recipients, String user) throws IOException {
             Instant now = Instant.now();
             List<QueuedMessage.Recipient> rcpts = recipients.stream()
-                    .map(r -> new QueuedMessage.Recipient(r, QueuedMessage.State.PENDING, 0, now, null, false)).toList();
+                    .map(r -> new QueuedMessage.Recipient(r.address(), QueuedMessage.State.PENDING, 0, now, null, false,
+                            r.notifyParameter(), r.originalRecipient())).toList();
             // A message declared 8BITMIME that is all 7-bit goes to a remote without 8BITMIME as it is.
             QueuedMessage m = new QueuedMessage(id, envelope.sender(), now, written.eightBit() ? envelope.body() : "7BIT",
-                    envelope.smtpUtf8(), user, written.size(), rcpts);
+                    envelope.smtpUtf8(), user, written.size(), envelope.ret(), envelope.envelopeId(), rcpts);
             store.save(m);
             messages.put(id, m);
             log.info("queue: {} from <{}> to {} recipient(s), {} octets queued", id, LogSafe.text(m.sender()), rcpts.size(), written.size());
@@ -214,6 +219,7 @@ public final class RelayQueue implements Closeable {
                 scheduled.remove(m.id() + "|");
                 continue;
             }
+            warnDelayed(m, now);
             for (QueuedMessage.Recipient r : m.due(now)) {
                 String dest = destination(r);
                 if (scheduled.add(m.id() + "|" + dest)) destinations.computeIfAbsent(dest, Destination::new).add(m.id());
@@ -319,18 +325,23 @@ public final class RelayQueue implements Closeable {
             client.close();
             return null;
         }
-        outcome(m, replies, client.relay());
+        outcome(m, replies, client.relay(), client.offersDsn() ? null : client.host());
         return client;
     }
 
     private void outcome(QueuedMessage m, List<String> rcpts, String relay, Reply reply) {
         Map<String, Reply> all = new java.util.LinkedHashMap<>();
         for (String r : rcpts) all.put(r, reply);
-        outcome(m, all, relay);
+        outcome(m, all, relay, null);
     }
 
-    /** Records each recipient's reply, saves the state at once, logs each attempt, and settles a finished message. */
-    private void outcome(QueuedMessage m, Map<String, Reply> replies, String relay) {
+    /**
+     * Records each recipient's reply, saves the state at once, logs each attempt, reports
+     * successes that were asked for, and settles a finished message.
+     *
+     * @param reportSuccess the remote's name when this side reports successes (the remote has no DSN), else null
+     */
+    private void outcome(QueuedMessage m, Map<String, Reply> replies, String relay, String reportSuccess) {
         if (replies.isEmpty()) return;
         Instant now = Instant.now();
         QueuedMessage updated = change(m.id(), r -> r.pending() && replies.containsKey(r.address()), r -> {
@@ -347,11 +358,48 @@ public final class RelayQueue implements Closeable {
             Reply reply = e.getValue();
             String status = reply.code() / 100 == 2 ? "sent" : reply.code() >= 500 ? "bounced" : "deferred";
             String text = SmtpClient.text(reply);
-            events.delivery(new Events.DeliveryAttempt(now, m.id(), e.getKey(), relay, delay, DeliveryReports.status(text), status, text));
+            events.delivery(new Events.DeliveryAttempt(now, m.id(), e.getKey(), relay, delay, status(text), status, text));
             log.info("queue: {} to=<{}>, relay={}, delay={}ms, status={} ({})", m.id(), LogSafe.text(e.getKey()), relay,
                     delay.toMillis(), status, LogSafe.text(text));
         }
+        if (reportSuccess != null) relayed(updated, replies, reportSuccess);
         if (updated.recipients().stream().noneMatch(QueuedMessage.Recipient::pending)) settle(m.id());
+    }
+
+    /** RFC 3461 5.2.2.3: a remote without DSN took a recipient that asked NOTIFY=SUCCESS, so the sender hears "relayed" from here. */
+    private void relayed(QueuedMessage m, Map<String, Reply> replies, String remote) {
+        List<DeliveryStatusReport.RecipientStatus> statuses = new ArrayList<>();
+        for (QueuedMessage.Recipient r : m.recipients()) {
+            Reply reply = replies.get(r.address());
+            if (reply == null || reply.code() / 100 != 2 || !r.dsn().wants(Dsn.Notify.SUCCESS)) continue;
+            statuses.add(new DeliveryStatusReport.RecipientStatus(r.dsn(), DeliveryStatusReport.Action.RELAYED, "2.0.0",
+                    remote, SmtpClient.text(reply), Instant.now(), null));
+        }
+        if (statuses.isEmpty()) return;
+        try {
+            report(m, statuses);
+        } catch (IOException | RuntimeException e) {
+            log.warn("queue: {} success report not sent: {}", m.id(), e.toString());
+        }
+    }
+
+    /** RFC 3461 4.1: a sender who asked for DELAY (or gave no NOTIFY) hears once that a message is late. */
+    private void warnDelayed(QueuedMessage m, Instant now) {
+        if (m.isNullSender() || !now.isAfter(m.arrival().plus(config.delayWarning()))) return;
+        List<QueuedMessage.Recipient> late = m.recipients().stream()
+                .filter(r -> r.pending() && r.attempts() > 0 && !r.reported() && r.dsn().wants(Dsn.Notify.DELAY)).toList();
+        if (late.isEmpty()) return;
+        List<DeliveryStatusReport.RecipientStatus> statuses = late.stream().map(r -> new DeliveryStatusReport.RecipientStatus(
+                r.dsn(), DeliveryStatusReport.Action.DELAYED, status(r.lastReply()).startsWith("4") ? status(r.lastReply()) : "4.0.0",
+                null, r.lastReply(), now, m.arrival().plus(config.maxLifetime()))).toList();
+        try {
+            report(m, statuses);
+        } catch (IOException | RuntimeException e) {
+            log.warn("queue: {} delay report not sent: {}", m.id(), e.toString());
+            return;
+        }
+        List<String> told = late.stream().map(QueuedMessage.Recipient::address).toList();
+        change(m.id(), r -> r.pending() && told.contains(r.address()), QueuedMessage.Recipient::asReported);
     }
 
     /** Applies {@code change} to the recipients {@code which} selects and saves the message; null when it is gone. */
@@ -405,26 +453,52 @@ public final class RelayQueue implements Closeable {
     }
 
     /**
-     * The non-delivery report to the sender: never to the null sender (a bounce of a bounce would
-     * loop), delivered here when the sender is local, queued otherwise.
+     * The non-delivery report (RFC 3464) to the sender, for the recipients that asked for one
+     * (RFC 3461 NOTIFY; never to the null sender, so a bounce cannot loop).
      */
     private void bounce(QueuedMessage m, List<QueuedMessage.Recipient> failed) throws IOException {
-        if (m.isNullSender()) {
-            log.info("queue: {} failed for {} recipient(s); the sender is <>, no bounce", m.id(), failed.size());
+        List<DeliveryStatusReport.RecipientStatus> statuses = failed.stream().map(r -> new DeliveryStatusReport.RecipientStatus(
+                r.dsn(), DeliveryStatusReport.Action.FAILED, status(r.lastReply()), null, r.lastReply(), Instant.now(), null)).toList();
+        report(m, statuses);
+        log.info("queue: {} failed for {} recipient(s) of <{}>", m.id(), failed.size(), LogSafe.text(m.sender()));
+    }
+
+    private void report(QueuedMessage m, List<DeliveryStatusReport.RecipientStatus> statuses) throws IOException {
+        Optional<DeliveryStatusReport.Report> report;
+        try (InputStream text = java.nio.file.Files.newInputStream(store.messageFile(m.id()))) {
+            report = DeliveryStatusReport.build(hostname, domains.primary(), m.envelope(), m.arrival(), statuses, text);
+        }
+        if (report.isPresent()) sendReport(report.get());
+    }
+
+    /**
+     * Sends a report Portico generated (a message from {@code <>} to one recipient): into the
+     * Maildir when the recipient is local, into this queue otherwise. The local delivery sends its
+     * success reports here too.
+     */
+    public void sendReport(DeliveryStatusReport.Report report) throws IOException {
+        String to = report.envelope().recipients().get(0);
+        if (domains.localPart(to).isPresent()) {
+            localReports.send(report);
             return;
         }
-        byte[] report = DeliveryReports.failure(m, failed, hostname, store.messageFile(m.id()));
-        Envelope envelope = new Envelope("", List.of(m.sender()), report.length, "8BITMIME", false);
-        if (domains.localPart(m.sender()).isPresent()) {
-            SmtpContext ctx = new SmtpContext(0, new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
-                    hostname, true, null, false);
-            Reply r = local.deliver(ctx, envelope, new ByteArrayInputStream(report));
-            if (!r.isPositive()) log.warn("queue: bounce of {} to local <{}> refused: {}", m.id(), LogSafe.text(m.sender()), r);
-        } else {
-            Incoming in = write(new ByteArrayInputStream(report));
-            in.commit(envelope, List.of(m.sender()), null);
+        Incoming in = write(new ByteArrayInputStream(report.message()));
+        try {
+            in.commit(report.envelope(), report.envelope().rcpts(), null);
+        } catch (IOException | RuntimeException e) {
+            in.abandon();
+            throw e;
         }
-        log.info("queue: {} bounced to <{}> for {} recipient(s)", m.id(), LogSafe.text(m.sender()), failed.size());
+    }
+
+    /** The enhanced status code (RFC 3463) of a reply text ({@code 550 5.1.1 ...} or {@code 4.4.7 ...}), else its class's. */
+    static String status(String reply) {
+        if (reply == null) return "4.0.0";
+        String[] words = reply.split(" ", 3);
+        for (int i = 0; i < Math.min(2, words.length); i++) {
+            if (words[i].matches("[245]\\.[0-9]{1,3}\\.[0-9]{1,3}")) return words[i];
+        }
+        return words[0].matches("[245][0-9][0-9]") ? words[0].charAt(0) + ".0.0" : "5.0.0";
     }
 
     /** Stops the runner and the workers; what is queued stays on disk for the next start. */

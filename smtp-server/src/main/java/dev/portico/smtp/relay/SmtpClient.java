@@ -3,6 +3,7 @@ package dev.portico.smtp.relay;
 import dev.portico.core.LineConnection;
 import dev.portico.core.Limits;
 import dev.portico.core.Reply;
+import dev.portico.smtp.Dsn;
 
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -178,12 +179,24 @@ final class SmtpClient implements Closeable {
         if (extensions.contains("SIZE")) mail.append(" SIZE=").append(m.size());
         if (m.body().equals("8BITMIME")) mail.append(" BODY=8BITMIME");
         if (m.smtpUtf8()) mail.append(" SMTPUTF8");
+        // RFC 3461 5.2: a remote that offers DSN takes the requests over and reports itself.
+        boolean dsn = offersDsn();
+        if (dsn && m.ret() != null) mail.append(" RET=").append(m.ret().name());
+        if (dsn && m.envelopeId() != null) mail.append(" ENVID=").append(Dsn.xtext(m.envelopeId()));
+        Map<String, String> rcptLines = new LinkedHashMap<>();
+        for (String r : recipients) {
+            StringBuilder line = new StringBuilder("RCPT TO:<").append(r).append('>');
+            QueuedMessage.Recipient state = m.recipients().stream().filter(x -> x.address().equals(r)).findFirst().orElse(null);
+            if (dsn && state != null && state.notifyOn() != null) line.append(" NOTIFY=").append(state.notifyOn());
+            if (dsn && state != null && state.orcpt() != null) line.append(" ORCPT=").append(Dsn.orcptParameter(state.orcpt()));
+            rcptLines.put(r, line.toString());
+        }
         boolean pipelining = extensions.contains("PIPELINING");
         List<Reply> replies = new ArrayList<>();
         if (pipelining) {
             // RFC 2920 3.1: MAIL and RCPT go out together, the replies are read after.
             connection.writeLine(mail.toString());
-            for (String r : recipients) connection.writeLine("RCPT TO:<" + r + ">");
+            for (String r : recipients) connection.writeLine(rcptLines.get(r));
             connection.flush();
             Reply mailReply = read();
             for (int i = 0; i < recipients.size(); i++) replies.add(read());
@@ -193,7 +206,7 @@ final class SmtpClient implements Closeable {
             Reply mailReply = read();
             if (mailReply.code() / 100 != 2) return every(recipients, mailReply, true);
             for (String r : recipients) {
-                connection.sendLine("RCPT TO:<" + r + ">");
+                connection.sendLine(rcptLines.get(r));
                 replies.add(read());
             }
         }
@@ -279,6 +292,16 @@ final class SmtpClient implements Closeable {
         } finally {
             connection.close();
         }
+    }
+
+    /** Whether the remote takes DSN requests over (RFC 3461); otherwise this side reports a success as "relayed". */
+    boolean offersDsn() {
+        return extensions.contains("DSN");
+    }
+
+    /** The remote's host name, as a report's {@code Remote-MTA} names it. */
+    String host() {
+        return host;
     }
 
     /** host[address]:port as Postfix's maillog writes the relay. */

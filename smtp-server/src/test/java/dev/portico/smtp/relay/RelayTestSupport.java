@@ -44,20 +44,20 @@ final class RelayTestSupport implements AutoCloseable {
     RelayTestSupport(Path dir, String... keysAndValues) throws IOException {
         // A folder of its own for the users and Maildirs, so that a second relay on the same queue can start.
         services = TestServices.create(java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(dir), "services"));
-        Settings s = Settings.of("smtp.port", "0", "smtp.auth.plaintext", "true").with(Settings.of(keysAndValues));
+        Settings s = Settings.of("smtp.port", "0", "smtp.auth.plaintext", "true", "smtp.hostname", "relay.test").with(Settings.of(keysAndValues));
         SmtpConfig config = SmtpConfig.from(s);
         RelayConfig relay = RelayConfig.from(s);
         s.requireAllKnown();
         SmtpServer.Shared shared = new SmtpServer.Shared(services.listening(), services.tls(), services.logins(),
                 services.domains(), services.users(), services.mail(), dir.resolve("tmp").resolve("smtp"));
-        DeliveryHandler local = SmtpServer.defaultDelivery(config, shared);
-        queue = new RelayQueue(relay, new QueueStore(dir.resolve("queue")), local, services.domains(), "relay.test",
+        RelayDelivery delivery = RelayDelivery.start(config, shared, relay, new QueueStore(dir.resolve("queue")),
                 new Events() {
                     @Override public void delivery(DeliveryAttempt attempt) {
                         attempts.add(attempt);
                     }
-                }).start();
-        server = new SmtpServer(config, shared, new RelayDelivery(local, queue, services.domains())).start();
+                });
+        queue = delivery.queue();
+        server = new SmtpServer(config, shared, delivery).start();
     }
 
     /** Sends {@code m} through the relay as alice, with AUTH (Jakarta Mail). */
