@@ -10,6 +10,9 @@ import dev.portico.core.tls.Tls;
 import dev.portico.http.HttpConfig;
 import dev.portico.server.Portico;
 import dev.portico.smtp.relay.QueueStore;
+import dev.portico.smtp.dkim.Dkim;
+import dev.portico.smtp.dkim.DkimKey;
+import dev.portico.smtp.dkim.DkimRecord;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -38,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code portico} command: {@code serve} (the default), {@code user add|passwd|remove|list},
- * {@code tls show}, {@code queue list|flush|delete|bounce}, {@code version}. Options are declared in code with Commons CLI, which costs a start a few
+ * {@code tls show}, {@code dkim show}, {@code queue list|flush|delete|bounce}, {@code version}. Options are declared in code with Commons CLI, which costs a start a few
  * milliseconds; an annotation-driven parser (picocli) cost it a quarter of a second, more than
  * the servers take to start.
  */
@@ -105,6 +108,9 @@ public final class Main {
                         dataOptions().addOption(flag(null, "pem",
                                 "Print only the certificate in PEM (for curl --cacert, a trust store).")),
                         Main::tlsShow),
+                new Command("dkim show", null, "Print the DNS TXT record to publish for each signing domain's DKIM key "
+                        + "(generating the keys that are missing, as the first signed message would).",
+                        dataOptions(), Main::dkimShow),
                 new Command("queue list", null, "List the outbound mail queue: id, age, sender, each recipient's state and last reply.",
                         dataOptions(), Main::queueList),
                 new Command("queue flush", null, "Try every queued message now (a running server does within a second).",
@@ -165,8 +171,9 @@ public final class Main {
 
     /** {@code portico --help}, {@code portico user}, and whatever names no command. */
     private static int general(String[] args, List<Command> commands, PrintStream out, PrintStream err) throws IOException {
-        // a group of commands (user, tls) named without one of them lists that group
-        String group = args.length > 0 && (args[0].equals("user") || args[0].equals("tls") || args[0].equals("queue"))
+        // a group of commands (user, tls, dkim, queue) named without one of them lists that group
+        String group = args.length > 0 && (args[0].equals("user") || args[0].equals("tls") || args[0].equals("dkim")
+                || args[0].equals("queue"))
                 ? args[0] : null;
         boolean user = group != null;
         String rest = args.length > (user ? 1 : 0) ? args[user ? 1 : 0] : "";
@@ -178,17 +185,20 @@ public final class Main {
         PrintStream to = asked ? out : err;
         if (!asked) to.println("portico: unknown command '" + String.join(" ", args) + "'");
         to.println(user ? "Usage: portico " + group + " COMMAND [OPTIONS]" : "Usage: portico [COMMAND] [OPTIONS]");
-        to.println(!user ? DESCRIPTION : group.equals("user") ? "Manage users." : group.equals("queue")
-                ? "The outbound mail queue." : "The TLS certificate.");
+        to.println(!user ? DESCRIPTION : group.equals("user") ? "Manage users."
+                : group.equals("tls") ? "The TLS certificate." : group.equals("queue") ? "The outbound mail queue."
+                : "The DKIM signing keys.");
         to.println("Commands:");
         for (Command c : commands) {
-            boolean grouped = c.name().startsWith("user ") || c.name().startsWith("tls ") || c.name().startsWith("queue ");
+            boolean grouped = c.name().startsWith("user ") || c.name().startsWith("tls ") || c.name().startsWith("dkim ")
+                    || c.name().startsWith("queue ");
             if (user ? !c.name().startsWith(group + " ") : grouped) continue;
             to.printf("  %-24s %s%n", c.name(), c.description());
         }
         if (!user) {
             to.printf("  %-24s %s%n", "user", "Manage users: add, passwd, remove, list.");
             to.printf("  %-24s %s%n", "tls", "The TLS certificate: show.");
+            to.printf("  %-24s %s%n", "dkim", "The DKIM signing keys: show.");
             to.printf("  %-24s %s%n", "queue", "The outbound mail queue: list, flush, delete, bounce.");
         }
         to.println("Each command takes --help.");
@@ -391,6 +401,27 @@ public final class Main {
             out.println("SHA-256:     " + Certificates.sha256(leaf));
             out.println("SHA-1:       " + Certificates.sha1(leaf));
             out.println("chain:       " + tls.chain().size() + (tls.chain().size() == 1 ? " certificate" : " certificates"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    // ---- dkim ---------------------------------------------------------------------------------
+
+    /** Zone file lines: a comment naming the key file, then the record, per domain. */
+    private static int dkimShow(CommandLine line, PrintStream out) throws IOException {
+        Settings s = settings(line, Map.of());
+        LogSetup.apply(LogConfig.from(s));
+        Dkim dkim = Portico.openDkim(s);
+        if (dkim.domains().isEmpty()) {
+            out.println("; DKIM signing is off (dkim.domains=off)");
+            return 0;
+        }
+        for (String domain : dkim.domains()) {
+            DkimKey key = dkim.key(domain);
+            DkimRecord record = key.record(domain, dkim.selector());
+            out.println("; " + domain + ": " + key.algorithm() + ", key " + key.file());
+            out.println(record.zoneLine());
         }
         out.flush();
         return 0;

@@ -34,6 +34,8 @@ import dev.portico.smtp.SmtpServer;
 import dev.portico.smtp.relay.QueueStore;
 import dev.portico.smtp.relay.RelayConfig;
 import dev.portico.smtp.relay.RelayDelivery;
+import dev.portico.smtp.dkim.Dkim;
+import dev.portico.smtp.dkim.DkimConfig;
 import dev.portico.telnet.TelnetConfig;
 import dev.portico.telnet.TelnetServer;
 import org.slf4j.Logger;
@@ -94,7 +96,7 @@ public final class Portico implements AutoCloseable {
 
     /** The process-wide keys, read before anything is built. */
     private record Process(int iterations, LoginGuard.Policy policy, MailDomains domains, TlsConfig tls,
-                           InetAddress bind, ProxyProtocol proxy) {
+                           InetAddress bind, ProxyProtocol proxy, DkimConfig dkim) {
         static Process from(Settings s) throws IOException {
             int iterations = s.integer("users.hash-iterations", PasswordHash.DEFAULT_ITERATIONS);
             LoginGuard.Policy policy = LoginGuard.Policy.from(s);
@@ -103,7 +105,8 @@ public final class Portico implements AutoCloseable {
             InetAddress bind = s.address("bind", InetAddress.getByName("127.0.0.1"));
             ProxyProtocol proxy = ProxyProtocol.from(s, "proxy-protocol.from", ProxyProtocol.OFF);
             s.string("data", null);
-            return new Process(iterations, policy, domains, tls, bind, proxy);
+            DkimConfig dkim = DkimConfig.from(s);
+            return new Process(iterations, policy, domains, tls, bind, proxy, dkim);
         }
     }
 
@@ -118,6 +121,8 @@ public final class Portico implements AutoCloseable {
     private final LocalFileStores localFiles;
     private final FileStores files;
     private final UnaryOperator<DeliveryHandler> delivery;
+    /** Signs mail that leaves; reads or generates a key only on the first message of its domain. */
+    private final Dkim dkim;
     private final Path dataDir;
     /** The status page's recent transfers and messages; null while the HTTP listener is off. */
     private final RecentActivity activity;
@@ -175,6 +180,7 @@ public final class Portico implements AutoCloseable {
         this.localFiles = new LocalFileStores(dataDir.resolve("files"));
         this.files = Objects.requireNonNull(b.files.apply(localFiles), "files");
         this.delivery = b.delivery;
+        this.dkim = new Dkim(k.dkim(), Dkim.dir(dataDir), domains);
         // Last: nothing after it can fail and leave the poller running without a Portico to close it.
         this.tlsReload = b.tls != null ? () -> {} : k.tls().watch(tls);
     }
@@ -209,6 +215,17 @@ public final class Portico implements AutoCloseable {
         Process k = Process.from(settings);
         settings.requireAllKnown();
         return k.tls().open(tlsDir(Path.of(settings.string("data", "data"))), k.domains().names());
+    }
+
+    /**
+     * The DKIM signing these settings give, after checking every key as {@link #check} does: what
+     * {@code portico dkim show} prints the DNS records of.
+     */
+    public static Dkim openDkim(Settings settings) throws IOException {
+        Configs.from(settings);
+        Process k = Process.from(settings);
+        settings.requireAllKnown();
+        return new Dkim(k.dkim(), Dkim.dir(Path.of(settings.string("data", "data"))), k.domains());
     }
 
     private static Path tlsDir(Path dataDir) {
@@ -324,7 +341,7 @@ public final class Portico implements AutoCloseable {
             DeliveryHandler handler;
             if (c.smtp().delivery() == SmtpConfig.Delivery.MAILDIR && !c.smtp().catchAll()) {
                 RelayDelivery relay = RelayDelivery.start(c.smtp(), shared, c.relay(), new QueueStore(queueDir(dataDir)),
-                        listening.events());
+                        listening.events(), dkim);
                 add(relay.queue(), Map.of());
                 handler = relay;
             } else {
@@ -418,6 +435,11 @@ public final class Portico implements AutoCloseable {
     /** The file stores FTP and the shell use (as the builder may have wrapped them). */
     public FileStores files() {
         return files;
+    }
+
+    /** DKIM signing of the mail that leaves ({@code dkim.*}), for the relay. */
+    public Dkim dkim() {
+        return dkim;
     }
 
     /** The Maildir store every mail server delivers to and reads from. */

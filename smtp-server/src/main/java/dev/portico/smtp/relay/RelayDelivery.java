@@ -9,6 +9,7 @@ import dev.portico.smtp.LocalDelivery;
 import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpContext;
 import dev.portico.smtp.SmtpServer;
+import dev.portico.smtp.dkim.Dkim;
 import dev.portico.smtp.SmtpReplies;
 
 import java.io.IOException;
@@ -38,12 +39,13 @@ public final class RelayDelivery implements DeliveryHandler {
     /**
      * The Maildir delivery of {@code shared} with a started queue in {@code store}: the local
      * delivery sends its reports for remote senders through the queue, and the queue its reports
-     * for local senders through the local delivery. Close {@link #queue()} when done.
+     * for local senders through the local delivery; {@code dkim} (or null) signs what leaves.
+     * Close {@link #queue()} when done.
      */
     public static RelayDelivery start(SmtpConfig config, SmtpServer.Shared shared, RelayConfig relay, QueueStore store,
-                                      Events events) throws IOException {
+                                      Events events, Dkim dkim) throws IOException {
         String hostname = SmtpServer.hostname(config, shared.domains());
-        RelayQueue queue = new RelayQueue(relay, store, shared.domains(), hostname, events);
+        RelayQueue queue = new RelayQueue(relay, store, shared.domains(), hostname, events, dkim);
         LocalDelivery local = new LocalDelivery(shared.mail(), shared.domains(), shared.users(), config.catchAll(), hostname,
                 queue::sendReport);
         queue.start(local::sendReport);

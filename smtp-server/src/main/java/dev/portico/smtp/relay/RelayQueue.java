@@ -5,6 +5,7 @@ import dev.portico.core.LogSafe;
 import dev.portico.core.Reply;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.smtp.Dsn;
+import dev.portico.smtp.dkim.Dkim;
 import dev.portico.smtp.Envelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,8 @@ public final class RelayQueue implements Closeable {
     private final RelayConfig config;
     private final QueueStore store;
     private final MailDomains domains;
+    /** Signs mail from the signing domains as it leaves; null signs nothing. */
+    private final Dkim dkim;
     /** Stores a report for a local sender in their Maildir ({@code LocalDelivery::sendReport}); set by {@link #start}. */
     private volatile ReportSender localReports;
     private final String hostname;
@@ -70,11 +73,13 @@ public final class RelayQueue implements Closeable {
     /**
      * @param domains  tells local senders from others
      * @param hostname the name in EHLO and in reports
+     * @param dkim     signs what leaves (mail from the signing domains), or null
      */
-    public RelayQueue(RelayConfig config, QueueStore store, MailDomains domains, String hostname, Events events) {
+    public RelayQueue(RelayConfig config, QueueStore store, MailDomains domains, String hostname, Events events, Dkim dkim) {
         this.config = config;
         this.store = store;
         this.domains = domains;
+        this.dkim = dkim;
         this.hostname = hostname;
         this.events = events;
         this.connector = new RemoteConnector(config, hostname);
@@ -316,9 +321,17 @@ public final class RelayQueue implements Closeable {
                 return null;
             }
         }
+        byte[] signature;
+        try {
+            signature = signature(m);
+        } catch (IOException e) {
+            // Unsigned, it would fail DMARC at the receiver: better late than rejected.
+            outcome(m, rcpts, client.relay(), Reply.of(451, "4.3.0 cannot sign with DKIM: " + e.getMessage()));
+            return client;
+        }
         Map<String, Reply> replies;
         try {
-            replies = client.send(m, rcpts, store.messageFile(id));
+            replies = client.send(m, rcpts, store.messageFile(id), signature);
         } catch (IOException e) {
             // Whether the remote took it is unknown: it is sent again at the next try (RFC 5321 6.1 prefers a duplicate to a loss).
             outcome(m, rcpts, client.relay(), Reply.of(451, "4.4.2 lost connection with " + client.relay() + ": " + e.getMessage()));
@@ -327,6 +340,17 @@ public final class RelayQueue implements Closeable {
         }
         outcome(m, replies, client.relay(), client.offersDsn() ? null : client.host());
         return client;
+    }
+
+    /**
+     * The {@code DKIM-Signature} field for a message from a signing domain: the sender's, or for a
+     * report (from {@code <>}) the primary domain its {@code From: MAILER-DAEMON@} names; empty otherwise.
+     */
+    private byte[] signature(QueuedMessage m) throws IOException {
+        if (dkim == null) return new byte[0];
+        String domain = m.isNullSender() ? domains.primary() : m.sender().substring(m.sender().lastIndexOf('@') + 1);
+        return dkim.sign(domain, store.messageFile(m.id())).map(f -> f.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .orElse(new byte[0]);
     }
 
     private void outcome(QueuedMessage m, List<String> rcpts, String relay, Reply reply) {

@@ -167,8 +167,10 @@ final class SmtpClient implements Closeable {
      * One message to some of its recipients. Returns each recipient's reply: the RCPT refusal,
      * or the reply to the end of the data. A refused MAIL or data is every recipient's reply.
      * Throws only when the connection broke; the message's outcome is then unknown.
+     *
+     * @param prefix sent before the text (the DKIM-Signature field), or empty
      */
-    Map<String, Reply> send(QueuedMessage m, List<String> recipients, Path text) throws IOException {
+    Map<String, Reply> send(QueuedMessage m, List<String> recipients, Path text, byte[] prefix) throws IOException {
         Map<String, Reply> result = new LinkedHashMap<>();
         Reply refusal = unsupported(m);
         if (refusal != null) {
@@ -226,7 +228,8 @@ final class SmtpClient implements Closeable {
             for (String r : accepted) result.put(r, go);
             return result;
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(text), 64 * 1024)) {
+        try (InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(prefix),
+                new BufferedInputStream(Files.newInputStream(text), 64 * 1024))) {
             writeDotStuffed(in);
         }
         Reply done = read();

@@ -97,6 +97,28 @@ class RelayDeliveryTest {
     }
 
     @Test
+    void mailFromALocalDomainLeavesDkimSignedAndVerifies() throws Exception {
+        var dkim = new dev.portico.smtp.dkim.Dkim(dev.portico.smtp.dkim.DkimConfig.from(dev.portico.core.Settings.empty()),
+                dir.resolve("dkim"), dev.portico.core.mail.MailDomains.of("localhost"));
+        try (var remote = new RelayTestSupport.Remote(dir.resolve("remote"), null);
+             var relay = new RelayTestSupport(dir.resolve("relay"), dkim, "smtp.relay.host", "127.0.0.1:" + remote.port())) {
+            MimeMessage m = message(relay.session(), "someone@example.net", "signed on the way out\r\n");
+            relay.send(m);
+            RelayTestSupport.Received got = remote.received.poll(20, TimeUnit.SECONDS);
+            assertThat(got).isNotNull();
+            String text = withoutTrace(got.text());
+            // Byte-exact apart from the trace and the signature (one field, put before the relay's Received:).
+            String original = new String(bytes(m), StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n");
+            while (text.startsWith(" ", end + 2) || text.startsWith("\t", end + 2)) end = text.indexOf("\r\n", end + 2);
+            assertThat(withoutTrace(text.substring(end + 2).getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(original);
+            String record = "v=DKIM1; k=rsa; p=" + dkim.key("localhost").publicKeyData();
+            var verifier = new org.apache.james.jdkim.DKIMVerifier((method, selector, domain) -> List.of(record));
+            assertThat(verifier.verify(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)))).isNotEmpty();
+        }
+    }
+
+    @Test
     void requiredTlsWithAnUntrustedCertificateDefersAndKeepsTheMessage() throws Exception {
         try (var remote = new RelayTestSupport.Remote(dir.resolve("remote"), null);
              var relay = new RelayTestSupport(dir.resolve("relay"), "smtp.relay.host", "localhost:" + remote.port(),

@@ -42,6 +42,11 @@ final class RelayTestSupport implements AutoCloseable {
 
     /** @param keysAndValues relay keys ({@code smtp.relay.*}, {@code dns.servers}) */
     RelayTestSupport(Path dir, String... keysAndValues) throws IOException {
+        this(dir, null, keysAndValues);
+    }
+
+    /** @param dkim signs what leaves, or null */
+    RelayTestSupport(Path dir, dev.portico.smtp.dkim.Dkim dkim, String... keysAndValues) throws IOException {
         // A folder of its own for the users and Maildirs, so that a second relay on the same queue can start.
         services = TestServices.create(java.nio.file.Files.createTempDirectory(java.nio.file.Files.createDirectories(dir), "services"));
         Settings s = Settings.of("smtp.port", "0", "smtp.auth.plaintext", "true", "smtp.hostname", "relay.test").with(Settings.of(keysAndValues));
@@ -55,7 +60,7 @@ final class RelayTestSupport implements AutoCloseable {
                     @Override public void delivery(DeliveryAttempt attempt) {
                         attempts.add(attempt);
                     }
-                });
+                }, dkim);
         queue = delivery.queue();
         server = new SmtpServer(config, shared, delivery).start();
     }
