@@ -52,6 +52,12 @@ final class RecordingDelivery implements DeliveryHandler {
         return delegate.checkRecipient(ctx, address);
     }
 
+    /** Forwarded: the session's relay permission check depends on it (a wrapper answering false would relay for anyone). */
+    @Override
+    public boolean relays(String address) {
+        return delegate.relays(address);
+    }
+
     @Override
     public Reply deliver(SmtpContext ctx, Envelope envelope, InputStream body) throws IOException {
         Duration d = delay;

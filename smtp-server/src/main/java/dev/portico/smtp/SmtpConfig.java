@@ -9,12 +9,12 @@ import dev.portico.core.Settings;
 import dev.portico.smtp.relay.RelayPolicy;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.time.Duration;
 import java.util.OptionalInt;
 
 /**

@@ -131,7 +131,7 @@ class SmtpSessionTest {
             c.expect("501 5.1.7");
             c.send("MAIL FROM:<a@example.org> SIZE=abc");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_PARAMETER.toString());
-            c.send("MAIL FROM:<a@example.org> RET=FULL");
+            c.send("MAIL FROM:<a@example.org> MT-PRIORITY=3");       // RFC 6710: not offered
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNSUPPORTED_PARAMETER.toString());
             c.send("MAIL FROM:<a@example.org> BODY=BINARYMIME");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNSUPPORTED_BODY.toString());
@@ -141,7 +141,7 @@ class SmtpSessionTest {
             assertThat(c.readLine()).isEqualTo(SmtpReplies.BAD_RECIPIENT_SYNTAX.toString());
             c.send("RCPT alice@localhost");
             assertThat(c.readLine()).isEqualTo(SmtpReplies.RCPT_SYNTAX.toString());
-            c.send("RCPT TO:<alice@localhost> NOTIFY=NEVER");
+            c.send("RCPT TO:<alice@localhost> RRVS=2026-12-02T08:00:00Z");   // RFC 7293: not offered
             assertThat(c.readLine()).isEqualTo(SmtpReplies.UNSUPPORTED_PARAMETER.toString());
             c.send("RCPT TO:<ALICE@LocalHost>");
             c.expect("250 2.1.5");
