@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # bench/run.sh — Portico side by side with vsftpd, pyftpdlib, Apache MINA FtpServer, Postfix's smtp-sink,
-# aiosmtpd, GreenMail and SubEthaSMTP, in one run, over real sockets on loopback, as ratios.
+# aiosmtpd, GreenMail, SubEthaSMTP and Dovecot (IMAP, POP3), in one run, over real sockets on loopback, as ratios.
 #
 #   bench/run.sh                 full run (sizes of issue 7; about an hour on 2 cores)
-#   QUICK=1 bench/run.sh         smoke run with small sizes (about 7 minutes)
+#   QUICK=1 bench/run.sh         smoke run with small sizes (about 8 minutes)
 #
 # Everything is configurable by environment variables (defaults in brackets; QUICK=1 changes the sizes):
 #   ROUNDS [3]                  rounds; each round runs every server once per workload, order rotated
-#   WORKLOADS ["ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity"]
+#   WORKLOADS ["ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity
+#              imap-fetch imap-search imap-sync imap-append pop3 imap-idle"]
 #   FTP_SERVERS ["portico vsftpd pyftpdlib mina"]
 #   SMTP_SERVERS ["portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"]
+#   MAIL_SERVERS ["portico-imap dovecot"]  IMAP and POP3 (one process each, both protocols on)
+#   IMAP_SIZES ["10000 100000" | "1000"]   INBOX sizes for imap-fetch; imap-search and imap-sync use the first
+#   IMAP_MSG_SIZE [4k]          size of each message in those INBOXes
+#   IMAP_APPEND ["10:200:10k" | "10:50:10k"]  clients:messages each:size
+#   IMAP_IDLE_LEVELS [1000,10000 | 200,500]   sessions in IDLE held open, step by step
+#   POP3_SHAPES ["1:10000:10k 50:100:10k:dele" | "1:1000:10k 10:50:10k:dele"]  clients:messages per maildrop:size[:dele]
+#   PORTICO_IMAP_ARGS []        extra arguments for Portico's IMAP (e.g. --set for clear-text LOGIN on loopback)
 #   BIG_SIZE [1g | 64m]         file for RETR/STOR          BULK_REPEAT [1 | 3] transfers per measurement (median)
 #   SESSION_CLIENTS ["50 200" | "10 50"]
 #   SESSION_COUNT [3000 | 300]  sessions per measurement     FILES_COUNT [2000 | 300] 4 KiB RETRs in one session
@@ -34,19 +42,25 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 QUICK=${QUICK:-0}
 ROUNDS=${ROUNDS:-3}
-WORKLOADS=${WORKLOADS:-"ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity"}
+WORKLOADS=${WORKLOADS:-"ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity imap-fetch imap-search imap-sync imap-append pop3 imap-idle"}
 FTP_SERVERS=${FTP_SERVERS:-"portico vsftpd pyftpdlib mina"}
 SMTP_SERVERS=${SMTP_SERVERS:-"portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"}
+MAIL_SERVERS=${MAIL_SERVERS:-"portico-imap dovecot"}
+IMAP_MSG_SIZE=${IMAP_MSG_SIZE:-4k}
 if [[ $QUICK == 1 ]]; then
   BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50"}; SESSION_COUNT=${SESSION_COUNT:-300}
   FILES_COUNT=${FILES_COUNT:-300}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-200,500}
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:400 200:1k:400 1:10k:100"}; MEASURE_LIMIT=${MEASURE_LIMIT:-30}
   RUN_LIMIT=${RUN_LIMIT:-900}; BULK_REPEAT=${BULK_REPEAT:-3}
+  IMAP_SIZES=${IMAP_SIZES:-1000}; IMAP_APPEND=${IMAP_APPEND:-"10:50:10k"}; IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-200,500}
+  POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k:dele"}
 else
   BIG_SIZE=${BIG_SIZE:-1g}; SESSION_CLIENTS=${SESSION_CLIENTS:-"50 200"}; SESSION_COUNT=${SESSION_COUNT:-3000}
   FILES_COUNT=${FILES_COUNT:-2000}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-1000,5000,10000}
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:4000 200:1k:4000 1:10k:1000"}; MEASURE_LIMIT=${MEASURE_LIMIT:-60}
   RUN_LIMIT=${RUN_LIMIT:-5400}; BULK_REPEAT=${BULK_REPEAT:-1}
+  IMAP_SIZES=${IMAP_SIZES:-"10000 100000"}; IMAP_APPEND=${IMAP_APPEND:-"10:200:10k"}
+  IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-1000,10000}; POP3_SHAPES=${POP3_SHAPES:-"1:10000:10k 50:100:10k:dele"}
 fi
 SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
@@ -56,6 +70,7 @@ PORTICO_JAR=${PORTICO_JAR:-$ROOT/app/target/portico.jar}
 PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:-}
 PORTICO_ARGS=${PORTICO_ARGS:-}
 PORTICO_USER_ADD_ARGS=${PORTICO_USER_ADD_ARGS:-}
+PORTICO_IMAP_ARGS=${PORTICO_IMAP_ARGS:-}
 INSTALL=${INSTALL:-1}
 BENCH_USER=bench
 BENCH_PASS=${BENCH_PASS:-bench-Pw-7}
@@ -68,12 +83,15 @@ DEADLINE=$((START_EPOCH + RUN_LIMIT))
 # kernel's ephemeral range (32768-60999) so that client ports never collide with them.
 declare -A PORT=([portico]=12121 [vsftpd]=12021 [pyftpdlib]=12031 [mina]=12041
   [portico-maildir]=12525 [portico-discard]=12526 [smtp-sink]=12527 [aiosmtpd]=12528 [greenmail]=12529
-  [subethasmtp]=12530)
+  [subethasmtp]=12530 [portico-imap]=12143 [dovecot]=12144)
+# The mail servers' second protocol: POP3 beside IMAP in the same process.
+declare -A POP3_PORT=([portico-imap]=12110 [dovecot]=12111)
 declare -A PASV=([portico]=21000-21999 [vsftpd]=22000-22999 [pyftpdlib]=23000-23999 [mina]=24000-24999
   [ceiling]=25000-25999)
 declare -A PID=()
 declare -A SKIP=()
 declare -A STARTS=()
+declare -A NO_IMAP=()
 
 say() { printf '%s\n' "bench: $*" >&2; }
 now_ms() { date +%s%3N; }
@@ -106,11 +124,15 @@ install_peers() {
   [[ -x /usr/sbin/smtp-sink && -x /usr/sbin/smtp-source ]] || pkgs+=(postfix)
   pyhas pyftpdlib || pkgs+=(python3-pyftpdlib)
   pyhas aiosmtpd || pkgs+=(python3-aiosmtpd)
+  if [[ " $WORKLOADS " == *" imap-"* || " $WORKLOADS " == *" pop3 "* ]]; then
+    [[ -x /usr/sbin/dovecot && -d /usr/lib/dovecot ]] && dpkg -s dovecot-imapd dovecot-pop3d >/dev/null 2>&1 \
+      || pkgs+=(dovecot-imapd dovecot-pop3d)
+  fi
   ((${#pkgs[@]})) || return 0
   if [[ $INSTALL != 1 || $(id -u) != 0 ]]; then
     say "missing peers (${pkgs[*]}); not installing (INSTALL=$INSTALL, uid $(id -u)): those peers are skipped"; return 0
   fi
-  say "installing ${pkgs[*]} with apt-get (services are not started: policy-rc.d, postfix 'No configuration')"
+  say "installing ${pkgs[*]} with apt-get (services are not started: policy-rc.d, postfix 'No configuration'; Dovecot is run by this script alone)"
   local made_policy=0
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
@@ -162,6 +184,115 @@ portico_cache_opts() {
   fi
 }
 
+# Portico's IMAP server arrives with the imap-server module; until the jar has --imap-port, POP3 alone is measured.
+portico_has_imap() {
+  if [[ -z ${PORTICO_IMAP:-} ]]; then
+    PORTICO_IMAP=no
+    "$JAVA" -jar "$PORTICO_JAR" serve --help 2>&1 | grep -q -- '--imap-port' && PORTICO_IMAP=yes
+  fi
+  [[ $PORTICO_IMAP == yes ]]
+}
+
+# The users whose own maildrops the concurrent POP3 clients download: bench1..benchC for the largest C.
+pop3_users() {
+  local most=0 shape c
+  for shape in $POP3_SHAPES; do c=${shape%%:*}; (( c > 1 && c > most )) && most=$c; done
+  (( most > 0 )) && seq -f "$BENCH_USER%g" 1 "$most"
+}
+
+# dovecot_conf DIR IMAP_PORT POP3_PORT USER: Dovecot 2.3 configuration for the bench. Plain text on loopback (no
+# SSL, clear-text login allowed), passwd-file with SHA-512 crypt (as vsftpd's user), Maildir under DIR/mail; the
+# login processes in Dovecot's "high-performance" mode (service_count = 0: a few long-lived processes, each
+# serving many connections, the configuration Dovecot's documentation gives for busy servers), one imap or pop3
+# process per session as always, and every limit on sessions per user and address lifted.
+dovecot_conf() {
+  local dir=$1 iport=$2 pport=$3 user=$4 uid gid
+  uid=$(id -u "$user"); gid=$(id -g "$user")
+  cat > "$dir/dovecot.conf" <<EOF
+# Written by bench/run.sh
+base_dir = $dir/run
+state_dir = $dir/state
+instance_name = portico-bench
+log_path = /dev/stderr
+protocols = imap pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_internal_user = $user
+default_internal_group = $(id -gn "$user")
+default_login_user = $user
+first_valid_uid = $uid
+last_valid_uid = $uid
+mail_location = maildir:$dir/mail/%u/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=SHA512-CRYPT $dir/passwd
+}
+userdb {
+  driver = static
+  args = uid=$uid gid=$gid home=$dir/mail/%u
+}
+default_process_limit = 100
+default_client_limit = 40000
+default_vsz_limit = 0
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $iport
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  chroot =
+  user = $user
+  service_count = 0
+  process_min_avail = 2
+  client_limit = 10000
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = $pport
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+  chroot =
+  user = $user
+  service_count = 0
+  process_min_avail = 2
+  client_limit = 10000
+}
+service imap {
+  process_limit = 20000
+}
+service pop3 {
+  process_limit = 1000
+}
+service auth-worker {
+  user = $user
+}
+service anvil {
+  chroot =
+}
+service stats {
+  unix_listener stats-reader {
+    user = $user
+  }
+  unix_listener stats-writer {
+    user = $user
+  }
+}
+protocol imap {
+  mail_max_userip_connections = 100000
+}
+protocol pop3 {
+  mail_max_userip_connections = 1000
+}
+EOF
+}
+
 # start NAME ROUND: starts the server in its own session (process group = its PID), waits until it is ready,
 # and records the start-to-ready time. Returns 1 (and marks it skipped) if it cannot start.
 start() {
@@ -171,7 +302,7 @@ start() {
     && dir=$SMTP_DIR/$name
   if port_busy "$port"; then say "$name: port $port is already in use; skipping $name"; SKIP[$name]=1; return 1; fi
   case $name in
-    portico|portico-maildir|portico-discard)
+    portico|portico-maildir|portico-discard|portico-imap)
       if [[ ! -f $PORTICO_JAR ]]; then
         say "$name: $PORTICO_JAR not found: Portico is skipped (build it: mvn -pl app -am package -DskipTests)"
         SKIP[$name]=1; return 1
@@ -185,15 +316,32 @@ start() {
             $PORTICO_USER_ADD_ARGS > "$LOGS/$name-useradd.log" 2>&1; then
           say "$name: 'portico user add' failed: $(tail -n 3 "$LOGS/$name-useradd.log" | tr '\n' ' ')"; SKIP[$name]=1; return 1
         fi
+        if [[ $name == portico-imap ]]; then
+          local u
+          for u in $(pop3_users); do
+            # shellcheck disable=SC2086
+            printf '%s\n' "$BENCH_PASS" | "$JAVA" -jar "$PORTICO_JAR" user add "$u" --data "$dir/data" \
+              $PORTICO_USER_ADD_ARGS >> "$LOGS/$name-useradd.log" 2>&1 || { say "$name: 'portico user add $u' failed"; SKIP[$name]=1; return 1; }
+          done
+        fi
         touch "$dir/.bench-user-added"
       fi
-      local ports=(--ftp-port off --smtp-port off --pop3-port off --telnet-port off) extra=()
+      local ports=(--ftp-port off --smtp-port off --pop3-port off --imap-port off --telnet-port off) extra=()
       if [[ $name == portico ]]; then
         ftp_root "$dir/data/files/$BENCH_USER"
-        ports=(--ftp-port "$port" --smtp-port off --pop3-port off --telnet-port off)
+        ports=(--ftp-port "$port" --smtp-port off --pop3-port off --imap-port off --telnet-port off)
         extra=(--set "ftp.passive.ports=${PASV[portico]}")
+      elif [[ $name == portico-imap ]]; then
+        ports=(--ftp-port off --smtp-port off --pop3-port "${POP3_PORT[$name]}" --telnet-port off)
+        if portico_has_imap; then
+          # shellcheck disable=SC2206
+          ports+=(--imap-port "$port"); extra=($PORTICO_IMAP_ARGS)
+        else
+          # This jar has no IMAP server yet: POP3 alone, and the IMAP workloads skip Portico.
+          NO_IMAP[$name]=1; port=${POP3_PORT[$name]}
+        fi
       else
-        ports=(--ftp-port off --smtp-port "$port" --pop3-port off --telnet-port off)
+        ports=(--ftp-port off --smtp-port "$port" --pop3-port off --imap-port off --telnet-port off)
         [[ $name == portico-discard ]] && extra=(--set smtp.delivery=discard)
       fi
       # Every peer gets its connection caps lifted and an idle timeout of an hour; Portico likewise (its defaults
@@ -253,6 +401,23 @@ EOF
       cmd=("$JAVA" -cp "$CP" dev.portico.bench.peers.MinaFtpPeer --port "$port" --root "$dir/root"
            --user "$BENCH_USER" --password "$BENCH_PASS" --passive-ports "${PASV[mina]}")
       ready="mina: ready";;
+    dovecot)
+      [[ -x /usr/sbin/dovecot ]] || { say "dovecot not installed (dovecot-imapd, dovecot-pop3d); skipped"; SKIP[$name]=1; return 1; }
+      # Dovecot as an unprivileged process of its own: master and every service run as BENCH_USER (as root,
+      # through setpriv; otherwise as whoever runs this script), config, sockets and state under $dir.
+      local as=() owner
+      owner=$(id -un)
+      if [[ $(id -u) == 0 ]]; then
+        id "$BENCH_USER" >/dev/null 2>&1 || useradd -M -d /nonexistent -s /usr/sbin/nologin "$BENCH_USER"
+        owner=$BENCH_USER; as=(setpriv "--reuid=$BENCH_USER" "--regid=$BENCH_USER" --init-groups)
+      fi
+      mkdir -p "$dir/run" "$dir/state" "$dir/mail"
+      dovecot_conf "$dir" "$port" "${POP3_PORT[$name]}" "$owner"
+      local hash u
+      hash=$(doveadm pw -s SHA512-CRYPT -p "$BENCH_PASS") || { say "dovecot: doveadm pw failed"; SKIP[$name]=1; return 1; }
+      for u in "$BENCH_USER" $(pop3_users); do echo "$u:$hash"; done > "$dir/passwd"
+      chown -R "$owner:" "$dir"
+      cmd=("${as[@]}" /usr/sbin/dovecot -F -c "$dir/dovecot.conf");;
     smtp-sink)
       [[ -x /usr/sbin/smtp-sink ]] || { say "smtp-sink not installed (postfix); skipped"; SKIP[$name]=1; return 1; }
       mkdir -p "$dir"
@@ -419,6 +584,120 @@ smtp_phase() {
   for s in $servers; do stop "$s"; done
 }
 
+# ---------------------------------------------------------------- mail: IMAP and POP3 beside Dovecot
+# Both servers get the same mailboxes: one Maildir per size written once per run by the generator's `maildir`
+# (same bytes every time), copied with cp -a into the server's tree while it is stopped, then the server is
+# started: "first" figures are a fresh server on a freshly written Maildir, with no index of its own yet.
+mail_home() {
+  if [[ $1 == dovecot ]]; then echo "$BENCH_DIR/srv/dovecot/mail/$2/Maildir"
+  else echo "$BENCH_DIR/srv/$1/data/mail/$2/Maildir"; fi
+}
+
+template() {
+  local t=$BENCH_DIR/maildirs/$1-$2
+  if [[ ! -f $t/.done ]]; then
+    rm -rf "$t"
+    "$JAVA" -cp "$CP" dev.portico.bench.Main maildir --dir "$t" --count "$1" --size "$2" >> "$LOGS/generator.log" 2>&1 \
+      && touch "$t/.done"
+  fi
+  echo "$t"
+}
+
+# fill NAME COUNT SIZE USER...: each user's INBOX replaced by COUNT messages of SIZE (none: an empty Maildir).
+fill() {
+  local name=$1 count=$2 size=$3 u m t=""
+  shift 3
+  (( count > 0 )) && t=$(template "$count" "$size")
+  for u in "$@"; do
+    m=$(mail_home "$name" "$u")
+    rm -rf "$m"; mkdir -p "$(dirname "$m")"
+    if [[ -n $t ]]; then cp -a "$t" "$m" && rm -f "$m/.done"; else mkdir -p "$m/cur" "$m/new" "$m/tmp"; fi
+    [[ $name == dovecot && $(id -u) == 0 ]] && chown -R "$BENCH_USER:" "$(dirname "$m")"
+  done
+  return 0
+}
+
+# fresh NAME ROUND COUNT SIZE USER...: stopped, mailboxes rewritten, started again.
+fresh() {
+  local name=$1 round=$2
+  shift 2
+  stop "$name"; fill "$name" "$@"; start "$name" "$round"
+}
+
+mail_args() { echo --host 127.0.0.1 --port "${PORT[$1]}" --user "$BENCH_USER" --password "$BENCH_PASS" --pid "${PID[$1]}" --tag "server=$1"; }
+
+imap_ok() {
+  [[ -z ${NO_IMAP[$1]:-} ]] && return 0
+  say "$1: no IMAP in $PORTICO_JAR (no --imap-port): IMAP workloads skip it"; return 1
+}
+
+mail_phase() {
+  local s r n shape c m size dele servers first=${IMAP_SIZES%% *} users
+  # The first start makes each data folder (Portico: `user add` of every user; Dovecot: its config and passwd-file).
+  for s in $MAIL_SERVERS; do start "$s" 1 && stop "$s"; done
+  servers=$(for s in $MAIL_SERVERS; do [[ -z ${SKIP[$s]:-} ]] && echo "$s"; done)
+  [[ -n $servers ]] || { say "no mail server started"; return; }
+  for r in $(seq "$ROUNDS"); do
+    for n in $IMAP_SIZES; do
+      has imap-fetch || { [[ $n == "$first" ]] && { has imap-search || has imap-sync; }; } || continue
+      for s in $(rotate "$r" $servers); do
+        imap_ok "$s" || continue
+        fresh "$s" "$r" "$n" "$IMAP_MSG_SIZE" "$BENCH_USER" || continue
+        # shellcheck disable=SC2046
+        has imap-fetch && gen imap-fetch $(mail_args "$s") --tag "round=$r"
+        if [[ $n == "$first" ]]; then
+          # shellcheck disable=SC2046
+          has imap-search && gen imap-search $(mail_args "$s") --tag "round=$r" --repeat 10
+          # shellcheck disable=SC2046
+          has imap-sync && gen imap-sync $(mail_args "$s") --tag "round=$r"
+        fi
+        stop "$s"
+      done
+    done
+    if has imap-append; then
+      for shape in $IMAP_APPEND; do
+        IFS=: read -r c m size <<< "$shape"
+        for s in $(rotate "$r" $servers); do
+          imap_ok "$s" || continue
+          fresh "$s" "$r" 0 "$size" "$BENCH_USER" || continue
+          # shellcheck disable=SC2046
+          gen imap-append $(mail_args "$s") --tag "round=$r" --clients "$c" --messages "$m" --size "$size"
+          stop "$s"
+        done
+      done
+    fi
+    if has pop3; then
+      for shape in $POP3_SHAPES; do
+        IFS=: read -r c m size dele <<< "$shape"
+        users=$BENCH_USER
+        (( c > 1 )) && users=$(seq -f "$BENCH_USER%g" 1 "$c")
+        for s in $(rotate "$r" $servers); do
+          # shellcheck disable=SC2086
+          fresh "$s" "$r" "$m" "$size" $users || continue
+          # shellcheck disable=SC2046
+          gen pop3 $(mail_args "$s") --port "${POP3_PORT[$s]}" --tag "round=$r" --clients "$c" --user-prefix "$BENCH_USER" \
+            --delete "$([[ $dele == dele ]] && echo true || echo false)"
+          stop "$s"
+        done
+      done
+    fi
+  done
+  if has imap-idle; then
+    # As the other capacity phases: a fresh server per measurement, here with a small INBOX selected by each session.
+    for r in $(seq "$ROUNDS"); do
+      for s in $(rotate "$r" $servers); do
+        imap_ok "$s" || continue
+        fresh "$s" "$r" 10 "$IMAP_MSG_SIZE" "$BENCH_USER" || continue
+        sleep 1
+        # shellcheck disable=SC2046
+        gen capacity --protocol imap $(mail_args "$s") --tag "round=$r" --levels "$IMAP_IDLE_LEVELS"
+        stop "$s"
+      done
+    done
+  fi
+  for s in $servers; do stop "$s"; rm -rf "$(dirname "$(dirname "$(mail_home "$s" x)")")"; done
+}
+
 # ---------------------------------------------------------------- main
 main() {
   mkdir -p "$LOGS" "$(dirname "$RESULTS")"
@@ -429,20 +708,21 @@ main() {
   CP="$ROOT/bench/target/bench.jar:$ROOT/bench/target/lib/*"
   install_peers
   ulimit -Hn 200000 2>/dev/null; ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-  local most; most=$(tr ',' '\n' <<< "$CAPACITY_LEVELS" | sort -n | tail -n 1)
+  local most; most=$(tr ',' '\n' <<< "$CAPACITY_LEVELS,$IMAP_IDLE_LEVELS" | sort -n | tail -n 1)
   if (( $(ulimit -n) < most + 1000 )); then
     say "file descriptor limit $(ulimit -n) is below the largest capacity level $most + 1000: capacity stops early"
   else
     say "file descriptors: $(ulimit -n) per process"
   fi
-  prepare_data
+  if has ftp-bulk || has ftp-sessions || has ftp-files || has ftp-capacity; then prepare_data; else mkdir -p "$LOGS" "$BENCH_DIR/pids"; fi
   [[ -f $PORTICO_JAR ]] || say "PORTICO MISSING: $PORTICO_JAR not found, so this run measures the peers only (no ratios)"
   {
     echo "# bench/run.sh $(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) kernel=$(uname -r) java=$("$JAVA" -version 2>&1 | head -n 1 | tr ' ' '_')"
-    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
+    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
   } >> "$RESULTS"
   if has ftp-bulk || has ftp-sessions || has ftp-files; then ftp_phase; fi
   has smtp && smtp_phase
+  if [[ " $WORKLOADS " == *" imap-"* || " $WORKLOADS " == *" pop3 "* ]]; then mail_phase; fi
   # Capacity last: holding 10,000 sessions of a forking server is the slowest part of a run.
   has ftp-capacity && capacity_phase ftp "$FTP_SERVERS"
   if has smtp-capacity; then

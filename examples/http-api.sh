@@ -35,7 +35,7 @@ if [ -z "${PORTICO_HTTP:-}" ]; then
   # Our own Portico: --dev turns the API on; port 0 everywhere so nothing on this machine is in the way.
   token_flag=()
   [ -n "${PORTICO_TOKEN:-}" ] && token_flag=(--set "http.token=$PORTICO_TOKEN")
-  "$root/portico" --dev --data "$work/data" --http-port 0 --smtp-port 0 --ftp-port 0 --pop3-port off \
+  "$root/portico" --dev --data "$work/data" --http-port 0 --smtp-port 0 --ftp-port 0 --pop3-port off --imap-port off \
       --telnet-port off ${token_flag[@]+"${token_flag[@]}"} >"$work/out" 2>"$work/err" &
   pid=$!
   for _ in $(seq 1 600); do   # up to 60 s: a first run builds the jar

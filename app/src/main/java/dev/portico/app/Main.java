@@ -87,7 +87,7 @@ public final class Main {
         }
     }
 
-    private static final String DESCRIPTION = "Telnet, FTP, SMTP and POP3 servers in one process, with an optional HTTP API.";
+    private static final String DESCRIPTION = "Telnet, FTP, SMTP, POP3 and IMAP servers in one process, with an optional HTTP API.";
 
     private static List<Command> commands() {
         return List.of(
@@ -270,6 +270,7 @@ public final class Main {
                 .addOption(valued("ftp-port", "PORT", "FTP port (default: 2121; active data from port − 1)."))
                 .addOption(valued("smtp-port", "PORT", "SMTP port (default: 2525)."))
                 .addOption(valued("pop3-port", "PORT", "POP3 port (default: 2110)."))
+                .addOption(valued("imap-port", "PORT", "IMAP port (default: 2143)."))
                 .addOption(valued("echo-port", "PORT", "Echo (RFC 862, TCP and UDP) port (default: off)."))
                 .addOption(valued("http-port", "PORT", "HTTP API, health and readiness port (default: off; 8025 with --dev)."))
                 .addOption(valued("log-format", "FORMAT",
@@ -291,6 +292,7 @@ public final class Main {
         flags.put("ftp.port", line.getOptionValue("ftp-port"));
         flags.put("smtp.port", line.getOptionValue("smtp-port"));
         flags.put("pop3.port", line.getOptionValue("pop3-port"));
+        flags.put("imap.port", line.getOptionValue("imap-port"));
         flags.put("echo.port", line.getOptionValue("echo-port"));
         flags.put("http.port", line.getOptionValue("http-port"));
         flags.put("log.format", line.getOptionValue("log-format"));

@@ -39,7 +39,7 @@ class MainTest {
         Path file = Files.writeString(dir.resolve("portico.properties"), "ftp.pasive.ports=50000-50100\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[]{"serve", "--config", file.toString(), "--data", dir.toString(),
-                "--telnet-port", "0", "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0"}, System.out, new PrintStream(err, true));
+                "--telnet-port", "0", "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0", "--imap-port", "0"}, System.out, new PrintStream(err, true));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
                 .isEqualTo("portico: ftp.pasive.ports: unknown configuration key; did you mean ftp.passive.ports?");

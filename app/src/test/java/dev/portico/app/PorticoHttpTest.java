@@ -53,7 +53,7 @@ class PorticoHttpTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(ready.body()).get("listeners").findValuesAsText("name"))
-                    .containsExactly("ftp", "smtp", "pop3", "http");
+                    .containsExactly("ftp", "smtp", "pop3", "imap", "http");
 
             HttpResponse<String> added = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/users"))
                     .header("Content-Type", "application/json")

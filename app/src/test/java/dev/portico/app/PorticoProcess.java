@@ -68,7 +68,7 @@ final class PorticoProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classPath, Main.class.getName(),
                 "serve", "--data", data.toString(), "--telnet-port", "off",
-                "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0"));
+                "--ftp-port", "0", "--smtp-port", "0", "--pop3-port", "0", "--imap-port", "0"));
         command.addAll(List.of(moreFlags));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

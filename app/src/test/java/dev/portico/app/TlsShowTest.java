@@ -40,7 +40,7 @@ class TlsShowTest {
     /** The certificate a STARTTLS client of the SMTP server is shown. */
     private static X509Certificate presentedBySmtp(Settings settings) throws IOException {
         try (Portico p = Portico.start(settings.with(Settings.of("telnet.port", "off", "ftp.port", "off",
-                "pop3.port", "off", "smtp.port", "0")));
+                "pop3.port", "off", "imap.port", "off", "smtp.port", "0")));
              RawClient c = new RawClient(p.port("smtp"))) {
             c.expect("220");
             c.send("EHLO client.example");

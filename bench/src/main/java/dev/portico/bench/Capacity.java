@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Capacity: opens idle sessions in steps ({@code --levels 1000,5000,10000}; FTP: connected and logged in;
- * SMTP: connected after EHLO), and at each level reads the server's memory from /proc (the process and its
+ * SMTP: connected after EHLO; IMAP: logged in, INBOX selected, in IDLE), and at each level reads the server's memory from /proc (the process and its
  * descendants: RSS and PSS), checks that a sample of idle sessions still answer NOOP, and times a fresh
  * whole session. value = resident memory added per idle session in KiB, as PSS ((PSS now − PSS before) /
  * sessions): for a single-process server PSS and VmRSS grow alike, but a forking server such as vsftpd has two
@@ -125,6 +125,16 @@ final class Capacity {
         if (protocol.equals("smtp")) {
             return SmtpConn.open(host, port, 30_000);
         }
+        if (protocol.equals("imap")) {
+            ImapConn c = ImapConn.login(host, port, user, password, 30_000);
+            try {
+                c.select("INBOX");
+                return new IdleImap(c, new String[]{c.idle()});
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
         FtpConn c = FtpConn.open(host, port, 30_000);
         try {
             c.login(user, password);
@@ -136,10 +146,24 @@ final class Capacity {
     }
 
     private static boolean alive(Closeable c) {
+        if (c instanceof IdleImap i) {
+            return i.conn().alive(i.tag());
+        }
         return c instanceof FtpConn f ? f.alive() : ((SmtpConn) c).alive();
     }
 
-    /** Milliseconds for one whole fresh session (FTP: as in ftp-sessions; SMTP: one 1 KiB message). */
+    /** An IMAP session in IDLE, and the tag of its IDLE command (renewed by {@link ImapConn#alive}). */
+    private record IdleImap(ImapConn conn, String[] tag) implements Closeable {
+        @Override
+        public void close() {
+            conn.close();
+        }
+    }
+
+    /**
+     * Milliseconds for one whole fresh session (FTP: as in ftp-sessions; SMTP: one 1 KiB message; IMAP: LOGIN,
+     * SELECT INBOX, LOGOUT).
+     */
     private static double fresh(String protocol, String host, int port, String user, String password)
             throws IOException {
         long t0 = System.nanoTime();
@@ -148,6 +172,11 @@ final class Capacity {
                 c.send("bench@bench.localhost", "bench@localhost",
                         SmtpConn.message("bench@bench.localhost", "bench@localhost", 1024));
                 c.quit();
+            }
+        } else if (protocol.equals("imap")) {
+            try (ImapConn c = ImapConn.login(host, port, user, password, 15_000)) {
+                c.select("INBOX");
+                c.logout();
             }
         } else {
             FtpSessions.session(host, port, user, password, "4k.bin", 15_000, ByteBuffer.allocate(16 * 1024));

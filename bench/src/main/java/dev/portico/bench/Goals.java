@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The goals of issue 7, checked against one run's results: each line says MET, MISSED or n/a (the run did
- * not measure it, e.g. Portico or a peer was missing) with the figures it was decided on. Ratios are medians
- * of per-round ratios, as in the tables.
+ * The goals of issue 7, and of issues 12 and 16 for IMAP and POP3 against Dovecot, checked against one run's
+ * results: each line says MET, MISSED or n/a (the run did not measure it, e.g. Portico or a peer was missing)
+ * with the figures it was decided on. Ratios are medians of per-round ratios, as in the tables.
  */
 final class Goals {
     private final Map<String, List<Report.Row>> byWorkload;
@@ -22,7 +22,43 @@ final class Goals {
 
     static void print(Map<String, List<Report.Row>> byWorkload, StringBuilder out) {
         out.append("\n== goals of issue 7 (decided on this run's medians)\n");
-        new Goals(byWorkload, out).all();
+        Goals g = new Goals(byWorkload, out);
+        g.all();
+        if (byWorkload.keySet().stream().anyMatch(w -> w.startsWith("imap-") || w.startsWith("pop3-"))) {
+            out.append("\n== goals of issues 12 and 16: IMAP and POP3 at least as fast and as light as Dovecot\n");
+            g.mail();
+        }
+    }
+
+    /**
+     * Every IMAP and POP3 workload against Dovecot in the same run, as a speed ratio (Dovecot's time over
+     * Portico's for ms, Portico's rate over Dovecot's for msg/s) or, for idle sessions at the largest level, a
+     * memory ratio (Dovecot's KiB per session over Portico's), each at least 1.0.
+     */
+    private void mail() {
+        for (String w : byWorkload.keySet()) {
+            if (!w.startsWith("imap-") && !w.startsWith("pop3-") || w.startsWith("imap-capacity-")) {
+                continue;
+            }
+            boolean lower = byWorkload.get(w).stream().map(r -> r.fields().getOrDefault("unit", ""))
+                    .anyMatch(u -> u.equals("ms") || u.startsWith("KiB"));
+            Optional<Double> r = ratio(w, "portico-imap", "dovecot").map(x -> lower ? 1 / x : x);
+            line(w + " >= Dovecot", r.map(x -> x >= 1.0).orElse(null), "speed ratio " + fmt(r) + " ("
+                    + fmt(median(w, "portico-imap")) + " vs " + fmt(median(w, "dovecot")) + " "
+                    + byWorkload.get(w).get(0).fields().getOrDefault("unit", "") + ")");
+        }
+        String prefix = "imap-capacity-";
+        workloads(prefix).stream().max(Comparator.comparingInt(w -> Integer.parseInt(w.substring(prefix.length()))))
+                .ifPresent(w -> {
+                    int level = Integer.parseInt(w.substring(prefix.length()));
+                    Optional<Double> r = ratio(w, "portico-imap", "dovecot").map(x -> 1 / x);
+                    Optional<Double> n = extra(w, "portico-imap", "sessions");
+                    line(w + " all held, memory per IDLE session <= Dovecot's",
+                            r.isPresent() && n.isPresent() ? r.get() >= 1.0 && n.get() >= level : null,
+                            "memory ratio " + fmt(r) + " (" + fmt(median(w, "portico-imap")) + " vs "
+                                    + fmt(median(w, "dovecot")) + " KiB/session), " + count(n) + " of " + level
+                                    + " sessions open");
+                });
     }
 
     private void all() {

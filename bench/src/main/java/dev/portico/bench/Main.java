@@ -21,9 +21,15 @@ public final class Main {
               ftp-sessions  --host --port --user --password --clients N --count C --warmup W --file 4k.bin --pid P
               ftp-ceiling   --clients N --count C                        (ftp-sessions against a trivial in-process server)
               ftp-files     --host --port --user --password --count C --files M --dir files --pid P
-              capacity      --protocol ftp|smtp --host --port --user --password --levels 1000,5000 --pid P
+              capacity      --protocol ftp|smtp|imap --host --port --user --password --levels 1000,5000 --pid P
               smtp-load     --host --port --sessions N --messages M --size 10k --to bench@localhost --pid P
               smtp-source   --host --port --sessions N --total T --size 10k --to bench@localhost --pid P
+              imap-fetch    --host --port --user --password --pid P      (SELECT INBOX, FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE): first, cached)
+              imap-search   --host --port --user --password --repeat R --criteria 'SUBJECT needle'
+              imap-append   --host --port --user --password --clients K --messages M --size 10k
+              imap-sync     --host --port --user --password --depth D   (UID FETCH 1:* (FLAGS), then BODY.PEEK[] of each)
+              pop3          --host --port --user U | --user-prefix P --clients C --password --delete true|false
+              maildir       --dir D --count N --size 4k                 (writes N messages into D/cur, same bytes every time)
               extension-start --rounds R --starts N                     (per-test start of PorticoExtension beside GreenMailExtension, in-process)
               report        --file RESULTS
             common: --time-limit SECONDS, --tag key=value (repeatable, copied onto result lines)
@@ -60,6 +66,12 @@ public final class Main {
             case "capacity" -> Capacity.run(a);
             case "smtp-load" -> SmtpLoad.run(a);
             case "smtp-source" -> SmtpSource.run(a);
+            case "imap-fetch" -> ImapLoad.fetch(a);
+            case "imap-search" -> ImapLoad.search(a);
+            case "imap-append" -> ImapLoad.append(a);
+            case "imap-sync" -> ImapLoad.sync(a);
+            case "pop3" -> Pop3Load.run(a);
+            case "maildir" -> MaildirWrite.run(a);
             case "extension-start" -> ExtensionStart.run(a);
             case "report" -> Report.run(a);
             default -> {

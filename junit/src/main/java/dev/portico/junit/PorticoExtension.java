@@ -63,7 +63,7 @@ import javax.net.ssl.SSLContext;
 public final class PorticoExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     /** The servers a test can choose, in start order. */
-    static final List<String> PROTOCOLS = List.of("telnet", "ftp", "smtp", "pop3");
+    static final List<String> PROTOCOLS = List.of("telnet", "ftp", "smtp", "pop3", "imap");
 
     /** When Portico starts and stops. */
     public enum Lifecycle {
@@ -299,6 +299,8 @@ public final class PorticoExtension implements BeforeAllCallback, AfterAllCallba
         public Builder smtp() { protocols.add("smtp"); return this; }
         /** Runs POP3 (listener {@code pop3}). */
         public Builder pop3() { protocols.add("pop3"); return this; }
+        /** Runs IMAP (listener {@code imap}). */
+        public Builder imap() { protocols.add("imap"); return this; }
         /** Runs FTP (listener {@code ftp}; passive data ports chosen by the OS). */
         public Builder ftp() { protocols.add("ftp"); return this; }
         /** Runs the Telnet shell (listener {@code telnet}). */

@@ -26,6 +26,8 @@ import dev.portico.http.HttpConfig;
 import dev.portico.http.HttpServer;
 import dev.portico.http.RecentActivity;
 import dev.portico.http.PrometheusMetrics;
+import dev.portico.imap.ImapConfig;
+import dev.portico.imap.ImapServer;
 import dev.portico.pop3.Pop3Config;
 import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
@@ -86,9 +88,10 @@ public final class Portico implements AutoCloseable {
 
     /** Every server's configuration, read before anything binds. */
     private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, RelayConfig relay, Pop3Config pop3,
-                           OptionalInt echoPort, Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
+                           ImapConfig imap, OptionalInt echoPort, Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
         static Configs from(Settings s) {
             return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), RelayConfig.from(s), Pop3Config.from(s),
+                    ImapConfig.from(s),
                     s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
                     ActivityLogConfig.from(s));
         }
@@ -353,6 +356,10 @@ public final class Portico implements AutoCloseable {
         if (c.pop3().port().isPresent() || c.pop3().implicitPort().isPresent()) {
             Pop3Server p = new Pop3Server(c.pop3(), new Pop3Server.Shared(listening, tls, logins, mail, domains));
             add(p, p.start().listeners());
+        }
+        if (c.imap().enabled()) {
+            ImapServer i = new ImapServer(c.imap(), new ImapServer.Shared(listening, tls, logins, mail, domains));
+            add(i, i.start().listeners());
         }
         if (c.echoPort().isPresent()) {
             EchoServer e = new EchoServer(listening, new InetSocketAddress(listening.bindAddress(), c.echoPort().getAsInt()),

@@ -80,7 +80,7 @@ class ActivityLogFilesTest {
     @Test
     void aRelativePathIsInTheDataFolder() throws IOException {
         try (Portico p = Portico.start(dev.portico.core.Settings.of("data", dir.toString(), "users.hash-iterations", "1000",
-                "telnet.port", "off", "ftp.port", "off", "smtp.port", "off", "pop3.port", "off",
+                "telnet.port", "off", "ftp.port", "off", "smtp.port", "off", "pop3.port", "off", "imap.port", "off",
                 "log.xferlog", "logs/xferlog", "log.maillog", dir.resolve("elsewhere/maillog").toString()))) {
             assertThat(p.dataDir().resolve("logs/xferlog")).exists();
             assertThat(dir.resolve("elsewhere/maillog")).exists();

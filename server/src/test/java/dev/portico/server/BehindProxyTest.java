@@ -49,7 +49,7 @@ class BehindProxyTest {
         FileUserDirectory users = new FileUserDirectory(Portico.usersFile(data), new PasswordHash(1000));
         users.add("alice", PASSWORD.toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
         portico = Portico.builder(Settings.of("data", data.toString(),
-                        "ftp.port", "0", "ftp.passive.ports", "0", "smtp.port", "0", "pop3.port", "0", "telnet.port", "0",
+                        "ftp.port", "0", "ftp.passive.ports", "0", "smtp.port", "0", "pop3.port", "0", "imap.port", "0", "telnet.port", "0",
                         "proxy-protocol.from", "127.0.0.1/32",
                         "telnet.proxy-protocol.from", "off",
                         "pop3.max-sessions-per-address", "2",

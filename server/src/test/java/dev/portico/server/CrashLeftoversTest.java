@@ -47,7 +47,7 @@ class CrashLeftoversTest {
 
     private Portico start() throws IOException {
         return Portico.start(Settings.of("data", data.toString(), "telnet.port", "off", "ftp.port", "off",
-                "smtp.port", "off", "pop3.port", "off", "users.hash-iterations", "1000"));
+                "smtp.port", "off", "pop3.port", "off", "imap.port", "off", "users.hash-iterations", "1000"));
     }
 
     @Test

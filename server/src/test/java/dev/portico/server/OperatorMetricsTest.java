@@ -57,7 +57,7 @@ class OperatorMetricsTest {
         new FileUserDirectory(Portico.usersFile(data), new PasswordHash(1000))
                 .add("alice", PASSWORD.toCharArray(), EnumSet.of(Permission.READ, Permission.WRITE));
         portico = Portico.builder(Settings.of("data", data.toString(), "users.hash-iterations", "1000",
-                        "telnet.port", "off", "pop3.port", "off", "ftp.port", "0", "smtp.port", "0", "http.port", "0",
+                        "telnet.port", "off", "pop3.port", "off", "imap.port", "off", "ftp.port", "0", "smtp.port", "0", "http.port", "0",
                         "smtp.max-message-size", "4000", "login.failure-delay", "1ms", "login.max-failure-delay", "5ms",
                         "log.xferlog", "xferlog", "log.maillog", "logs/maillog"))
                 .tls(TestTls.SERVER).start();
@@ -205,7 +205,7 @@ class OperatorMetricsTest {
     void withATokenMetricsNeedItAndHealthDoesNot() throws Exception {
         portico.close();
         portico = Portico.start(Settings.of("data", data.resolve("second").toString(), "users.hash-iterations", "1000",
-                "telnet.port", "off", "pop3.port", "off", "ftp.port", "off", "smtp.port", "off", "http.port", "0",
+                "telnet.port", "off", "pop3.port", "off", "imap.port", "off", "ftp.port", "off", "smtp.port", "off", "http.port", "0",
                 "http.token", "s3cret"));
         assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
         assertThat(get("/metrics", "wrong").statusCode()).isEqualTo(401);

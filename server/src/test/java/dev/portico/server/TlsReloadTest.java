@@ -43,7 +43,7 @@ class TlsReloadTest {
     @TempDir Path dir;
 
     private Settings settings(Path cert, Path key, String... more) {
-        Settings s = Settings.of("data", dir.resolve("data").toString(), "telnet.port", "off", "pop3.port", "off",
+        Settings s = Settings.of("data", dir.resolve("data").toString(), "telnet.port", "off", "pop3.port", "off", "imap.port", "off",
                 "ftp.port", "0", "smtp.port", "0", "tls.certificate", cert.toString(), "tls.key", key.toString(),
                 "tls.reload-interval", "100ms");
         return more.length == 0 ? s : s.with(Settings.of(more));
@@ -202,7 +202,7 @@ class TlsReloadTest {
         Identity first = TestCertificates.rsa("first.example");
         Identity second = TestCertificates.ec("second.example");
         first.writePkcs12(p12, "secret");
-        Settings s = Settings.of("data", dir.resolve("data").toString(), "telnet.port", "off", "pop3.port", "off",
+        Settings s = Settings.of("data", dir.resolve("data").toString(), "telnet.port", "off", "pop3.port", "off", "imap.port", "off",
                 "ftp.port", "off", "smtp.port", "0", "tls.keystore", p12.toString(), "tls.keystore-password", "secret",
                 "tls.reload-interval", "100ms");
         try (Portico p = Portico.start(s)) {

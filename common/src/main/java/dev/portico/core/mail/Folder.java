@@ -69,18 +69,28 @@ public interface Folder extends AutoCloseable {
     /**
      * Replaces, adds or removes flags ({@code mode} +1, 0, -1) of messages; with
      * {@code unchangedSince} >= 0 (CONDSTORE) messages whose modSeq is higher are left alone and
-     * returned. Returns the messages left alone; the changed ones come back from the next refresh
-     * and are also updated in this view at once.
+     * returned. Returns the messages left alone. The changed ones are updated in this view at once
+     * ({@link #messages()} has their new flags and modSeq, for the FETCH replies of STORE) and the
+     * next refresh does not report them again; other views see them as {@link Changes#changed}.
+     * A STORE that changes nothing gives no new modSeq.
      */
     List<Long> store(Collection<Long> uids, int mode, Set<String> flags, long unchangedSince) throws IOException;
 
-    /** Removes the messages that carry \Deleted, of {@code uids} only when not null (UID EXPUNGE). */
+    /**
+     * Removes the messages that carry \Deleted, of {@code uids} only when not null (UID EXPUNGE),
+     * and of those only the ones in this view's snapshot. Returns the UIDs removed, ascending; they
+     * are gone from {@link #messages()} when this returns (take a copy before, to number the
+     * EXPUNGE replies) and the next refresh does not report them again.
+     */
     List<Long> expunge(Collection<Long> uids) throws IOException;
 
     /** Copies messages into another folder of the same user; returns the new UIDs in order (COPYUID). */
     List<Long> copy(Collection<Long> uids, String target) throws IOException;
 
-    /** Moves messages (RFC 6851): copy, then expunge here. Returns the new UIDs in order. */
+    /**
+     * Moves messages (RFC 6851): copy, then expunge here. Returns the new UIDs in order; the moved
+     * ones are gone from {@link #messages()} as after {@link #expunge}.
+     */
     List<Long> move(Collection<Long> uids, String target) throws IOException;
 
     /**

@@ -11,7 +11,11 @@ import java.util.Set;
  * Maildir++ subfolder of it ({@code Maildir/.Sent}, {@code Maildir/.Archive.2026}), so Dovecot,
  * mutt and other Maildir tools read the same tree. Names given and returned here are IMAP names
  * with {@link #DELIMITER} as the hierarchy separator ({@code Archive/2026}); INBOX is matched
- * case-insensitively (RFC 9051 5.1). Thread-safe; one per user, got from {@link MailStore#folders}.
+ * case-insensitively (RFC 9051 5.1). Names are Unicode, as IMAP4rev2 sends them in UTF-8
+ * ({@code Entwürfe}); an IMAP4rev1 session converts from and to the modified UTF-7 of its wire
+ * ({@code Entw&APw-rfe}) with {@link FolderNames#fromModifiedUtf7} and {@link FolderNames#toModifiedUtf7}.
+ * A name the store refuses ({@code ..}, a {@code .}, control characters; see {@link FolderNames})
+ * fails with {@link FolderNameException}. Thread-safe; one per user, got from {@link MailStore#folders}.
  */
 public interface MailFolders {
 

@@ -29,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -65,13 +69,37 @@ public final class MaildirMailStore implements MailStore {
     /** Sizes with CR LF line ends of files whose names lack {@code ,W=}: user/uid to {file size, size}. */
     private final Map<String, long[]> sentSizes = new ConcurrentHashMap<>();
     private static final int SIZE_CACHE_MAX = 100_000;
+    /** Files read to learn their size with CR LF line ends (tests count them: listings must not read). */
+    final AtomicLong sizeReads = new AtomicLong();
+
+    /** The IMAP folder indexes in use, by folder directory: one per folder, so one lock per folder. */
+    private final Map<Path, FolderIndex> indexes = new ConcurrentHashMap<>();
+    private static final int INDEX_CACHE_MAX = 10_000;
+    /** Users whose special-use folders this process made sure of. */
+    private final Set<String> specialUse = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> userLocks = new ConcurrentHashMap<>();
+    private final AtomicLong lastUidValidity = new AtomicLong();
+    /** Folders someone watches (IDLE): polled for other programs' changes only while in this set. */
+    private final Set<FolderIndex> watched = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService poller;            // guarded by watched
+    private ScheduledFuture<?> polling;                 // guarded by watched
+    private final Duration pollInterval;
 
     /**
      * @param root the folder of the mailboxes; made with the first mailbox, so that a start (a
      *             test toolkit starts one per test) writes nothing
      */
     public MaildirMailStore(Path root) throws IOException {
+        this(root, Duration.ofSeconds(1));
+    }
+
+    /**
+     * @param pollInterval how often folders that someone watches are checked (directory times
+     *                     only) for changes made by other programs
+     */
+    public MaildirMailStore(Path root, Duration pollInterval) throws IOException {
         this.root = root;
+        this.pollInterval = pollInterval;
     }
 
     /** The Maildir folder of a user. */
@@ -109,8 +137,7 @@ public final class MaildirMailStore implements MailStore {
     public void deliver(Collection<String> users, InputStream message) throws IOException {
         List<String> targets = List.copyOf(new LinkedHashSet<>(users));
         if (targets.isEmpty()) throw new IllegalArgumentException("no recipients");
-        long now = System.currentTimeMillis();
-        String base = (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + HOST;
+        String base = newBase();
         Path tmp = null;
         boolean renamed = false;
         List<Path> created = new ArrayList<>();
@@ -137,6 +164,7 @@ public final class MaildirMailStore implements MailStore {
             }
             if (syncs.size() >= MAILBOX_CACHE_MAX) syncs.clear();
             for (Path p : created) syncs.computeIfAbsent(p.getParent(), DirectorySync::new).sync();
+            for (String user : targets) touched(maildir(user));
         } catch (IOException e) {
             for (Path p : created) Files.deleteIfExists(p);
             // told apart now, while the partial tmp/ file still holds its space
@@ -169,7 +197,7 @@ public final class MaildirMailStore implements MailStore {
     }
 
     /** Writes, fsyncs and closes the message; returns its size on disk and its size with CR LF line ends. */
-    private static long[] write(InputStream in, FileChannel file) throws IOException {
+    static long[] write(InputStream in, FileChannel file) throws IOException {
         try (FileChannel ch = file) {
             // Most mail fits the small buffer; zeroing 64 KiB for each of thousands of messages a
             // second costs more than the larger buffer saves, so it is taken only for large ones.
@@ -243,7 +271,7 @@ public final class MaildirMailStore implements MailStore {
         }
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
+    static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
@@ -348,7 +376,7 @@ public final class MaildirMailStore implements MailStore {
                     }
                 }
             }
-            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(MessageInfo::uid));
+            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(m -> m.uid(), ARRIVAL));
             messages.addAll(found);
         }
 
@@ -381,6 +409,7 @@ public final class MaildirMailStore implements MailStore {
                 Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
                 files.put(uid, target);
             }
+            if (!uids.isEmpty()) touched(maildir(user));
         }
 
         @Override
@@ -391,6 +420,7 @@ public final class MaildirMailStore implements MailStore {
                 files.remove(uid);
                 messages.removeIf(m -> m.uid().equals(uid));
             }
+            if (!uids.isEmpty()) touched(maildir(user));
         }
 
         @Override
@@ -399,6 +429,109 @@ public final class MaildirMailStore implements MailStore {
             closed = true;
             if (exclusive) locked.remove(user);
         }
+    }
+
+    // ---- IMAP folders ------------------------------------------------------------------------
+
+    @Override
+    public MailFolders folders(String user) throws IOException {
+        MaildirFolders f = new MaildirFolders(this, user, ensureMaildir(user));
+        if (!specialUse.contains(user)) {
+            f.createSpecialUse();
+            specialUse.add(user);
+        }
+        return f;
+    }
+
+    Path ensureMaildir(String user) throws IOException {
+        return ensured(user);
+    }
+
+    Object userLock(String user) {
+        return userLocks.computeIfAbsent(user, u -> new Object());
+    }
+
+    /** The index of a folder directory, made on first use. */
+    FolderIndex index(String user, Path dir) {
+        FolderIndex i = indexes.get(dir);
+        if (i != null) return i;
+        if (indexes.size() >= INDEX_CACHE_MAX) {
+            // a bound, not an LRU: an index no one watches is rebuilt from its file when asked again
+            indexes.values().removeIf(x -> !x.watched());
+        }
+        return indexes.computeIfAbsent(dir, d -> new FolderIndex(this, user, d));
+    }
+
+    /** Drops the index of a folder deleted or renamed; returns it, so its views can be woken. */
+    FolderIndex forget(Path dir) {
+        return indexes.remove(dir);
+    }
+
+    /** A writer that bypasses the index (delivery, POP3, RENAME INBOX) changed a folder. */
+    void touched(Path dir) {
+        FolderIndex i = indexes.get(dir);
+        if (i != null) i.touched();
+    }
+
+    /** UIDVALIDITY of a new folder index: the time, as Dovecot does, but never the same twice in a process. */
+    long newUidValidity() {
+        long now = System.currentTimeMillis() / 1000;
+        return lastUidValidity.updateAndGet(last -> Math.max(last + 1, now));
+    }
+
+    /** A new Maildir base name (maildir(5): time, unique part, host). */
+    String newBase() {
+        long now = System.currentTimeMillis();
+        return (now / 1000) + ".M" + (now % 1000) * 1000 + "P" + PID + "Q" + SEQUENCE.incrementAndGet() + "." + HOST;
+    }
+
+    void watching(FolderIndex index, boolean on) {
+        synchronized (watched) {
+            if (on) watched.add(index);
+            else watched.remove(index);
+            if (!watched.isEmpty() && polling == null) {
+                if (poller == null) {
+                    poller = Executors.newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "portico-maildir-watch");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                long ms = Math.max(1, pollInterval.toMillis());
+                polling = poller.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+            } else if (watched.isEmpty() && polling != null) {
+                polling.cancel(false);
+                polling = null;
+            }
+        }
+    }
+
+    /** Wakes the watchers of folders whose directories changed: other programs' deliveries and renames. */
+    private void poll() {
+        for (FolderIndex i : watched) {
+            try {
+                if (i.changedOnDisk()) i.wake();
+            } catch (RuntimeException e) {
+                // a folder removed while polled: its views learn it on their next refresh
+            }
+        }
+    }
+
+    /**
+     * Orders two names of messages that arrived within one tick of the file clock: by the time and
+     * sequence our names carry ({@code SECONDS.MMICROS...QSEQ}), as numbers, since the fields are not
+     * padded ({@code M5000} comes before {@code M12000}); other programs' names, by their text.
+     */
+    static final Comparator<String> ARRIVAL = Comparator.<String>comparingLong(n -> leadingNumber(n, 0))
+            .thenComparingLong(n -> field(n, ".M"))
+            .thenComparingLong(n -> field(n, "Q"))
+            .thenComparing(Comparator.naturalOrder());
+
+    /** The digits at {@code from} as a number (at most 18 of them), or -1. */
+    private static long leadingNumber(String name, int from) {
+        int end = from;
+        while (end < name.length() && end - from < 18 && Character.isDigit(name.charAt(end))) end++;
+        return end > from ? Long.parseLong(name.substring(from, end)) : -1;
     }
 
     static String uid(String fileName) {
@@ -412,13 +545,14 @@ public final class MaildirMailStore implements MailStore {
      * otherwise (Postfix, procmail, older Portico files) the file is read once and the result kept
      * while the file keeps its size: Maildir files are never rewritten, only renamed, so the uid is key.
      */
-    private long sentSize(String user, String uid, Path p, long fileSize) throws IOException {
+    long sentSize(String user, String uid, Path p, long fileSize) throws IOException {
         long w = field(uid, ",W=");
         if (w >= 0) return w;
         String key = user + "/" + uid;
         long[] known = sentSizes.get(key);
         if (known != null && known[0] == fileSize) return known[1];
         CrLfSize sent = new CrLfSize();
+        sizeReads.incrementAndGet();
         try (InputStream in = Files.newInputStream(p)) {
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0; ) sent.add(buf, n);
@@ -429,12 +563,9 @@ public final class MaildirMailStore implements MailStore {
     }
 
     /** The number after {@code tag} ({@code ,W=}) in a Maildir base name, or -1. */
-    private static long field(String uid, String tag) {
+    static long field(String uid, String tag) {
         int s = uid.indexOf(tag);
-        if (s < 0) return -1;
-        int start = s + tag.length(), end = start;
-        while (end < uid.length() && end - start < 18 && Character.isDigit(uid.charAt(end))) end++;
-        return end > start ? Long.parseLong(uid.substring(start, end)) : -1;
+        return s < 0 ? -1 : leadingNumber(uid, s + tag.length());
     }
 
     /**

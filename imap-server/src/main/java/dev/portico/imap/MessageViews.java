@@ -1,0 +1,103 @@
+package dev.portico.imap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * A bounded cache of parsed messages shared by the sessions of one server, weighed by message size
+ * (a view holds the message's bytes). The key names a message for good: a folder's identity, its
+ * UIDVALIDITY and the UID, which never name another message (RFC 9051 2.3.1.1), so an entry is
+ * never stale and nothing needs invalidating but to free memory.
+ */
+public final class MessageViews {
+
+    /** Opens the message as sent (CR LF line ends): {@code () -> folder.content(uid)}. */
+    @FunctionalInterface
+    public interface Source {
+        InputStream open() throws IOException;
+    }
+
+    private record Key(String folder, long uidValidity, long uid) {}
+
+    /** A header block longer than this is not read further for an envelope. */
+    private static final int MAX_HEADER = 256 << 10;
+
+    private final Cache<Key, MessageView> cache;
+    /** Envelopes alone, read from headers only: a client's FETCH of 10,000 envelopes reads no bodies and keeps little. */
+    private final Cache<Key, String> envelopes;
+
+    /**
+     * @param maxBytes the octets of messages held at most
+     */
+    public MessageViews(long maxBytes) {
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .<Key, MessageView>weigher((k, v) -> (int) Math.min(Integer.MAX_VALUE, v.size() + 512))
+                .build();
+        this.envelopes = Caffeine.newBuilder()
+                .maximumWeight(Math.max(1 << 20, maxBytes / 8))
+                .<Key, String>weigher((k, v) -> 2 * v.length() + 96)
+                .build();
+    }
+
+    /**
+     * The view of a message, parsed on first use; sessions asking for one message at once share
+     * one parse.
+     *
+     * @param folder      what names the folder for good within the process (its path, say, which holds the user)
+     * @param uidValidity the folder's UIDVALIDITY
+     * @param uid         the message's UID
+     * @param size        its octets as sent (RFC822.SIZE)
+     * @param source      opens it when it is not cached
+     */
+    public MessageView get(String folder, long uidValidity, long uid, long size, Source source) throws IOException {
+        try {
+            return cache.get(new Key(folder, uidValidity, uid), k -> {
+                try (InputStream in = source.open()) {
+                    return MessageView.parse(in, size);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * The ENVELOPE of a message: from its view when that is cached, else from its header alone
+     * (read up to the empty line, then closed), kept in a cache of its own.
+     */
+    public String envelope(String folder, long uidValidity, long uid, Source source) throws IOException {
+        Key key = new Key(folder, uidValidity, uid);
+        MessageView view = cache.getIfPresent(key);
+        if (view != null) return view.envelope();
+        try {
+            return envelopes.get(key, k -> {
+                try (InputStream in = source.open()) {
+                    return MessageView.envelope(in, MAX_HEADER);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Forgets every message of a folder (after it is deleted or its UIDVALIDITY changed), to free the memory at once. */
+    public void forget(String folder) {
+        cache.asMap().keySet().removeIf(k -> k.folder().equals(folder));
+        envelopes.asMap().keySet().removeIf(k -> k.folder().equals(folder));
+    }
+
+    /** Messages held now (for tests and the status page). */
+    public long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+}
