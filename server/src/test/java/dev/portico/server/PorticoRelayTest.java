@@ -37,7 +37,8 @@ class PorticoRelayTest {
             down = s.getLocalPort();
         }
         try (Portico p = Portico.start(Settings.of("data", dir.toString(), "users.hash-iterations", "1000",
-                "telnet.port", "off", "ftp.port", "off", "pop3.port", "off", "smtp.port", "0", "smtp.auth.plaintext", "true",
+                "telnet.port", "off", "ftp.port", "off", "pop3.port", "off", "imap.port", "off", "smtp.port", "0",
+                "smtp.auth.plaintext", "true",
                 "smtp.relay.host", "127.0.0.1:" + down, "smtp.relay.retry", "1h", "log.maillog", "maillog"));
              RawClient c = new RawClient(p.port("smtp"))) {
             c.expect("220");
