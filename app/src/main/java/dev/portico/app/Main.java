@@ -9,6 +9,7 @@ import dev.portico.core.tls.Certificates;
 import dev.portico.core.tls.Tls;
 import dev.portico.http.HttpConfig;
 import dev.portico.server.Portico;
+import dev.portico.smtp.relay.QueueStore;
 import dev.portico.smtp.dkim.Dkim;
 import dev.portico.smtp.dkim.DkimKey;
 import dev.portico.smtp.dkim.DkimRecord;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code portico} command: {@code serve} (the default), {@code user add|passwd|remove|list},
- * {@code tls show}, {@code dkim show}, {@code version}. Options are declared in code with Commons CLI, which costs a start a few
+ * {@code tls show}, {@code dkim show}, {@code queue list|flush|delete|bounce}, {@code version}. Options are declared in code with Commons CLI, which costs a start a few
  * milliseconds; an annotation-driven parser (picocli) cost it a quarter of a second, more than
  * the servers take to start.
  */
@@ -110,6 +111,14 @@ public final class Main {
                 new Command("dkim show", null, "Print the DNS TXT record to publish for each signing domain's DKIM key "
                         + "(generating the keys that are missing, as the first signed message would).",
                         dataOptions(), Main::dkimShow),
+                new Command("queue list", null, "List the outbound mail queue: id, age, sender, each recipient's state and last reply.",
+                        dataOptions(), Main::queueList),
+                new Command("queue flush", null, "Try every queued message now (a running server does within a second).",
+                        dataOptions(), Main::queueFlush),
+                new Command("queue delete", "ID", "Remove a message from the queue without telling anyone.",
+                        dataOptions(), Main::queueDelete),
+                new Command("queue bounce", "ID", "Give up on a queued message: its sender gets a bounce.",
+                        dataOptions(), Main::queueBounce),
                 new Command("version", null, "Print the version.", new Options(), (line, out) -> {
                     out.println(version());
                     return 0;
@@ -162,8 +171,9 @@ public final class Main {
 
     /** {@code portico --help}, {@code portico user}, and whatever names no command. */
     private static int general(String[] args, List<Command> commands, PrintStream out, PrintStream err) throws IOException {
-        // a group of commands (user, tls, dkim) named without one of them lists that group
-        String group = args.length > 0 && (args[0].equals("user") || args[0].equals("tls") || args[0].equals("dkim"))
+        // a group of commands (user, tls, dkim, queue) named without one of them lists that group
+        String group = args.length > 0 && (args[0].equals("user") || args[0].equals("tls") || args[0].equals("dkim")
+                || args[0].equals("queue"))
                 ? args[0] : null;
         boolean user = group != null;
         String rest = args.length > (user ? 1 : 0) ? args[user ? 1 : 0] : "";
@@ -176,10 +186,12 @@ public final class Main {
         if (!asked) to.println("portico: unknown command '" + String.join(" ", args) + "'");
         to.println(user ? "Usage: portico " + group + " COMMAND [OPTIONS]" : "Usage: portico [COMMAND] [OPTIONS]");
         to.println(!user ? DESCRIPTION : group.equals("user") ? "Manage users."
-                : group.equals("tls") ? "The TLS certificate." : "The DKIM signing keys.");
+                : group.equals("tls") ? "The TLS certificate." : group.equals("queue") ? "The outbound mail queue."
+                : "The DKIM signing keys.");
         to.println("Commands:");
         for (Command c : commands) {
-            boolean grouped = c.name().startsWith("user ") || c.name().startsWith("tls ") || c.name().startsWith("dkim ");
+            boolean grouped = c.name().startsWith("user ") || c.name().startsWith("tls ") || c.name().startsWith("dkim ")
+                    || c.name().startsWith("queue ");
             if (user ? !c.name().startsWith(group + " ") : grouped) continue;
             to.printf("  %-24s %s%n", c.name(), c.description());
         }
@@ -187,6 +199,7 @@ public final class Main {
             to.printf("  %-24s %s%n", "user", "Manage users: add, passwd, remove, list.");
             to.printf("  %-24s %s%n", "tls", "The TLS certificate: show.");
             to.printf("  %-24s %s%n", "dkim", "The DKIM signing keys: show.");
+            to.printf("  %-24s %s%n", "queue", "The outbound mail queue: list, flush, delete, bounce.");
         }
         to.println("Each command takes --help.");
         return asked ? 0 : 2;
@@ -334,6 +347,41 @@ public final class Main {
         Settings s = settings(line, Map.of());
         LogSetup.apply(LogConfig.from(s));
         return new FileUserDirectory(Portico.usersFile(Path.of(s.string("data", "data"))));
+    }
+
+    // ---- queue --------------------------------------------------------------------------------
+
+    private static QueueStore queue(CommandLine line) throws IOException {
+        Settings s = settings(line, Map.of());
+        LogSetup.apply(LogConfig.from(s));
+        return new QueueStore(Portico.queueDir(Path.of(s.string("data", "data"))));
+    }
+
+    private static int queueList(CommandLine line, PrintStream out) throws IOException {
+        List<String> lines = queue(line).describe();
+        lines.forEach(out::println);
+        long messages = lines.stream().filter(l -> !l.startsWith(" ")).count();
+        out.println("portico: " + messages + (messages == 1 ? " message" : " messages") + " in the queue");
+        return 0;
+    }
+
+    private static int queueFlush(CommandLine line, PrintStream out) throws IOException {
+        out.println("portico: " + queue(line).flush() + " message(s) due now");
+        return 0;
+    }
+
+    private static int queueDelete(CommandLine line, PrintStream out) throws IOException {
+        String id = line.getArgList().get(0);
+        if (!queue(line).delete(id)) throw new IllegalArgumentException("no message " + id + " in the queue");
+        out.println("portico: deleted " + id);
+        return 0;
+    }
+
+    private static int queueBounce(CommandLine line, PrintStream out) throws IOException {
+        String id = line.getArgList().get(0);
+        if (!queue(line).bounce(id)) throw new IllegalArgumentException("no message " + id + " in the queue");
+        out.println("portico: " + id + " will be returned to its sender");
+        return 0;
     }
 
     // ---- tls ----------------------------------------------------------------------------------

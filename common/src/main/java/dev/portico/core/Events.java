@@ -37,6 +37,9 @@ public interface Events {
     /** One SMTP mail transaction ended with the reply to its DATA or last BDAT. */
     default void mail(MailTransaction transaction) {}
 
+    /** One attempt to deliver a queued message onward to one recipient ended (sent, deferred or bounced). */
+    default void delivery(DeliveryAttempt attempt) {}
+
     /**
      * @param start     when the data connection began to carry the file
      * @param remote    the client's address
@@ -70,6 +73,20 @@ public interface Events {
         }
     }
 
+    /**
+     * What Postfix's smtp lines in the maillog say about one recipient.
+     *
+     * @param id        the queue id
+     * @param recipient the forward-path
+     * @param relay     {@code host[address]:port} of the remote, or {@code none} when no connection was made
+     * @param delay     from the message's arrival to this attempt's end
+     * @param dsn       the RFC 3463 status ({@code 2.0.0}, {@code 4.4.1}, {@code 5.1.1})
+     * @param status    {@code sent}, {@code deferred} or {@code bounced}
+     * @param reply     the remote's reply, or what went wrong
+     */
+    record DeliveryAttempt(Instant time, String id, String recipient, String relay, Duration delay, String dsn,
+                           String status, String reply) {}
+
     /** One observer telling every one of {@code observers}, in order; an observer that throws does not stop the rest. */
     static Events all(List<? extends Events> observers) {
         List<Events> list = List.copyOf(observers);
@@ -90,6 +107,9 @@ public interface Events {
             }
             @Override public void mail(MailTransaction transaction) {
                 each(e -> e.mail(transaction));
+            }
+            @Override public void delivery(DeliveryAttempt attempt) {
+                each(e -> e.delivery(attempt));
             }
             private void each(Consumer<Events> call) {
                 for (Events e : list) {

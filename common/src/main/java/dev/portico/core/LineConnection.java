@@ -19,7 +19,9 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -93,6 +95,15 @@ public final class LineConnection implements Closeable {
         this.local = (InetSocketAddress) socket.getLocalSocketAddress();
         bind(socket);
         setIdleTimeout(limits.idleTimeout().toMillis());
+    }
+
+    /**
+     * A connection this side opened (the relay's outbound SMTP client): the same bounded line
+     * reader and buffered writer as a server session, so a remote server's replies are read under
+     * the same limits as a client's commands.
+     */
+    public static LineConnection client(String protocol, Socket socket, Limits limits) throws IOException {
+        return new LineConnection(0, protocol, socket, limits);
     }
 
     private void bind(Socket s) throws IOException {
@@ -478,6 +489,30 @@ public final class LineConnection implements Closeable {
         if (discarded > 0) log.warn("{} discarded {} bytes pipelined before the TLS handshake", this, discarded);
         log.info("{} TLS started ({}, {})", this, ssl.getSession().getProtocol(), ssl.getSession().getCipherSuite());
         return discarded;
+    }
+
+    /**
+     * Upgrades this connection to TLS as the client side (outbound STARTTLS, RFC 3207), after the
+     * server's 220. A server that sent anything past its 220 is refused: those bytes came in
+     * plaintext and must never be read as if they had come through TLS (RFC 3207 4.2, the same
+     * injection {@link #startTls} guards servers against).
+     *
+     * @param verifyHost check the certificate's name against {@code host} (the trust itself is the factory's)
+     */
+    public void startTlsClient(SSLSocketFactory factory, String host, boolean verifyHost) throws IOException {
+        if (pos < limit) throw new IOException("the server sent " + (limit - pos) + " bytes after its STARTTLS reply");
+        flush();
+        SSLSocket ssl = (SSLSocket) factory.createSocket(socket, host, socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        if (verifyHost) {
+            SSLParameters p = ssl.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(p);
+        }
+        ssl.setSoTimeout(idleMillis);
+        soTimeout = idleMillis;
+        ssl.startHandshake();
+        bind(ssl);
     }
 
     public boolean isSecure() {

@@ -39,12 +39,15 @@ final class MailLog implements Events, Closeable {
     private final LogFile file;
     private final ZoneId zone;
     private final String prefix;
+    /** The delivery lines', as Postfix's {@code smtp} process writes them. */
+    private final String smtpPrefix;
 
     /** @param host the name syslog would put in the line (the SMTP server's name) */
     MailLog(LogFile file, ZoneId zone, String host) {
         this.file = file;
         this.zone = zone;
         this.prefix = ' ' + LogSafe.text(host).replace(' ', '_') + " portico/smtpd[" + ProcessHandle.current().pid() + "]: ";
+        this.smtpPrefix = prefix.replace("/smtpd[", "/smtp[");
     }
 
     @Override
@@ -71,6 +74,22 @@ final class MailLog implements Events, Closeable {
             if (m.helo() != null) b.append(" helo=<").append(LogSafe.text(m.helo())).append('>');
         }
         return b.toString();
+    }
+
+    /**
+     * Postfix's smtp line for one recipient of a queued message:
+     * {@code 1A2B: to=<bob@example.net>, relay=mx.example.net[192.0.2.9]:25, delay=0.4, dsn=2.0.0, status=sent (250 2.0.0 Ok)}.
+     */
+    @Override
+    public void delivery(DeliveryAttempt d) {
+        file.append(line(d));
+    }
+
+    String line(DeliveryAttempt d) {
+        return TIME.format(ZonedDateTime.ofInstant(d.time(), zone)) + smtpPrefix + LogSafe.text(d.id()) + ": to=<"
+                + LogSafe.text(d.recipient()) + ">, relay=" + LogSafe.text(d.relay()) + ", delay="
+                + String.format(Locale.ROOT, "%.1f", d.delay().toMillis() / 1000.0) + ", dsn=" + LogSafe.text(d.dsn())
+                + ", status=" + d.status() + " (" + LogSafe.text(d.reply()) + ")";
     }
 
     @Override

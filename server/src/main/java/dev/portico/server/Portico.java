@@ -33,6 +33,9 @@ import dev.portico.pop3.Pop3Server;
 import dev.portico.smtp.DeliveryHandler;
 import dev.portico.smtp.SmtpConfig;
 import dev.portico.smtp.SmtpServer;
+import dev.portico.smtp.relay.QueueStore;
+import dev.portico.smtp.relay.RelayConfig;
+import dev.portico.smtp.relay.RelayDelivery;
 import dev.portico.smtp.dkim.Dkim;
 import dev.portico.smtp.dkim.DkimConfig;
 import dev.portico.telnet.TelnetConfig;
@@ -84,10 +87,11 @@ public final class Portico implements AutoCloseable {
     static final Duration MAILDIR_TMP_AGE = Duration.ofHours(36);
 
     /** Every server's configuration, read before anything binds. */
-    private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, Pop3Config pop3, ImapConfig imap,
-                           OptionalInt echoPort, Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
+    private record Configs(TelnetConfig telnet, FtpConfig ftp, SmtpConfig smtp, RelayConfig relay, Pop3Config pop3,
+                           ImapConfig imap, OptionalInt echoPort, Limits echoLimits, HttpConfig http, ActivityLogConfig logs) {
         static Configs from(Settings s) {
-            return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), Pop3Config.from(s), ImapConfig.from(s),
+            return new Configs(TelnetConfig.from(s), FtpConfig.from(s), SmtpConfig.from(s), RelayConfig.from(s), Pop3Config.from(s),
+                    ImapConfig.from(s),
                     s.port("echo.port", OptionalInt.empty()), Limits.from(s, "echo", Limits.DEFAULT), HttpConfig.from(s),
                     ActivityLogConfig.from(s));
         }
@@ -304,6 +308,11 @@ public final class Portico implements AutoCloseable {
         }
     }
 
+    /** Where the data folder keeps the outbound mail queue ({@code portico queue} reads it too). */
+    public static Path queueDir(Path dataDir) {
+        return dataDir.resolve("queue");
+    }
+
     /** Where the data folder keeps its credentials. */
     public static Path usersFile(Path dataDir) {
         return dataDir.resolve("users");
@@ -319,7 +328,7 @@ public final class Portico implements AutoCloseable {
         removeCrashLeftovers(c);
         if (c.telnet().port().isPresent()) {
             TelnetServer t = new TelnetServer(c.telnet(),
-                    new TelnetServer.Shared(listening, logins, files, mail, domains, users));
+                    new TelnetServer.Shared(listening, logins, files, mail, domains, users, new QueueStore(queueDir(dataDir))));
             add(t, t.start().listeners());
         }
         if (c.ftp().port().isPresent() || c.ftp().implicitPort().isPresent()) {
@@ -329,8 +338,19 @@ public final class Portico implements AutoCloseable {
         if (c.smtp().port().isPresent() || c.smtp().submissionPort().isPresent() || c.smtp().implicitPort().isPresent()) {
             SmtpServer.Shared shared = new SmtpServer.Shared(listening, tls, logins, domains, users, mail,
                     dataDir.resolve("tmp").resolve("smtp"));
-            SmtpServer m = new SmtpServer(c.smtp(), shared,
-                    Objects.requireNonNull(delivery.apply(SmtpServer.defaultDelivery(c.smtp(), shared)), "delivery"));
+            // Maildir delivery relays too: mail from sessions that may relay to other domains is
+            // queued and sent onward (MX delivery needs no configuration). Not under catch-all, where
+            // every domain is local, nor when mail is discarded (benchmarks).
+            DeliveryHandler handler;
+            if (c.smtp().delivery() == SmtpConfig.Delivery.MAILDIR && !c.smtp().catchAll()) {
+                RelayDelivery relay = RelayDelivery.start(c.smtp(), shared, c.relay(), new QueueStore(queueDir(dataDir)),
+                        listening.events(), dkim);
+                add(relay.queue(), Map.of());
+                handler = relay;
+            } else {
+                handler = SmtpServer.defaultDelivery(c.smtp(), shared);
+            }
+            SmtpServer m = new SmtpServer(c.smtp(), shared, Objects.requireNonNull(delivery.apply(handler), "delivery"));
             add(m, m.start().listeners());
         }
         if (c.pop3().port().isPresent() || c.pop3().implicitPort().isPresent()) {

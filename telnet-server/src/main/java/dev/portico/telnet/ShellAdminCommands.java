@@ -63,6 +63,33 @@ final class ShellAdminCommands {
         return ShellReply.of("session " + id + " closed");
     }
 
+    /** The outbound queue, as {@code portico queue} shows and changes it; a running relay takes changes in within a second. */
+    static ShellReply queue(TelnetSession s, String arg) throws IOException {
+        List<String> a = ShellWords.texts(arg);
+        String what = a.isEmpty() ? "list" : a.get(0).toLowerCase(Locale.ROOT);
+        var queue = s.shared.queue();
+        try {
+            return switch (what) {
+                case "list" -> {
+                    if (a.size() > 1) yield ShellReply.of("usage: queue list");
+                    List<String> lines = queue.describe();
+                    yield lines.isEmpty() ? ShellReply.of("The queue is empty.") : ShellReply.of(lines);
+                }
+                case "flush" -> ShellReply.of(queue.flush() + " message(s) due now");
+                case "delete", "bounce" -> {
+                    if (a.size() != 2) yield ShellReply.of("usage: queue " + what + " ID");
+                    boolean done = what.equals("delete") ? queue.delete(a.get(1)) : queue.bounce(a.get(1));
+                    if (done) log.info("{} {} queue {} {}", s.connection(), s.user.name(), what, LogSafe.text(a.get(1)));
+                    yield ShellReply.of(!done ? "queue: no message " + a.get(1)
+                            : what.equals("delete") ? a.get(1) + " deleted" : a.get(1) + " will be returned to its sender");
+                }
+                default -> ShellReply.of("usage: queue [list | flush | delete ID | bounce ID]");
+            };
+        } catch (IllegalArgumentException e) {
+            return ShellReply.of("queue: " + e.getMessage());
+        }
+    }
+
     static ShellReply bans(TelnetSession s, String arg) {
         List<LoginGuard.Ban> bans = s.shared.logins().bans();
         if (bans.isEmpty()) return ShellReply.of("No banned addresses.");

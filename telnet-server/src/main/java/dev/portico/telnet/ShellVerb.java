@@ -50,6 +50,7 @@ enum ShellVerb implements Verb<TelnetSession, Phase, ShellReply> {
     USERS(admin(), ShellAdminCommands::users, "users [list | add NAME PASSWORD | remove NAME | passwd NAME PASSWORD]",
             "manage users"),
     STATS(admin(), ShellAdminCommands::stats, "stats", "sessions and bytes per server"),
+    QUEUE(admin(), ShellAdminCommands::queue, "queue [list | flush | delete ID | bounce ID]", "the outbound mail queue"),
     POSTMASTER(admin(), ShellMailCommands::postmaster, "postmaster [N | save N PART FILE]",
             "the postmaster's mail (RFC 5321 4.5.1), like mail");
 

@@ -8,6 +8,7 @@ import dev.portico.core.auth.UserDirectory;
 import dev.portico.core.fs.FileStores;
 import dev.portico.core.mail.MailDomains;
 import dev.portico.core.mail.MailStore;
+import dev.portico.core.mail.OutboundQueue;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -38,9 +39,10 @@ public final class TelnetServer implements Closeable {
      * @param domains   the mail domains; the primary one names the server in the greeting
      * @param users     the users the console's {@code users} lists, and changes when it is a
      *                  {@code FileUserDirectory}
+     * @param queue     the outbound mail queue the console's {@code queue} shows and changes
      */
     public record Shared(Listening listening, LoginGuard logins, FileStores files, MailStore mail, MailDomains domains,
-                         UserDirectory users) {
+                         UserDirectory users, OutboundQueue queue) {
         public Shared {
             Objects.requireNonNull(listening);
             Objects.requireNonNull(logins);
@@ -48,6 +50,13 @@ public final class TelnetServer implements Closeable {
             Objects.requireNonNull(mail);
             Objects.requireNonNull(domains);
             Objects.requireNonNull(users);
+            Objects.requireNonNull(queue);
+        }
+
+        /** Without an outbound queue: the console's {@code queue} shows an empty one. */
+        public Shared(Listening listening, LoginGuard logins, FileStores files, MailStore mail, MailDomains domains,
+                      UserDirectory users) {
+            this(listening, logins, files, mail, domains, users, OutboundQueue.NONE);
         }
     }
 

@@ -48,6 +48,15 @@ class TelnetAdminTest {
     }
 
     @Test
+    void queueWithoutARelayIsEmptyAndNamesWhatItTakes() throws IOException {
+        assertThat(alice.run("queue")).isEqualTo("The queue is empty.\n");
+        assertThat(alice.run("queue flush")).isEqualTo("0 message(s) due now\n");
+        assertThat(alice.run("queue delete 19AD4F3C2B10001")).isEqualTo("queue: no message 19AD4F3C2B10001\n");
+        assertThat(alice.run("queue bounce")).isEqualTo("usage: queue bounce ID\n");
+        assertThat(alice.run("queue purge")).isEqualTo("usage: queue [list | flush | delete ID | bounce ID]\n");
+    }
+
+    @Test
     void bansAndUnban() throws IOException {
         assertThat(alice.run("bans")).isEqualTo("No banned addresses.\n");
         InetAddress bad = InetAddress.getByName("192.0.2.7");
