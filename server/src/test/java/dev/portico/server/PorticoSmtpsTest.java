@@ -22,7 +22,7 @@ class PorticoSmtpsTest {
     @Test
     void theImplicitTlsListenerAloneStartsSmtp() throws Exception {
         try (Portico portico = Portico.builder(Settings.of("data", data.toString(), "ftp.port", "off", "smtp.port", "off",
-                "smtp.implicit-port", "0", "pop3.port", "off", "telnet.port", "off")).tls(TestTls.SERVER).start()) {
+                "smtp.implicit-port", "0", "pop3.port", "off", "imap.port", "off", "telnet.port", "off")).tls(TestTls.SERVER).start()) {
             assertThat(portico.listeners()).containsKey("smtps").doesNotContainKeys("smtp", "submission");
             SSLSocket socket = (SSLSocket) TestTls.CLIENT.getSocketFactory()
                     .createSocket("127.0.0.1", portico.listeners().get("smtps").getPort());

@@ -31,7 +31,7 @@ class PorticoStatusPageTest {
     @Test
     void anAdminOfTheDataFolderSeesAnFtpSessionOnThePage() throws Exception {
         try (Portico p = Portico.start(Settings.of("data", data.toString(), "ftp.port", "0", "ftp.passive.ports", "0",
-                "http.port", "0", "users.hash-iterations", "1000"));
+                "smtp.port", "off", "pop3.port", "off", "imap.port", "off", "telnet.port", "off", "http.port", "0", "users.hash-iterations", "1000"));
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             FileUserDirectory users = (FileUserDirectory) p.users();
             users.add("root", "root-secret".toCharArray(), EnumSet.of(Permission.READ, Permission.ADMIN));
