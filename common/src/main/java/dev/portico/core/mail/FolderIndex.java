@@ -602,7 +602,7 @@ final class FolderIndex {
             changed = true;
             rewrite = true;
         }
-        fresh.sort((a, b) -> a[1].compareTo(b[1]));     // Maildir names start with the time: UIDs in arrival order
+        fresh.sort((a, b) -> MaildirMailStore.ARRIVAL.compare(a[1], b[1]));     // names start with the time: UIDs in arrival order
         for (String[] f : fresh) {
             Entry e = describe(nextUid, MaildirMailStore.uid(f[1]), f[0], f[1], highestModSeq + 1);
             if (e == null) continue;
