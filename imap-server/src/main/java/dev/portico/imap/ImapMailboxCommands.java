@@ -40,7 +40,14 @@ final class ImapMailboxCommands {
      * (RFC 9051 5.1), and an IMAP4rev1 client's modified UTF-7 is decoded (RFC 3501 5.1.3).
      */
     static String mailbox(ImapSession s) throws IOException {
-        String name = fromWire(s, s.in.astring());
+        String wire = s.in.astring();
+        // mbsync 1.4 sends its local folder's raw UTF-8 ("Café"): taken as it came, CREATE made a
+        // folder that LIST then showed as "Caf&AOk-", and the next sync created that name locally
+        // and lost the original. Dovecot refuses such a name; so does Portico, before any store call.
+        if (!s.rev2 && !FolderNames.toModifiedUtf7(FolderNames.fromModifiedUtf7(wire)).equals(wire)) {
+            throw new Refusal(ImapReply.no("CANNOT", "mailbox name is not valid modified UTF-7 (RFC 3501 5.1.3)"));
+        }
+        String name = fromWire(s, wire);
         if (name.equalsIgnoreCase(MailFolders.INBOX)) return MailFolders.INBOX;
         if (name.isEmpty()) throw s.in.syntax("empty mailbox name");
         return name;

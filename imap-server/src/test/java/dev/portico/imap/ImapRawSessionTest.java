@@ -104,6 +104,12 @@ class ImapRawSessionTest {
             // IMAP4rev1 names travel in modified UTF-7 (RFC 3501 5.1.3); the store keeps Unicode
             ImapFixture.command(c, "u CREATE Entw&APw-rfe");
             assertThat(ImapFixture.command(c, "v LIST \"\" Entw*")).contains("* LIST (\\HasNoChildren) \"/\" Entw&APw-rfe");
+            // raw UTF-8 (mbsync 1.4) is no modified UTF-7: refused as Dovecot does, not made a folder LIST names otherwise
+            assertThat(ImapFixture.send(c, "w CREATE \"Café\"")).last().asString().startsWith("w NO [CANNOT]");
+            assertThat(ImapFixture.send(c, "w2 SELECT \"Café\"")).last().asString().startsWith("w2 NO [CANNOT]");
+            assertThat(ImapFixture.send(c, "w3 APPEND \"Café\" {1+}\r\nx")).last().asString().startsWith("w3 NO [CANNOT]");
+            assertThat(ImapFixture.send(c, "w4 CREATE a&b")).last().asString().startsWith("w4 NO [CANNOT]");
+            assertThat(ImapFixture.command(c, "w5 LIST \"\" Caf*")).containsExactly("w5 OK LIST completed");
             assertThat(ImapFixture.command(c, "q LIST \"\" % RETURN (STATUS (MESSAGES))"))
                     .anyMatch(l -> l.startsWith("* STATUS INBOX (MESSAGES 0)"));
         }
