@@ -14,6 +14,7 @@
 #   MAIL_SERVERS ["portico-imap dovecot"]  IMAP and POP3 (one process each, both protocols on)
 #   RELAY_SERVERS ["portico-relay postfix-relay"]  relays to the generator's sink (a private Postfix instance)
 #   RELAY_SHAPES ["20:10k:4000" | "20:10k:400"]  submitters:size:total, sent on to the sink (relay-load)
+#   RELAY_RATES [0]             messages/s offered in total, one measurement each (0: as fast as the relay accepts)
 #   IMAP_SIZES ["10000 100000" | "1000"]   INBOX sizes for imap-fetch; imap-search and imap-sync use the first
 #   IMAP_MSG_SIZE [4k]          size of each message in those INBOXes
 #   IMAP_APPEND ["10:200:10k" | "10:50:10k"]  clients:messages each:size
@@ -49,6 +50,7 @@ FTP_SERVERS=${FTP_SERVERS:-"portico vsftpd pyftpdlib mina"}
 SMTP_SERVERS=${SMTP_SERVERS:-"portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"}
 MAIL_SERVERS=${MAIL_SERVERS:-"portico-imap dovecot"}
 RELAY_SERVERS=${RELAY_SERVERS:-"portico-relay postfix-relay"}
+RELAY_RATES=${RELAY_RATES:-0}
 IMAP_MSG_SIZE=${IMAP_MSG_SIZE:-4k}
 if [[ $QUICK == 1 ]]; then
   BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50"}; SESSION_COUNT=${SESSION_COUNT:-300}
@@ -671,17 +673,19 @@ smtp_phase() {
 # Relays: each server started once, measured round by round with the same submitters and the generator's sink as
 # its remote; the generator waits until everything accepted has arrived, so no queue is left for the next one.
 relay_phase() {
-  local s r shape n size total servers
+  local s r shape n size total servers rate
   for s in $RELAY_SERVERS; do start "$s" 1; done
   servers=$(running $RELAY_SERVERS)
   [[ -n $servers ]] || { say "no relay started"; return; }
   for shape in $RELAY_SHAPES; do
     IFS=: read -r n size total <<< "$shape"
-    for r in $(seq "$ROUNDS"); do
-      for s in $(rotate "$r" $servers); do
-        gen relay-load --host 127.0.0.1 --port "${PORT[$s]}" --sink-port "${PORT[relay-sink]}" --pid "${PID[$s]}" \
-          --tag "server=$s" --tag "round=$r" --sessions "$n" --messages $(( (total + n - 1) / n )) --size "$size" \
-          --to someone@example.net
+    for rate in $RELAY_RATES; do
+      for r in $(seq "$ROUNDS"); do
+        for s in $(rotate "$r" $servers); do
+          gen relay-load --host 127.0.0.1 --port "${PORT[$s]}" --sink-port "${PORT[relay-sink]}" --pid "${PID[$s]}" \
+            --tag "server=$s" --tag "round=$r" --sessions "$n" --messages $(( (total + n - 1) / n )) --size "$size" \
+            --to someone@example.net --rate "$rate"
+        done
       done
     done
   done
@@ -822,7 +826,7 @@ main() {
   [[ -f $PORTICO_JAR ]] || say "PORTICO MISSING: $PORTICO_JAR not found, so this run measures the peers only (no ratios)"
   {
     echo "# bench/run.sh $(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) kernel=$(uname -r) java=$("$JAVA" -version 2>&1 | head -n 1 | tr ' ' '_')"
-    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
+    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' RELAY_RATES='$RELAY_RATES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
   } >> "$RESULTS"
   if has ftp-bulk || has ftp-sessions || has ftp-files; then ftp_phase; fi
   has smtp && smtp_phase

@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * arrived, on the same clock, so the difference is the time the message spent in the server's queue and
  * delivery. Reports messages/s delivered onward (first submission to last arrival), messages/s accepted,
  * p50/p99 of 250-to-arrival, and server CPU per message.
+ *
+ * <p>By default the submitters send as fast as the relay accepts, so a relay that accepts faster than it
+ * delivers builds a queue and its latency grows with the run's length; {@code --rate R} offers R messages/s in
+ * total instead (each submitter keeps to its share of a fixed schedule), which is the latency "at that load".
  */
 final class RelayLoad {
     private static final byte[] ID_HEADER = "X-Bench-Id: ".getBytes(StandardCharsets.US_ASCII);
@@ -43,6 +47,7 @@ final class RelayLoad {
         String from = a.string("from", "bench@bench.localhost");
         String to = a.string("to", "someone@example.net");
         long pid = a.pid();
+        double rate = a.seconds("rate", 0);
         byte[] body = SmtpConn.message(from, to, size);
 
         int warm = Math.min(sessions, 20) * 5;
@@ -51,13 +56,13 @@ final class RelayLoad {
         Run run = new Run(warm + total);
         try (Sink sink = Sink.start(sinkPort, run)) {
             long wait = System.nanoTime() + (long) (limit / 4 * 1e9);
-            submit(host, port, from, to, body, Math.min(sessions, 20), 5, 0, wait, run);
+            submit(host, port, from, to, body, Math.min(sessions, 20), 5, 0, wait, 0, run);
             awaitArrivals(run, 0, warm, wait);
             ERRORS.clear();
             double cpu0 = ProcStat.cpuMs(pid);
             long t0 = System.nanoTime();
             long deadline = t0 + (long) (limit * 1e9);
-            int[] r = submit(host, port, from, to, body, sessions, messages, warm, deadline, run);
+            int[] r = submit(host, port, from, to, body, sessions, messages, warm, deadline, rate, run);
             long submitted = System.nanoTime();
             // what was accepted must arrive; the time bound is the measurement's, with at least 10 s to drain
             awaitArrivals(run, warm, warm + total, Math.max(deadline, submitted + 10_000_000_000L));
@@ -80,7 +85,8 @@ final class RelayLoad {
             }
             double[] l = lat.stream().mapToDouble(Double::doubleValue).toArray();
             double seconds = (last - t0) / 1e9;
-            String workload = "relay-s" + sessions + "-" + (size >= 1024 ? size / 1024 + "k" : size + "b");
+            String workload = "relay-s" + sessions + "-" + (size >= 1024 ? size / 1024 + "k" : size + "b")
+                    + (rate > 0 ? "-r" + Math.round(rate) : "");
             Result res = new Result(workload, delivered > 0 ? delivered / seconds : 0, "msg/s", a.tags())
                     .with("accepted_per_s", r[0] / ((submitted - t0) / 1e9))
                     .with("p50_ms", Stats.percentile(l, 50))
@@ -137,18 +143,30 @@ final class RelayLoad {
         }
     }
 
-    /** Returns {messages accepted, failures}; message ids are base + session * messages + n. */
+    /**
+     * Returns {messages accepted, failures}; message ids are base + session * messages + n. With {@code rate}
+     * above 0, message n of session s is due at (n * sessions + s) / rate seconds from the start.
+     */
     private static int[] submit(String host, int port, String from, String to, byte[] body, int sessions,
-                                int messages, int base, long deadline, Run run) throws InterruptedException {
+                                int messages, int base, long deadline, double rate, Run run) throws InterruptedException {
+        long start = System.nanoTime();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             int first = base + s * messages;
+            int session = s;
             threads.add(Thread.ofVirtual().start(() -> {
                 try (SmtpConn c = SmtpConn.open(host, port, 30_000)) {
                     for (int n = 0; n < messages && System.nanoTime() < deadline; n++) {
                         int id = first + n;
+                        if (rate > 0) {
+                            long due = start + (long) ((n * (double) sessions + session) / rate * 1e9);
+                            long early = due - System.nanoTime();
+                            if (early > 0) {
+                                Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
+                            }
+                        }
                         c.send(from, to, withId(id, body));
                         run.accepted.set(id, System.nanoTime());
                         ok.incrementAndGet();
@@ -159,6 +177,8 @@ final class RelayLoad {
                     if (ERRORS.size() < 3) {
                         ERRORS.putIfAbsent(e.getClass().getSimpleName() + ":" + e.getMessage(), true);
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }));
         }

@@ -83,6 +83,8 @@ class GeneratorTest {
         Files.writeString(results, """
                 result workload=relay-s20-10k server=portico-relay round=1 value=300 unit=msg/s p99_ms=120 failures=0
                 result workload=relay-s20-10k server=postfix-relay round=1 value=200 unit=msg/s p99_ms=900 failures=0
+                result workload=relay-s20-10k-r150 server=portico-relay round=1 value=149 unit=msg/s p99_ms=1500 failures=0
+                result workload=relay-s20-10k-r150 server=postfix-relay round=1 value=150 unit=msg/s p99_ms=90 failures=0
                 """);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream old = System.out;
@@ -96,7 +98,9 @@ class GeneratorTest {
         }
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out).contains("MET     relay-s20-10k delivered msg/s >= Postfix: ratio 1.50")
-                .contains("MET     relay-s20-10k portico-relay p99 250-to-sink < 1 s, none lost: p99 120.0 ms");
+                .contains("MET     relay-s20-10k portico-relay p99 250-to-sink < 1 s, none lost: p99 120.0 ms")
+                .contains("MISSED  relay-s20-10k-r150 portico-relay p99 250-to-sink < 1 s, none lost: p99 1500.0 ms")
+                .doesNotContain("relay-s20-10k-r150 delivered");
     }
 
     @Test
