@@ -14,7 +14,8 @@
 #   MAIL_SERVERS ["portico-imap dovecot"]  IMAP and POP3 (one process each, both protocols on)
 #   RELAY_SERVERS ["portico-relay postfix-relay"]  relays to the generator's sink (a private Postfix instance)
 #   RELAY_SHAPES ["20:10k:4000" | "20:10k:400"]  submitters:size:total, sent on to the sink (relay-load)
-#   RELAY_RATES [0]             messages/s offered in total, one measurement each (0: as fast as the relay accepts)
+#   RELAY_RATES ["0 500"]       messages/s offered in total, one measurement each (0: as fast as the relay accepts;
+#                               500: about what Postfix delivers on 2 cores, the latency "at that load")
 #   IMAP_SIZES ["10000 100000" | "1000"]   INBOX sizes for imap-fetch; imap-search and imap-sync use the first
 #   IMAP_MSG_SIZE [4k]          size of each message in those INBOXes
 #   IMAP_APPEND ["10:200:10k" | "10:50:10k"]  clients:messages each:size
@@ -50,7 +51,7 @@ FTP_SERVERS=${FTP_SERVERS:-"portico vsftpd pyftpdlib mina"}
 SMTP_SERVERS=${SMTP_SERVERS:-"portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"}
 MAIL_SERVERS=${MAIL_SERVERS:-"portico-imap dovecot"}
 RELAY_SERVERS=${RELAY_SERVERS:-"portico-relay postfix-relay"}
-RELAY_RATES=${RELAY_RATES:-0}
+RELAY_RATES=${RELAY_RATES:-"0 500"}
 IMAP_MSG_SIZE=${IMAP_MSG_SIZE:-4k}
 if [[ $QUICK == 1 ]]; then
   BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50"}; SESSION_COUNT=${SESSION_COUNT:-300}
