@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh — Portico side by side with vsftpd, pyftpdlib, Apache MINA FtpServer, Postfix's smtp-sink,
-# aiosmtpd, GreenMail, SubEthaSMTP and Dovecot (IMAP, POP3), in one run, over real sockets on loopback, as ratios.
+# aiosmtpd, GreenMail, SubEthaSMTP, Dovecot (IMAP, POP3) and Postfix as a relay, in one run, over real sockets on loopback, as ratios.
 #
 #   bench/run.sh                 full run (sizes of issue 7; about an hour on 2 cores)
 #   QUICK=1 bench/run.sh         smoke run with small sizes (about 8 minutes)
@@ -8,10 +8,14 @@
 # Everything is configurable by environment variables (defaults in brackets; QUICK=1 changes the sizes):
 #   ROUNDS [3]                  rounds; each round runs every server once per workload, order rotated
 #   WORKLOADS ["ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity
-#              imap-fetch imap-search imap-sync imap-append pop3 imap-idle"]
+#              imap-fetch imap-search imap-sync imap-append pop3 imap-idle relay"]
 #   FTP_SERVERS ["portico vsftpd pyftpdlib mina"]
 #   SMTP_SERVERS ["portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"]
 #   MAIL_SERVERS ["portico-imap dovecot"]  IMAP and POP3 (one process each, both protocols on)
+#   RELAY_SERVERS ["portico-relay postfix-relay"]  relays to the generator's sink (a private Postfix instance)
+#   RELAY_SHAPES ["20:10k:4000" | "20:10k:400"]  submitters:size:total, sent on to the sink (relay-load)
+#   RELAY_RATES ["0 500"]       messages/s offered in total, one measurement each (0: as fast as the relay accepts;
+#                               500: about what Postfix delivers on 2 cores, the latency "at that load")
 #   IMAP_SIZES ["10000 100000" | "1000"]   INBOX sizes for imap-fetch; imap-search and imap-sync use the first
 #   IMAP_MSG_SIZE [4k]          size of each message in those INBOXes
 #   IMAP_APPEND ["10:200:10k" | "10:50:10k"]  clients:messages each:size
@@ -42,10 +46,12 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 QUICK=${QUICK:-0}
 ROUNDS=${ROUNDS:-3}
-WORKLOADS=${WORKLOADS:-"ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity imap-fetch imap-search imap-sync imap-append pop3 imap-idle"}
+WORKLOADS=${WORKLOADS:-"ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity imap-fetch imap-search imap-sync imap-append pop3 imap-idle relay"}
 FTP_SERVERS=${FTP_SERVERS:-"portico vsftpd pyftpdlib mina"}
 SMTP_SERVERS=${SMTP_SERVERS:-"portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"}
 MAIL_SERVERS=${MAIL_SERVERS:-"portico-imap dovecot"}
+RELAY_SERVERS=${RELAY_SERVERS:-"portico-relay postfix-relay"}
+RELAY_RATES=${RELAY_RATES:-"0 500"}
 IMAP_MSG_SIZE=${IMAP_MSG_SIZE:-4k}
 if [[ $QUICK == 1 ]]; then
   BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50"}; SESSION_COUNT=${SESSION_COUNT:-300}
@@ -53,7 +59,7 @@ if [[ $QUICK == 1 ]]; then
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:400 200:1k:400 1:10k:100"}; MEASURE_LIMIT=${MEASURE_LIMIT:-30}
   RUN_LIMIT=${RUN_LIMIT:-900}; BULK_REPEAT=${BULK_REPEAT:-3}
   IMAP_SIZES=${IMAP_SIZES:-1000}; IMAP_APPEND=${IMAP_APPEND:-"10:50:10k"}; IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-200,500}
-  POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k:dele"}
+  POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k:dele"}; RELAY_SHAPES=${RELAY_SHAPES:-"20:10k:400"}
 else
   BIG_SIZE=${BIG_SIZE:-1g}; SESSION_CLIENTS=${SESSION_CLIENTS:-"50 200"}; SESSION_COUNT=${SESSION_COUNT:-3000}
   FILES_COUNT=${FILES_COUNT:-2000}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-1000,5000,10000}
@@ -61,6 +67,7 @@ else
   RUN_LIMIT=${RUN_LIMIT:-5400}; BULK_REPEAT=${BULK_REPEAT:-1}
   IMAP_SIZES=${IMAP_SIZES:-"10000 100000"}; IMAP_APPEND=${IMAP_APPEND:-"10:200:10k"}
   IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-1000,10000}; POP3_SHAPES=${POP3_SHAPES:-"1:10000:10k 50:100:10k:dele"}
+  RELAY_SHAPES=${RELAY_SHAPES:-"20:10k:4000"}
 fi
 SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
@@ -83,7 +90,8 @@ DEADLINE=$((START_EPOCH + RUN_LIMIT))
 # kernel's ephemeral range (32768-60999) so that client ports never collide with them.
 declare -A PORT=([portico]=12121 [vsftpd]=12021 [pyftpdlib]=12031 [mina]=12041
   [portico-maildir]=12525 [portico-discard]=12526 [smtp-sink]=12527 [aiosmtpd]=12528 [greenmail]=12529
-  [subethasmtp]=12530 [portico-imap]=12143 [dovecot]=12144)
+  [subethasmtp]=12530 [portico-imap]=12143 [dovecot]=12144 [portico-relay]=12531 [postfix-relay]=12532
+  [relay-sink]=12533)
 # The mail servers' second protocol: POP3 beside IMAP in the same process.
 declare -A POP3_PORT=([portico-imap]=12110 [dovecot]=12111)
 declare -A PASV=([portico]=21000-21999 [vsftpd]=22000-22999 [pyftpdlib]=23000-23999 [mina]=24000-24999
@@ -293,16 +301,76 @@ protocol pop3 {
 EOF
 }
 
+# postfix_conf DIR PORT: a private Postfix instance (never the system's): main.cf and master.cf in DIR/etc, queue in
+# DIR/queue, smtpd on 127.0.0.1:PORT, every message for another domain from 127.0.0.0/8 relayed to the sink as
+# relayhost, no local delivery, no chroot (the queue is on BENCH_DIR), its log in LOGS/postfix-relay-mail.log.
+# Postfix's defaults otherwise (20 connections to the relayhost, its own in_flow_delay).
+postfix_conf() {
+  local dir=$1 port=$2
+  rm -rf "$dir"; mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
+  cat > "$dir/etc/main.cf" <<EOF
+# Written by bench/run.sh
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = relay.bench.localhost
+mydestination =
+local_transport = error:no local delivery
+alias_maps =
+alias_database =
+relayhost = [127.0.0.1]:${PORT[relay-sink]}
+mynetworks = 127.0.0.0/8
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtp_tls_security_level = none
+smtpd_tls_security_level = none
+maillog_file_prefixes = $LOGS
+maillog_file = $LOGS/postfix-relay-mail.log
+EOF
+  cat > "$dir/etc/master.cf" <<EOF
+# Written by bench/run.sh: Postfix's master.cf.dist without chroot, smtpd on loopback only
+127.0.0.1:$port inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+  chown postfix: "$dir/data"; touch "$LOGS/postfix-relay-mail.log"; chown postfix: "$LOGS/postfix-relay-mail.log"
+  # postfix reports its errors to syslog unless stderr is a terminal: a failed check names the reason in that log
+  /usr/sbin/postfix -c "$dir/etc" check >> "$LOGS/postfix-relay.log" 2>&1 \
+    || { script -qc "/usr/sbin/postfix -c $dir/etc check" /dev/null >> "$LOGS/postfix-relay.log" 2>&1; return 1; }
+}
+
 # start NAME ROUND: starts the server in its own session (process group = its PID), waits until it is ready,
 # and records the start-to-ready time. Returns 1 (and marks it skipped) if it cannot start.
 start() {
-  local name=$1 port=${PORT[$1]} dir log=$LOGS/$1.log ready="" cmd=()
+  local name=$1 port=${PORT[$1]} dir log=$LOGS/$1.log ready="" cmd=() daemon=0
   dir=$BENCH_DIR/srv/$name
-  [[ $name == portico-maildir || $name == portico-discard || $name == aiosmtpd || $name == subethasmtp ]] \
+  [[ $name == portico-maildir || $name == portico-discard || $name == aiosmtpd || $name == subethasmtp \
+     || $name == portico-relay || $name == postfix-relay ]] \
     && dir=$SMTP_DIR/$name
   if port_busy "$port"; then say "$name: port $port is already in use; skipping $name"; SKIP[$name]=1; return 1; fi
   case $name in
-    portico|portico-maildir|portico-discard|portico-imap)
+    portico|portico-maildir|portico-discard|portico-imap|portico-relay)
       if [[ ! -f $PORTICO_JAR ]]; then
         say "$name: $PORTICO_JAR not found: Portico is skipped (build it: mvn -pl app -am package -DskipTests)"
         SKIP[$name]=1; return 1
@@ -343,6 +411,11 @@ start() {
       else
         ports=(--ftp-port off --smtp-port "$port" --pop3-port off --imap-port off --telnet-port off)
         [[ $name == portico-discard ]] && extra=(--set smtp.delivery=discard)
+        # A relay for loopback clients (as Postfix's mynetworks), to the generator's sink as smart host, plain SMTP
+        # (the sink offers no STARTTLS), as many connections to it as Postfix's default_destination_concurrency_limit.
+        [[ $name == portico-relay ]] && extra=(--set "smtp.relay.host=127.0.0.1:${PORT[relay-sink]}"
+          --set smtp.relay.networks=127.0.0.0/8 --set smtp.relay.tls=off --set smtp.relay.max-connections=20
+          --set smtp.relay.max-per-destination=20)
       fi
       # Every peer gets its connection caps lifted and an idle timeout of an hour; Portico likewise (its defaults
       # allow 200 sessions per address, and all of this run's clients come from 127.0.0.1).
@@ -418,6 +491,12 @@ EOF
       for u in "$BENCH_USER" $(pop3_users); do echo "$u:$hash"; done > "$dir/passwd"
       chown -R "$owner:" "$dir"
       cmd=("${as[@]}" /usr/sbin/dovecot -F -c "$dir/dovecot.conf");;
+    postfix-relay)
+      [[ -x /usr/sbin/postfix ]] || { say "postfix not installed; skipped"; SKIP[$name]=1; return 1; }
+      [[ $(id -u) == 0 ]] || { say "postfix-relay needs root (postfix start); skipped"; SKIP[$name]=1; return 1; }
+      if ! postfix_conf "$dir" "$port"; then say "postfix-relay: configuration failed: $(tail -n 2 "$LOGS/postfix-relay.log" | tr "\n" " ")"; SKIP[$name]=1; return 1; fi
+      daemon=1
+      cmd=(/usr/sbin/postfix -c "$dir/etc" start);;
     smtp-sink)
       [[ -x /usr/sbin/smtp-sink ]] || { say "smtp-sink not installed (postfix); skipped"; SKIP[$name]=1; return 1; }
       mkdir -p "$dir"
@@ -441,8 +520,15 @@ EOF
   : > "$log" # truncate before the start, or the wait below could read the previous run's readiness line
   t0=$(now_ms)
   [[ -n ${SERVER_CPUS:-} ]] && cmd=(taskset -c "$SERVER_CPUS" "${cmd[@]}")
-  setsid "${cmd[@]}" >> "$log" 2>&1 < /dev/null &
-  pid=$!
+  if ((daemon)); then
+    # Postfix's own start: `postfix start` returns once its master has gone to the background; its pid file names it.
+    "${cmd[@]}" >> "$log" 2>&1 < /dev/null || { say "$name did not start: $(tail -n 5 "$log" | tr '\n' ' ')"; SKIP[$name]=1; return 1; }
+    pid=$(tr -dc 0-9 < "$dir/queue/pid/master.pid" 2>/dev/null)
+    [[ -n $pid ]] || { say "$name: no master.pid"; SKIP[$name]=1; return 1; }
+  else
+    setsid "${cmd[@]}" >> "$log" 2>&1 < /dev/null &
+    pid=$!
+  fi
   PID[$name]=$pid; echo "$pid" > "$BENCH_DIR/pids/$name"
   local until=$(( $(date +%s) + 30 ))
   while :; do
@@ -465,7 +551,8 @@ EOF
 stop() {
   local name=$1 pid=${PID[$1]:-}
   [[ -n $pid ]] || return 0
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+  if [[ $name == postfix-relay ]]; then /usr/sbin/postfix -c "$SMTP_DIR/$name/etc" stop >> "$LOGS/$name.log" 2>&1
+  else kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; fi
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -KILL -- "-$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
@@ -577,6 +664,28 @@ smtp_phase() {
               --tag "server=$s" --tag "round=$r" --sessions "$n" --total "$total" --size "$size" --to "$BENCH_USER@localhost"
           fi
           clean_mail
+        done
+      done
+    done
+  done
+  for s in $servers; do stop "$s"; done
+}
+
+# Relays: each server started once, measured round by round with the same submitters and the generator's sink as
+# its remote; the generator waits until everything accepted has arrived, so no queue is left for the next one.
+relay_phase() {
+  local s r shape n size total servers rate
+  for s in $RELAY_SERVERS; do start "$s" 1; done
+  servers=$(running $RELAY_SERVERS)
+  [[ -n $servers ]] || { say "no relay started"; return; }
+  for shape in $RELAY_SHAPES; do
+    IFS=: read -r n size total <<< "$shape"
+    for rate in $RELAY_RATES; do
+      for r in $(seq "$ROUNDS"); do
+        for s in $(rotate "$r" $servers); do
+          gen relay-load --host 127.0.0.1 --port "${PORT[$s]}" --sink-port "${PORT[relay-sink]}" --pid "${PID[$s]}" \
+            --tag "server=$s" --tag "round=$r" --sessions "$n" --messages $(( (total + n - 1) / n )) --size "$size" \
+            --to someone@example.net --rate "$rate"
         done
       done
     done
@@ -718,10 +827,11 @@ main() {
   [[ -f $PORTICO_JAR ]] || say "PORTICO MISSING: $PORTICO_JAR not found, so this run measures the peers only (no ratios)"
   {
     echo "# bench/run.sh $(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) kernel=$(uname -r) java=$("$JAVA" -version 2>&1 | head -n 1 | tr ' ' '_')"
-    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
+    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' RELAY_RATES='$RELAY_RATES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
   } >> "$RESULTS"
   if has ftp-bulk || has ftp-sessions || has ftp-files; then ftp_phase; fi
   has smtp && smtp_phase
+  has relay && relay_phase
   if [[ " $WORKLOADS " == *" imap-"* || " $WORKLOADS " == *" pop3 "* ]]; then mail_phase; fi
   # Capacity last: holding 10,000 sessions of a forking server is the slowest part of a run.
   has ftp-capacity && capacity_phase ftp "$FTP_SERVERS"

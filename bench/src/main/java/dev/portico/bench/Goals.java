@@ -28,6 +28,29 @@ final class Goals {
             out.append("\n== goals of issues 12 and 16: IMAP and POP3 at least as fast and as light as Dovecot\n");
             g.mail();
         }
+        if (byWorkload.keySet().stream().anyMatch(w -> w.startsWith("relay-"))) {
+            out.append("\n== goals of issue 11: relaying at least as fast as Postfix, p99 queue latency < 1 s\n");
+            g.relay();
+        }
+    }
+
+    /**
+     * Relay workloads against Postfix as a relay to the same sink: delivered messages/s at least Postfix's, and
+     * Portico's p99 from its {@code 250} to the sink's receipt under one second, with nothing lost.
+     */
+    private void relay() {
+        for (String w : workloads("relay-")) {
+            // at an offered rate (-rR) both deliver what is offered: there only the latency is the question
+            if (!w.matches(".*-r\\d+")) {
+                ratioGoal(w + " delivered msg/s >= Postfix", w, "portico-relay", "postfix-relay", 1.0, true);
+            }
+            Optional<Double> p99 = extra(w, "portico-relay", "p99_ms");
+            Optional<Double> f = sum(w, "portico-relay", "failures");
+            line(w + " portico-relay p99 250-to-sink < 1 s, none lost",
+                    p99.isPresent() && f.isPresent() ? p99.get() < 1000 && f.get() == 0 : null,
+                    "p99 " + fmt(p99) + " ms (Postfix " + fmt(extra(w, "postfix-relay", "p99_ms")) + " ms), "
+                            + count(f) + " failures");
+        }
     }
 
     /**

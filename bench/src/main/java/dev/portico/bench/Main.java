@@ -23,6 +23,8 @@ public final class Main {
               ftp-files     --host --port --user --password --count C --files M --dir files --pid P
               capacity      --protocol ftp|smtp|imap --host --port --user --password --levels 1000,5000 --pid P
               smtp-load     --host --port --sessions N --messages M --size 10k --to bench@localhost --pid P
+              relay-load    --host --port --sink-port S --sessions N --messages M --size 10k --to someone@example.net --pid P [--rate R]
+                            (submits through a relay whose smart host is this process's sink on S: delivered msg/s, 250-to-arrival p50/p99)
               smtp-source   --host --port --sessions N --total T --size 10k --to bench@localhost --pid P
               imap-fetch    --host --port --user --password --pid P      (SELECT INBOX, FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE): first, cached)
               imap-search   --host --port --user --password --repeat R --criteria 'SUBJECT needle'
@@ -66,6 +68,7 @@ public final class Main {
             case "capacity" -> Capacity.run(a);
             case "smtp-load" -> SmtpLoad.run(a);
             case "smtp-source" -> SmtpSource.run(a);
+            case "relay-load" -> RelayLoad.run(a);
             case "imap-fetch" -> ImapLoad.fetch(a);
             case "imap-search" -> ImapLoad.search(a);
             case "imap-append" -> ImapLoad.append(a);

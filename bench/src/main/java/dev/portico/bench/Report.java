@@ -17,7 +17,7 @@ import java.util.Set;
  * ratio Portico/server round by round (rounds are paired by their {@code round} tag), with their median.
  */
 final class Report {
-    private static final List<String> EXTRAS = List.of("p50_ms", "p99_ms", "failures", "server_cpu_ms", "gen_cpu_ms",
+    private static final List<String> EXTRAS = List.of("accepted_per_s", "p50_ms", "p99_ms", "failures", "server_cpu_ms", "gen_cpu_ms",
             "server_cpu_pct", "rss_kib_per_session", "sessions", "rss_mib", "fresh_ms", "processes", "idle_alive",
             "select_ms", "first_ms", "hits", "messages", "msg_per_s", "elapsed_ms", "mb");
 
