@@ -112,6 +112,7 @@ final class ImapMessageCommands {
                 @Override public long largestUid() { return largestUid; }
                 @Override public List<Long> saved() { return saved; }
                 @Override public MessageView view() { return ImapMessageCommands.view(s, m); }
+                @Override public MessageView header() { return ImapMessageCommands.header(s, m); }
             };
             if (key.matches(c)) {
                 numbers.add((long) number);
@@ -154,6 +155,13 @@ final class ImapMessageCommands {
     static MessageView view(ImapSession s, Folder.Message m) {
         Folder f = s.folder;
         return s.storage(() -> s.views.get().get(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid(), m.size(),
+                () -> f.content(m.uid())));
+    }
+
+    /** The parsed header alone, cached apart: SEARCH by header fields reads no bodies. */
+    static MessageView header(ImapSession s, Folder.Message m) {
+        Folder f = s.folder;
+        return s.storage(() -> s.views.get().header(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid(), m.size(),
                 () -> f.content(m.uid())));
     }
 
