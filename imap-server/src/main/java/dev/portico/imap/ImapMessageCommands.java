@@ -158,6 +158,22 @@ final class ImapMessageCommands {
                 () -> f.content(m.uid())));
     }
 
+    /**
+     * The message as sent, for BODY[]: from its cached view, else straight from its file, neither
+     * parsed nor cached. mbsync fetches every message so, once each: parsing 10,000 messages to
+     * send them whole, and evicting what the cache held for them, would be work for nothing.
+     */
+    static byte[] whole(ImapSession s, Folder.Message m) {
+        Folder f = s.folder;
+        return s.storage(() -> {
+            MessageView cached = s.views.get().cached(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid());
+            if (cached != null) return cached.section(SectionSpec.WHOLE);
+            try (java.io.InputStream in = f.content(m.uid())) {
+                return in.readAllBytes();
+            }
+        });
+    }
+
     /** The parsed header alone, cached apart: SEARCH by header fields reads no bodies. */
     static MessageView header(ImapSession s, Folder.Message m) {
         Folder f = s.folder;
@@ -261,8 +277,13 @@ final class ImapMessageCommands {
                     }
                 }
                 case FetchRequest.Body body -> {
-                    if (view == null) view = view(s, m);
-                    byte[] bytes = view.section(body.section());
+                    byte[] bytes;
+                    if (view == null && body.section().equals(SectionSpec.WHOLE)) {
+                        bytes = whole(s, m);
+                    } else {
+                        if (view == null) view = view(s, m);
+                        bytes = view.section(body.section());
+                    }
                     if (bytes != null && body.partial() != null) bytes = body.partial().of(bytes);
                     b.append("BODY[").append(body.section()).append(']');
                     if (body.partial() != null) b.append(body.partial().suffix());

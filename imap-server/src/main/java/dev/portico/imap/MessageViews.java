@@ -78,6 +78,11 @@ public final class MessageViews {
         }
     }
 
+    /** The view of a message when it is cached, else null. */
+    public MessageView cached(String folder, long uidValidity, long uid) {
+        return cache.getIfPresent(new Key(folder, uidValidity, uid));
+    }
+
     /**
      * The ENVELOPE of a message: from its view when that is cached, else from its header alone
      * (read up to the empty line, then closed), kept in a cache of its own.
