@@ -23,7 +23,9 @@ import java.util.OptionalInt;
  * @param appendLimit        largest message APPEND takes (RFC 7889 APPENDLIMIT), also the literal cap
  * @param maxUnknownCommands unknown commands, syntax errors and over-long lines before the session is closed
  * @param maxLoginFailures   failed logins one connection may make before it is closed
- * @param messageCache       octets of parsed messages the server keeps for FETCH and SEARCH, over all sessions
+ * @param messageCache       octets of parsed messages the server keeps for FETCH and SEARCH, over all sessions;
+ *                           envelopes and headers read alone (FETCH ENVELOPE, SEARCH by header field) are
+ *                           kept apart, each within as much again
  */
 public record ImapConfig(OptionalInt port, OptionalInt implicitPort, InetAddress bind, ProxyProtocol proxyProtocol,
                          Limits limits, PlainLogin plainLogin, long appendLimit, int maxUnknownCommands,

@@ -112,6 +112,7 @@ final class ImapMessageCommands {
                 @Override public long largestUid() { return largestUid; }
                 @Override public List<Long> saved() { return saved; }
                 @Override public MessageView view() { return ImapMessageCommands.view(s, m); }
+                @Override public MessageView header() { return ImapMessageCommands.header(s, m); }
             };
             if (key.matches(c)) {
                 numbers.add((long) number);
@@ -154,6 +155,29 @@ final class ImapMessageCommands {
     static MessageView view(ImapSession s, Folder.Message m) {
         Folder f = s.folder;
         return s.storage(() -> s.views.get().get(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid(), m.size(),
+                () -> f.content(m.uid())));
+    }
+
+    /**
+     * The message as sent, for BODY[]: from its cached view, else straight from its file, neither
+     * parsed nor cached. mbsync fetches every message so, once each: parsing 10,000 messages to
+     * send them whole, and evicting what the cache held for them, would be work for nothing.
+     */
+    static byte[] whole(ImapSession s, Folder.Message m) {
+        Folder f = s.folder;
+        return s.storage(() -> {
+            MessageView cached = s.views.get().cached(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid());
+            if (cached != null) return cached.section(SectionSpec.WHOLE);
+            try (java.io.InputStream in = f.content(m.uid())) {
+                return in.readAllBytes();
+            }
+        });
+    }
+
+    /** The parsed header alone, cached apart: SEARCH by header fields reads no bodies. */
+    static MessageView header(ImapSession s, Folder.Message m) {
+        Folder f = s.folder;
+        return s.storage(() -> s.views.get().header(s.user.name() + "/" + f.name(), f.uidValidity(), m.uid(), m.size(),
                 () -> f.content(m.uid())));
     }
 
@@ -253,8 +277,13 @@ final class ImapMessageCommands {
                     }
                 }
                 case FetchRequest.Body body -> {
-                    if (view == null) view = view(s, m);
-                    byte[] bytes = view.section(body.section());
+                    byte[] bytes;
+                    if (view == null && body.section().equals(SectionSpec.WHOLE)) {
+                        bytes = whole(s, m);
+                    } else {
+                        if (view == null) view = view(s, m);
+                        bytes = view.section(body.section());
+                    }
                     if (bytes != null && body.partial() != null) bytes = body.partial().of(bytes);
                     b.append("BODY[").append(body.section()).append(']');
                     if (body.partial() != null) b.append(body.partial().suffix());

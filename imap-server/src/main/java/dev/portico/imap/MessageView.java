@@ -104,6 +104,14 @@ public final class MessageView {
      * octets of it): what a FETCH of envelopes needs, without reading bodies.
      */
     public static String envelope(InputStream crlf, int limit) throws IOException {
+        return header(crlf, limit).envelope();
+    }
+
+    /**
+     * The view of a message's header alone, read up to its empty line (at most {@code limit}
+     * octets): what SEARCH by header fields and ENVELOPE need, without reading or parsing bodies.
+     */
+    public static MessageView header(InputStream crlf, int limit) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream(1024);
         InputStream in = new java.io.BufferedInputStream(crlf, 4096);
         int state = 1;   // 1 at the start of a line: a line feed there ends the header
@@ -116,7 +124,7 @@ public final class MessageView {
                 state = 0;
             }
         }
-        return new MessageView(header.toByteArray()).envelope();
+        return new MessageView(header.toByteArray());
     }
 
     /**

@@ -45,6 +45,8 @@ sealed interface SearchKey {
         /** UIDs {@code $} stands for. */
         List<Long> saved();
         MessageView view() throws IOException;
+        /** The message's header alone (or its whole view when that is at hand): for keys on header fields. */
+        MessageView header() throws IOException;
     }
 
     default boolean matches(Candidate c) throws IOException {
@@ -53,11 +55,11 @@ sealed interface SearchKey {
             case All a -> true;
             case Flag f -> m.flags().contains(f.flag()) == f.set();
             case Recent r -> !r.is();
-            case Header h -> c.view().headerContains(h.field(), h.text());
+            case Header h -> c.header().headerContains(h.field(), h.text());
             case Body b -> c.view().bodyContains(b.text());
             case Text t -> c.view().textContains(t.text());
             case Date d -> {
-                LocalDate day = d.sent() ? c.view().sentDate() : m.internalDate().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+                LocalDate day = d.sent() ? c.header().sentDate() : m.internalDate().atZone(java.time.ZoneOffset.UTC).toLocalDate();
                 if (day == null) yield false;
                 int cmp = day.compareTo(d.date());
                 yield d.compare < 0 ? cmp < 0 : d.compare == 0 ? cmp == 0 : cmp >= 0;

@@ -49,6 +49,28 @@ record SequenceSet(List<long[]> ranges, boolean saved) {
         return false;
     }
 
+    /**
+     * The set as ascending, disjoint ranges {@code [lo, hi]}, {@code *} being {@code largest}: what
+     * {@link #contains} answers true for, so a caller walks those ranges in an ordered list instead
+     * of asking about every number in it.
+     */
+    List<long[]> spans(long largest) {
+        List<long[]> sorted = new ArrayList<>(ranges.size());
+        for (long[] r : ranges) {
+            long lo = r[0] == STAR ? largest : r[0];
+            long hi = r[1] == STAR ? largest : r[1];
+            sorted.add(lo <= hi ? new long[] {lo, hi} : new long[] {hi, lo});
+        }
+        sorted.sort((x, y) -> Long.compare(x[0], y[0]));
+        List<long[]> out = new ArrayList<>(sorted.size());
+        for (long[] r : sorted) {
+            long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+            else out.add(r);
+        }
+        return out;
+    }
+
     /** Whether every number of the set is at most {@code largest} ({@code *} counts as largest). */
     boolean within(long largest) {
         for (long[] r : ranges) {

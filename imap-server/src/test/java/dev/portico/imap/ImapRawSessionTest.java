@@ -71,6 +71,26 @@ class ImapRawSessionTest {
     }
 
     @Test
+    void sequenceSetsOutOfOrderOverlappingAndWithStarEachMessageOnceInOrder() throws IOException {
+        imap.start();
+        for (int i = 1; i <= 6; i++) imap.deliver("alice", ImapFixture.message("m" + i, "body " + i));
+        try (RawClient c = imap.alice()) {
+            ImapFixture.command(c, "s SELECT INBOX");
+            assertThat(ImapFixture.command(c, "e STORE 2,4 +FLAGS (\\Deleted)")).last().asString().startsWith("e OK");
+            assertThat(ImapFixture.command(c, "x EXPUNGE")).last().asString().startsWith("x OK");     // UIDs 1 3 5 6 left, numbers 1-4
+            assertThat(ImapFixture.command(c, "a UID FETCH 6,1:3,2:5,*:6 (FLAGS)")).containsExactly(
+                    "* 1 FETCH (UID 1 FLAGS ())", "* 2 FETCH (UID 3 FLAGS ())", "* 3 FETCH (UID 5 FLAGS ())",
+                    "* 4 FETCH (UID 6 FLAGS ())", "a OK UID FETCH completed");
+            assertThat(ImapFixture.command(c, "b UID FETCH 9:* (FLAGS)")).containsExactly(
+                    "* 4 FETCH (UID 6 FLAGS ())", "b OK UID FETCH completed");
+            assertThat(ImapFixture.command(c, "c UID FETCH 2,4 (FLAGS)")).containsExactly("c OK UID FETCH completed");
+            assertThat(ImapFixture.command(c, "d FETCH 4,*,2:1 (UID)")).containsExactly(
+                    "* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)", "* 4 FETCH (UID 6)", "d OK FETCH completed");
+            assertThat(ImapFixture.send(c, "f FETCH 3:5 (UID)")).containsExactly("f BAD no such message");
+        }
+    }
+
+    @Test
     void bodyFetchStreamsTheMessageAndSetsSeen() throws IOException {
         imap.start();
         String m = ImapFixture.message("hello", "the body");

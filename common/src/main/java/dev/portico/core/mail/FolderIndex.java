@@ -28,6 +28,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
@@ -326,47 +329,102 @@ final class FolderIndex {
     /** A message to add: a file elsewhere, renamed (APPEND's tmp file) or linked (COPY) into this folder. */
     record Incoming(Path from, boolean rename, long fileSize, long size, Instant date, Set<String> flags) {}
 
-    /** Adds messages, durable when this returns; returns their UIDs in order. */
+    /** A batch of {@link #add} waiting for the thread that commits it. */
+    private record Adding(List<Incoming> messages, CompletableFuture<List<Long>> uids) {}
+
+    private final ConcurrentLinkedQueue<Adding> adding = new ConcurrentLinkedQueue<>();
+
+    /**
+     * Adds messages, durable when this returns; returns their UIDs in order.
+     * <p>
+     * Group commit, as {@link MaildirMailStore} does for new/: a batch is queued, and whichever
+     * thread holds the lock next commits every batch queued by then under one dot lock, one
+     * re-read and listing of the folder, one fsync per directory and one write of the list. Ten
+     * sessions appending to one INBOX so wait for one commit each instead of for each other's.
+     * Each batch stays all or nothing on its own (RFC 9051 6.4.7).
+     */
     List<Long> add(List<Incoming> messages) throws IOException {
-        List<Long> uids = new ArrayList<>();
-        Set<Path> dirs = new HashSet<>();
+        Adding mine = new Adding(messages, new CompletableFuture<>());
+        adding.add(mine);
+        boolean committed = false;
         lock.lock();
-        try (Dotlock l = Dotlock.take(dir.resolve(LOCK))) {
-            reload();
-            scan();
-            List<Path> made = new ArrayList<>();
-            try {
-                for (Incoming m : messages) {
-                    String letters = letters(m.flags, true);
-                    String base = store.newBase() + ",S=" + m.fileSize + ",W=" + m.size;
-                    String sub = letters.isEmpty() ? "new" : "cur";
-                    String file = letters.isEmpty() ? base : base + ":2," + letters;
-                    Path target = dir.resolve(sub).resolve(file);
-                    if (m.rename) Files.move(m.from, target, StandardCopyOption.ATOMIC_MOVE);
-                    else link(m.from, target);
-                    made.add(target);
-                    dirs.add(target.getParent());
-                    long date = m.date != null ? m.date.getEpochSecond() : System.currentTimeMillis() / 1000;
-                    long uid = nextUid++;
-                    put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
-                    uids.add(uid);
-                    durable = true;
-                }
-            } catch (IOException | RuntimeException e) {
-                // all or nothing (RFC 9051 6.4.7): the copies made so far go again
-                for (Path p : made) Files.deleteIfExists(p);
-                for (long uid : uids) byBase.remove(byUid.remove(uid).base);
-                version++;
-                state = null;
-                throw e;
+        try {
+            if (!mine.uids.isDone()) {
+                commitAdding();
+                committed = true;
             }
-            for (Path d : dirs) MaildirMailStore.fsyncDirectory(d);
-            finish(l, true);
         } finally {
             lock.unlock();
         }
-        wake();
-        return uids;
+        if (committed) wake();
+        try {
+            return mine.uids.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
+    /** Commits every queued batch; completes each batch's future, with its UIDs or its failure. Holds the lock. */
+    private void commitAdding() {
+        List<Adding> batches = new ArrayList<>();
+        for (Adding a; (a = adding.poll()) != null; ) batches.add(a);
+        List<Adding> placed = new ArrayList<>();
+        List<List<Long>> uidsOf = new ArrayList<>();
+        try (Dotlock l = Dotlock.take(dir.resolve(LOCK))) {
+            reload();
+            scan();
+            Set<Path> dirs = new HashSet<>();
+            for (Adding batch : batches) {
+                try {
+                    uidsOf.add(place(batch.messages, dirs));
+                    placed.add(batch);
+                } catch (IOException | RuntimeException e) {
+                    batch.uids.completeExceptionally(e);
+                }
+            }
+            for (Path d : dirs) MaildirMailStore.fsyncDirectory(d);
+            finish(l, true);
+        } catch (Throwable e) {
+            // no batch may be left waiting: a thread whose batch this was joins it without a timeout
+            for (Adding batch : batches) batch.uids.completeExceptionally(e);
+            if (e instanceof Error err) throw err;
+            return;
+        }
+        for (int i = 0; i < placed.size(); i++) placed.get(i).uids.complete(uidsOf.get(i));
+    }
+
+    /** Moves or links one batch in and gives it UIDs; on failure takes the batch out again and throws. */
+    private List<Long> place(List<Incoming> messages, Set<Path> dirs) throws IOException {
+        List<Long> uids = new ArrayList<>();
+        List<Path> made = new ArrayList<>();
+        try {
+            for (Incoming m : messages) {
+                String letters = letters(m.flags, true);
+                String base = store.newBase() + ",S=" + m.fileSize + ",W=" + m.size;
+                String sub = letters.isEmpty() ? "new" : "cur";
+                String file = letters.isEmpty() ? base : base + ":2," + letters;
+                Path target = dir.resolve(sub).resolve(file);
+                if (m.rename) Files.move(m.from, target, StandardCopyOption.ATOMIC_MOVE);
+                else link(m.from, target);
+                made.add(target);
+                dirs.add(target.getParent());
+                long date = m.date != null ? m.date.getEpochSecond() : System.currentTimeMillis() / 1000;
+                long uid = nextUid++;
+                put(new Entry(uid, base, sub, file, letters, m.size, date, ++highestModSeq));
+                uids.add(uid);
+                durable = true;
+            }
+            return uids;
+        } catch (IOException | RuntimeException e) {
+            // all or nothing (RFC 9051 6.4.7): the copies made so far go again
+            for (Path p : made) Files.deleteIfExists(p);
+            for (long uid : uids) byBase.remove(byUid.remove(uid).base);
+            version++;
+            state = null;
+            throw e;
+        }
     }
 
     /** Hard link where possible (COPY shares the file), else a copy made durable in tmp/ and renamed. */
@@ -602,7 +660,7 @@ final class FolderIndex {
             changed = true;
             rewrite = true;
         }
-        fresh.sort((a, b) -> MaildirMailStore.ARRIVAL.compare(a[1], b[1]));     // names start with the time: UIDs in arrival order
+        fresh.sort((a, b) -> arrivalOrder(a[1], b[1]));     // Maildir names start with the time: UIDs in arrival order
         for (String[] f : fresh) {
             Entry e = describe(nextUid, MaildirMailStore.uid(f[1]), f[0], f[1], highestModSeq + 1);
             if (e == null) continue;
@@ -625,6 +683,40 @@ final class FolderIndex {
             state = null;
         }
         return changed;
+    }
+
+    /**
+     * Compares Maildir names with their runs of digits as numbers: {@code 1733.M99000P7Q9} came
+     * before {@code 1733.M100000P7Q10}, which plain string order puts first (the microseconds
+     * and the counter are not zero-padded, by us or by Dovecot).
+     */
+    static int arrivalOrder(String a, String b) {
+        int i = 0, j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i), y = b.charAt(j);
+            if (isDigit(x) && isDigit(y)) {
+                int si = i, sj = j;
+                while (si < a.length() && a.charAt(si) == '0') si++;
+                while (sj < b.length() && b.charAt(sj) == '0') sj++;
+                int ei = si, ej = sj;
+                while (ei < a.length() && isDigit(a.charAt(ei))) ei++;
+                while (ej < b.length() && isDigit(b.charAt(ej))) ej++;
+                if (ei - si != ej - sj) return Integer.compare(ei - si, ej - sj);
+                int c = a.substring(si, ei).compareTo(b.substring(sj, ej));
+                if (c != 0) return c;
+                i = ei;
+                j = ej;
+            } else {
+                if (x != y) return Character.compare(x, y);
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** An entry with its size (with CR LF) and arrival time from the file, or null when it is gone. */

@@ -376,7 +376,7 @@ public final class MaildirMailStore implements MailStore {
                     }
                 }
             }
-            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(m -> m.uid(), ARRIVAL));
+            found.sort(Comparator.comparing(MessageInfo::received).thenComparing(MessageInfo::uid, FolderIndex::arrivalOrder));
             messages.addAll(found);
         }
 
@@ -516,16 +516,6 @@ public final class MaildirMailStore implements MailStore {
             }
         }
     }
-
-    /**
-     * Orders two names of messages that arrived within one tick of the file clock: by the time and
-     * sequence our names carry ({@code SECONDS.MMICROS...QSEQ}), as numbers, since the fields are not
-     * padded ({@code M5000} comes before {@code M12000}); other programs' names, by their text.
-     */
-    static final Comparator<String> ARRIVAL = Comparator.<String>comparingLong(n -> leadingNumber(n, 0))
-            .thenComparingLong(n -> field(n, ".M"))
-            .thenComparingLong(n -> field(n, "Q"))
-            .thenComparing(Comparator.naturalOrder());
 
     /** The digits at {@code from} as a number (at most 18 of them), or -1. */
     private static long leadingNumber(String name, int from) {

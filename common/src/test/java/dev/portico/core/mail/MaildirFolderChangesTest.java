@@ -142,6 +142,46 @@ class MaildirFolderChangesTest {
     }
 
     @Test
+    void appendsCommittedTogetherEachGetTheUidOfTheirOwnMessage() throws Exception {
+        MaildirMailStore store = new MaildirMailStore(dir);
+        MailFolders folders = store.folders("alice");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<long[]>>> jobs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int n = t;
+                jobs.add(pool.submit(() -> {
+                    List<long[]> got = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        long uid = folders.append("INBOX", msg("Subject: a" + n + "-" + i + "\r\n\r\n"),
+                                i % 2 == 0 ? Set.of(Folder.SEEN) : Set.of(), null)[1];
+                        got.add(new long[]{n, i, uid});
+                    }
+                    return got;
+                }));
+            }
+            List<long[]> appended = new ArrayList<>();
+            for (Future<List<long[]>> f : jobs) appended.addAll(f.get(60, TimeUnit.SECONDS));
+            try (Folder inbox = folders.open("INBOX", true)) {
+                Set<Long> uids = new HashSet<>();
+                for (long[] g : appended) {
+                    assertThat(uids.add(g[2])).isTrue();
+                    try (var in = inbox.content(g[2])) {
+                        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                                .startsWith("Subject: a" + g[0] + "-" + g[1] + "\r\n");
+                    }
+                    Folder.Message m = inbox.messages().get(MaildirFolder.indexOf(inbox.messages(), g[2]));
+                    assertThat(m.flags().contains(Folder.SEEN)).isEqualTo(g[1] % 2 == 0);
+                }
+                assertThat(inbox.messages()).hasSize(160);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dir.resolve("alice/Maildir/dovecot-uidlist.lock")).doesNotExist();
+    }
+
+    @Test
     void concurrentDeliveriesAppendsAndTwoProcessesNeverShareAUid() throws Exception {
         MaildirMailStore one = new MaildirMailStore(dir), other = new MaildirMailStore(dir);   // two processes, one data folder
         one.folders("alice");

@@ -50,6 +50,16 @@ class MaildirFoldersTest {
     }
 
     @Test
+    void newFilesGetUidsInArrivalOrderThoughTheirNumbersAreNotZeroPadded() {
+        List<String> names = new java.util.ArrayList<>(List.of("1733.M100000P7Q10.h", "1733.M99000P7Q9.h",
+                "1732.M999000P7Q8.h", "1733.M100000P7Q11.h", "1733.M0P7Q1.h,S=5:2,S"));
+        names.sort(FolderIndex::arrivalOrder);
+        assertThat(names).containsExactly("1732.M999000P7Q8.h", "1733.M0P7Q1.h,S=5:2,S", "1733.M99000P7Q9.h",
+                "1733.M100000P7Q10.h", "1733.M100000P7Q11.h");
+        assertThat(FolderIndex.arrivalOrder("1733.M5P7Q1.h", "1733.M5P7Q1.h")).isZero();
+    }
+
+    @Test
     void deliveredMailGetsStableUidsAcrossARestartAndPop3SeesTheSameNames() throws IOException {
         MaildirMailStore store = new MaildirMailStore(dir);
         store.deliver(List.of("alice"), msg("Subject: one\r\n\r\n1\r\n"));

@@ -35,16 +35,6 @@ class MaildirMailStoreTest {
     }
 
     @Test
-    void messagesOfOneClockTickKeepTheOrderTheirNamesGive() {
-        // the fields are not padded: as text, M12000 comes before M5000 and Q10 before Q9
-        List<String> names = new ArrayList<>(List.of("1700000000.M12000P7Q3.h", "1700000000.M5000P7Q10.h",
-                "1700000000.M5000P7Q9.h", "1699999999.M999000P7Q1.h", "other-program-name"));
-        names.sort(MaildirMailStore.ARRIVAL);
-        assertThat(names).containsExactly("other-program-name", "1699999999.M999000P7Q1.h",
-                "1700000000.M5000P7Q9.h", "1700000000.M5000P7Q10.h", "1700000000.M12000P7Q3.h");
-    }
-
-    @Test
     void deliversOneCopyPerRecipientIntoNew() throws IOException {
         MaildirMailStore store = new MaildirMailStore(dir);
         store.deliver(List.of("alice", "bob", "alice"), msg("Subject: hi\r\n\r\nbody\r\n"));
