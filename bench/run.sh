@@ -2,8 +2,8 @@
 # bench/run.sh — Portico side by side with vsftpd, pyftpdlib, Apache MINA FtpServer, Postfix's smtp-sink,
 # aiosmtpd, GreenMail, SubEthaSMTP, Dovecot (IMAP, POP3) and Postfix as a relay, in one run, over real sockets on loopback, as ratios.
 #
-#   bench/run.sh                 full run (sizes of issue 7; about an hour on 2 cores)
-#   QUICK=1 bench/run.sh         smoke run with small sizes (about 8 minutes)
+#   bench/run.sh                 full run (sizes of issue 7; over an hour on 2 cores, capped by RUN_LIMIT)
+#   QUICK=1 bench/run.sh         smoke run with small sizes (about 10 minutes)
 #
 # Everything is configurable by environment variables (defaults in brackets; QUICK=1 changes the sizes):
 #   ROUNDS [3]                  rounds; each round runs every server once per workload, order rotated
