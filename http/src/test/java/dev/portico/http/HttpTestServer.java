@@ -164,7 +164,7 @@ final class HttpTestServer implements AutoCloseable {
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", Integer.toString(smtp.port()));
         p.put("mail.smtp.connectiontimeout", "5000");
-        p.put("mail.smtp.timeout", "5000");
+        p.put("mail.smtp.timeout", "20000");     // a reply on a loaded 2-core CI machine; no timing claim
         MimeMessage m = new MimeMessage(Session.getInstance(p));
         m.setFrom(new InternetAddress(from));
         m.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to));
