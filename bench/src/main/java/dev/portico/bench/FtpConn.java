@@ -166,6 +166,33 @@ final class FtpConn implements Closeable {
         return n;
     }
 
+    /**
+     * A listing command (LIST, NLST) over PASV into nowhere, counting its lines: returns {bytes, lines}. The
+     * lines tell a whole listing from a truncated one; the timing is the caller's (PASV to the 226).
+     */
+    long[] listing(String cmd, byte[] buf) throws IOException {
+        long n = 0;
+        long lines = 0;
+        try (SocketChannel data = pasv()) {
+            expect(cmd, 1);
+            var is = data.socket().getInputStream();
+            int r;
+            while ((r = is.read(buf)) >= 0) {
+                n += r;
+                for (int i = 0; i < r; i++) {
+                    if (buf[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        Reply done = read();
+        if (done.code() / 100 != 2) {
+            throw new FtpException(cmd, done);
+        }
+        return new long[] {n, lines};
+    }
+
     /** RETR returning the content (small files, for checks). */
     byte[] fetch(String path) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -20,9 +20,10 @@ public final class Main {
               loopback      --local FILE --repeat N                      (plain socket copy: the ceiling for ftp-bulk)
               ftp-sessions  --host --port --user --password --clients N --count C --warmup W --file 4k.bin --pid P
               ftp-ceiling   --clients N --count C                        (ftp-sessions against a trivial in-process server)
+              ftp-list      --host --port --user --password --entries N --dir list/N --repeat R --pid P   (ms per LIST, to the 226)
               ftp-files     --host --port --user --password --count C --files M --dir files --pid P
               capacity      --protocol ftp|smtp|imap --host --port --user --password --levels 1000,5000 --pid P
-              smtp-load     --host --port --sessions N --messages M --size 10k --to bench@localhost --pid P
+              smtp-load     --host --port --sessions N --messages M --size 10k --to bench@localhost --pid P [--workload smtp-scale --warmup W]
               relay-load    --host --port --sink-port S --sessions N --messages M --size 10k --to someone@example.net --pid P [--rate R]
                             (submits through a relay whose smart host is this process's sink on S: delivered msg/s, 250-to-arrival p50/p99)
               smtp-source   --host --port --sessions N --total T --size 10k --to bench@localhost --pid P
@@ -65,6 +66,7 @@ public final class Main {
             case "ftp-sessions" -> FtpSessions.run(a);
             case "ftp-ceiling" -> FtpCeiling.run(a);
             case "ftp-files" -> FtpFiles.run(a);
+            case "ftp-list" -> FtpList.run(a);
             case "capacity" -> Capacity.run(a);
             case "smtp-load" -> SmtpLoad.run(a);
             case "smtp-source" -> SmtpSource.run(a);

@@ -19,7 +19,7 @@ import java.util.Set;
 final class Report {
     private static final List<String> EXTRAS = List.of("accepted_per_s", "p50_ms", "p99_ms", "failures", "server_cpu_ms", "gen_cpu_ms",
             "server_cpu_pct", "rss_kib_per_session", "sessions", "rss_mib", "fresh_ms", "processes", "idle_alive",
-            "select_ms", "first_ms", "hits", "messages", "msg_per_s", "elapsed_ms", "mb");
+            "select_ms", "first_ms", "hits", "messages", "msg_per_s", "elapsed_ms", "mb", "mb_per_s", "ms_per_1000");
 
     private Report() {
     }
@@ -51,6 +51,7 @@ final class Report {
         for (var e : byWorkload.entrySet()) {
             table(out, e.getKey(), units.get(e.getKey()), e.getValue());
         }
+        Scaling.print(byWorkload, out);
         Goals.print(byWorkload, out);
         System.out.print(out);
     }
@@ -112,7 +113,18 @@ final class Report {
             rs.stream().filter(r -> r.fields().containsKey("error")).findFirst()
                     .ifPresent(r -> notes.add("  " + e.getKey() + " round " + r.round() + ": " + r.fields().get("error")));
         }
-        int[] width = new int[head.size()];
+        print(out, cells);
+        if (porticos.isEmpty()) {
+            out.append("  (no Portico figures in this run: no ratios)\n");
+        }
+        for (String n : notes) {
+            out.append(n).append('\n');
+        }
+    }
+
+    /** Cells as aligned columns, the first row the header. */
+    static void print(StringBuilder out, List<List<String>> cells) {
+        int[] width = new int[cells.stream().mapToInt(List::size).max().orElse(0)];
         for (List<String> row : cells) {
             for (int i = 0; i < row.size(); i++) {
                 width[i] = Math.max(width[i], row.get(i).length());
@@ -124,12 +136,6 @@ final class Report {
                 sb.append(String.format(Locale.ROOT, "%-" + (width[i] + 2) + "s", row.get(i)));
             }
             out.append(sb.toString().stripTrailing()).append('\n');
-        }
-        if (porticos.isEmpty()) {
-            out.append("  (no Portico figures in this run: no ratios)\n");
-        }
-        for (String n : notes) {
-            out.append(n).append('\n');
         }
     }
 

@@ -28,8 +28,9 @@ final class SmtpLoad {
         long pid = a.pid();
         byte[] body = SmtpConn.message(from, to, size);
 
-        // warm-up: a few sessions of a few messages, not counted
-        drive(host, port, from, to, body, Math.min(sessions, 20), 20, limit / 4, new double[0]);
+        // warm-up: a few sessions of a few messages (about 20 MiB at most: 20 of 1 MiB, 2 of 10 MiB), not counted
+        int warmup = a.integer("warmup", (int) Math.max(1, Math.min(20, (20L << 20) / Math.max(1, size))));
+        drive(host, port, from, to, body, Math.min(sessions, 20), warmup, limit / 4, new double[0]);
         ERRORS.clear();
         double cpu0 = ProcStat.cpuMs(pid);
         double[] lat = new double[sessions * messages];
@@ -38,10 +39,12 @@ final class SmtpLoad {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = ProcStat.cpuMs(pid) - cpu0;
         double[] ok = Arrays.stream(lat).filter(d -> d > 0).toArray();
-        String workload = "smtp-s" + sessions + "-" + (size >= 1024 ? size / 1024 + "k" : size + "b");
+        // --workload names a family (smtp-scale: one table per message size); by default the shape names it
+        String workload = a.string("workload", "smtp-s" + sessions) + "-" + sizeLabel(size);
         Result res = new Result(workload, r[0] / seconds, "msg/s", a.tags())
                 .with("p50_ms", Stats.percentile(ok, 50))
                 .with("p99_ms", Stats.percentile(ok, 99))
+                .with("mb_per_s", r[0] * (double) body.length / seconds / 1e6)
                 .with("failures", r[1])
                 .with("done", r[0])
                 .with("of", sessions * messages)
@@ -50,6 +53,14 @@ final class SmtpLoad {
             res.with("error", String.join("|", ERRORS.keySet()));
         }
         res.print();
+    }
+
+    /** 512b, 10k, 100k, 10m: the size as the workload's name shows it. */
+    static String sizeLabel(long size) {
+        if (size >= 1 << 20 && size % (1 << 20) == 0) {
+            return size / (1 << 20) + "m";
+        }
+        return size >= 1024 ? size / 1024 + "k" : size + "b";
     }
 
     private static final ConcurrentHashMap<String, Boolean> ERRORS = new ConcurrentHashMap<>();

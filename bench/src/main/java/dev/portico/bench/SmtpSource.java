@@ -34,7 +34,7 @@ final class SmtpSource {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = ProcStat.cpuMs(pid) - cpu0;
         boolean ok = outcome[0].equals("0");
-        String workload = "smtpsrc-s" + sessions + "-" + (size >= 1024 ? size / 1024 + "k" : size + "b");
+        String workload = "smtpsrc-s" + sessions + "-" + SmtpLoad.sizeLabel(size);
         Result r = new Result(workload, ok ? total / seconds : Double.NaN, "msg/s", a.tags())
                 .with("failures", ok ? 0 : 1)
                 .with("of", total)
