@@ -2,12 +2,12 @@
 # bench/run.sh — Portico side by side with vsftpd, pyftpdlib, Apache MINA FtpServer, Postfix's smtp-sink,
 # aiosmtpd, GreenMail, SubEthaSMTP, Dovecot (IMAP, POP3) and Postfix as a relay, in one run, over real sockets on loopback, as ratios.
 #
-#   bench/run.sh                 full run (sizes of issue 7; over an hour on 2 cores, capped by RUN_LIMIT)
-#   QUICK=1 bench/run.sh         smoke run with small sizes (about 10 minutes)
+#   bench/run.sh                 full run (sizes of issues 7 and 16; about an hour on 2 cores, capped by RUN_LIMIT)
+#   QUICK=1 bench/run.sh         smoke run with small sizes (about 13 minutes)
 #
 # Everything is configurable by environment variables (defaults in brackets; QUICK=1 changes the sizes):
 #   ROUNDS [3]                  rounds; each round runs every server once per workload, order rotated
-#   WORKLOADS ["ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity
+#   WORKLOADS ["ftp-bulk ftp-sessions ftp-files ftp-list ftp-capacity smtp smtp-scale smtp-capacity
 #              imap-fetch imap-search imap-sync imap-append pop3 imap-idle relay"]
 #   FTP_SERVERS ["portico vsftpd pyftpdlib mina"]
 #   SMTP_SERVERS ["portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"]
@@ -23,13 +23,16 @@
 #   POP3_SHAPES ["1:10000:10k 50:100:10k:dele" | "1:1000:10k 10:50:10k:dele"]  clients:messages per maildrop:size[:dele]
 #   PORTICO_IMAP_ARGS []        extra arguments for Portico's IMAP (e.g. --set for clear-text LOGIN on loopback)
 #   BIG_SIZE [1g | 64m]         file for RETR/STOR          BULK_REPEAT [1 | 3] transfers per measurement (median)
-#   SESSION_CLIENTS ["50 200" | "10 50"]
+#   SESSION_CLIENTS ["50 200 1000" | "10 50 200"]  concurrent clients of ftp-sessions, one measurement each (a scaling curve)
 #   SESSION_COUNT [3000 | 300]  sessions per measurement     FILES_COUNT [2000 | 300] 4 KiB RETRs in one session
 #   CAPACITY_LEVELS [1000,5000,10000 | 200,500]             idle sessions held open, step by step
 #   SMTP_SHAPES ["20:10k:4000 200:1k:4000 1:10k:1000" | "20:10k:400 200:1k:400 1:10k:100"]  sessions:size:total
 #   SMTP_TOOLS ["java smtp-source"]  generators for the SMTP shapes (smtp-source only when installed)
+#   LIST_SIZES ["10 1000 100000" | "10 1000 10000"]  entries of the directories listed by ftp-list (a scaling curve)
+#   LIST_REPEAT [10 | 5]        timed LISTs per measurement (after one warm-up), within a quarter of MEASURE_LIMIT
+#   SMTP_SCALE ["1:1k:1000 1:100k:200 1:10m:10" | "1:1k:200 1:100k:50 1:10m:4"]  sessions:size:total of smtp-scale
 #   MEASURE_LIMIT [60 | 30]     seconds a single measurement may take (then it reports what it did)
-#   RUN_LIMIT [5400 | 900]      seconds for the whole run; measurements past it are skipped
+#   RUN_LIMIT [5400 | 1200]      seconds for the whole run; measurements past it are skipped
 #   BENCH_DIR [/dev/shm/portico-bench]   FTP roots and server data (tmpfs: the file comes from memory)
 #   SMTP_DIR [$BENCH_DIR/srv]   where the mail servers write (set a disk path to measure durable delivery)
 #   JAVA [first JDK 21+ found]  PORTICO_JAR [app/target/portico.jar]  PORTICO_ARGS []
@@ -46,7 +49,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 QUICK=${QUICK:-0}
 ROUNDS=${ROUNDS:-3}
-WORKLOADS=${WORKLOADS:-"ftp-bulk ftp-sessions ftp-files ftp-capacity smtp smtp-capacity imap-fetch imap-search imap-sync imap-append pop3 imap-idle relay"}
+WORKLOADS=${WORKLOADS:-"ftp-bulk ftp-sessions ftp-files ftp-list ftp-capacity smtp smtp-scale smtp-capacity imap-fetch imap-search imap-sync imap-append pop3 imap-idle relay"}
 FTP_SERVERS=${FTP_SERVERS:-"portico vsftpd pyftpdlib mina"}
 SMTP_SERVERS=${SMTP_SERVERS:-"portico-maildir portico-discard smtp-sink aiosmtpd greenmail subethasmtp"}
 MAIL_SERVERS=${MAIL_SERVERS:-"portico-imap dovecot"}
@@ -54,20 +57,22 @@ RELAY_SERVERS=${RELAY_SERVERS:-"portico-relay postfix-relay"}
 RELAY_RATES=${RELAY_RATES:-"0 500"}
 IMAP_MSG_SIZE=${IMAP_MSG_SIZE:-4k}
 if [[ $QUICK == 1 ]]; then
-  BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50"}; SESSION_COUNT=${SESSION_COUNT:-300}
+  BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50 200"}; SESSION_COUNT=${SESSION_COUNT:-300}
   FILES_COUNT=${FILES_COUNT:-300}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-200,500}
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:400 200:1k:400 1:10k:100"}; MEASURE_LIMIT=${MEASURE_LIMIT:-30}
-  RUN_LIMIT=${RUN_LIMIT:-900}; BULK_REPEAT=${BULK_REPEAT:-3}
+  RUN_LIMIT=${RUN_LIMIT:-1200}; BULK_REPEAT=${BULK_REPEAT:-3}
   IMAP_SIZES=${IMAP_SIZES:-1000}; IMAP_APPEND=${IMAP_APPEND:-"10:50:10k"}; IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-200,500}
   POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k:dele"}; RELAY_SHAPES=${RELAY_SHAPES:-"20:10k:400"}
+  LIST_SIZES=${LIST_SIZES:-"10 1000 10000"}; LIST_REPEAT=${LIST_REPEAT:-5}; SMTP_SCALE=${SMTP_SCALE:-"1:1k:200 1:100k:50 1:10m:4"}
 else
-  BIG_SIZE=${BIG_SIZE:-1g}; SESSION_CLIENTS=${SESSION_CLIENTS:-"50 200"}; SESSION_COUNT=${SESSION_COUNT:-3000}
+  BIG_SIZE=${BIG_SIZE:-1g}; SESSION_CLIENTS=${SESSION_CLIENTS:-"50 200 1000"}; SESSION_COUNT=${SESSION_COUNT:-3000}
   FILES_COUNT=${FILES_COUNT:-2000}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-1000,5000,10000}
   SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:4000 200:1k:4000 1:10k:1000"}; MEASURE_LIMIT=${MEASURE_LIMIT:-60}
   RUN_LIMIT=${RUN_LIMIT:-5400}; BULK_REPEAT=${BULK_REPEAT:-1}
   IMAP_SIZES=${IMAP_SIZES:-"10000 100000"}; IMAP_APPEND=${IMAP_APPEND:-"10:200:10k"}
   IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-1000,10000}; POP3_SHAPES=${POP3_SHAPES:-"1:10000:10k 50:100:10k:dele"}
   RELAY_SHAPES=${RELAY_SHAPES:-"20:10k:4000"}
+  LIST_SIZES=${LIST_SIZES:-"10 1000 100000"}; LIST_REPEAT=${LIST_REPEAT:-10}; SMTP_SCALE=${SMTP_SCALE:-"1:1k:1000 1:100k:200 1:10m:10"}
 fi
 SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
@@ -86,16 +91,17 @@ LOGS=$BENCH_DIR/logs
 START_EPOCH=$(date +%s)
 DEADLINE=$((START_EPOCH + RUN_LIMIT))
 
-# Loopback ports: control/listen ports in 12000-12999, passive ranges in 21000-25999, both outside the
-# kernel's ephemeral range (32768-60999) so that client ports never collide with them.
+# Loopback ports: control/listen ports in 12000-12999, passive ranges in 16000-25999, both outside the
+# kernel's ephemeral range (32768-60999) so that client ports never collide with them. 2,000 passive ports per
+# server: at 1,000 concurrent ftp-sessions clients each may hold one while TIME_WAITs linger on others.
 declare -A PORT=([portico]=12121 [vsftpd]=12021 [pyftpdlib]=12031 [mina]=12041
   [portico-maildir]=12525 [portico-discard]=12526 [smtp-sink]=12527 [aiosmtpd]=12528 [greenmail]=12529
   [subethasmtp]=12530 [portico-imap]=12143 [dovecot]=12144 [portico-relay]=12531 [postfix-relay]=12532
   [relay-sink]=12533)
 # The mail servers' second protocol: POP3 beside IMAP in the same process.
 declare -A POP3_PORT=([portico-imap]=12110 [dovecot]=12111)
-declare -A PASV=([portico]=21000-21999 [vsftpd]=22000-22999 [pyftpdlib]=23000-23999 [mina]=24000-24999
-  [ceiling]=25000-25999)
+declare -A PASV=([portico]=16000-17999 [vsftpd]=18000-19999 [pyftpdlib]=20000-21999 [mina]=22000-23999
+  [ceiling]=24000-25999)
 declare -A PID=()
 declare -A SKIP=()
 declare -A STARTS=()
@@ -163,14 +169,30 @@ prepare_data() {
   if [[ ! -f $BENCH_DIR/src/files/f0099 ]]; then
     for i in $(seq -f %04g 0 99); do head -c 4096 /dev/urandom > "$BENCH_DIR/src/files/f$i"; done
   fi
+  # ftp-list: directories of N empty files e000001..eN, made once (a marker beside them says it is complete)
+  local n d
+  if has ftp-list; then
+    for n in $LIST_SIZES; do
+      d=$BENCH_DIR/src/list/$n
+      [[ -f $BENCH_DIR/src/list-$n.done ]] && continue
+      say "making $d ($n entries)"
+      rm -rf "$d"; mkdir -p "$d"
+      (cd "$d" && seq -f 'e%06g' 1 "$n" | xargs touch) && touch "$BENCH_DIR/src/list-$n.done"
+    done
+  fi
 }
 
-# An FTP root: big.bin hard-linked (no copy of 1 GiB per server), 4k.bin, files/f0000..f0099, up/ for STOR.
+# An FTP root: big.bin hard-linked (no copy of 1 GiB per server), 4k.bin, files/f0000..f0099, up/ for STOR, and
+# for ftp-list (not in the capacity phase, LIST_DIRS=0) list/N: the directories' files hard-linked (cp -al), as
+# every server serves only what is under its root (a symbolic link out of it is refused by some, as it should be).
 ftp_root() {
   local dir=$1
   rm -rf "$dir"; mkdir -p "$dir/up"
   ln "$BENCH_DIR/src/big.bin" "$dir/big.bin" 2>/dev/null || cp "$BENCH_DIR/src/big.bin" "$dir/big.bin"
   cp "$BENCH_DIR/src/4k.bin" "$dir/4k.bin"; cp -r "$BENCH_DIR/src/files" "$dir/files"
+  if has ftp-list && [[ ${LIST_DIRS:-1} == 1 && -d $BENCH_DIR/src/list ]]; then
+    cp -al "$BENCH_DIR/src/list" "$dir/list" 2>/dev/null || cp -r "$BENCH_DIR/src/list" "$dir/list"
+  fi
 }
 
 # ---------------------------------------------------------------- servers
@@ -190,6 +212,34 @@ portico_cache_opts() {
     [[ -f $jsa && $jsa -ot $PORTICO_JAR ]] && rm -f "$jsa"
     echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jsa"
   fi
+}
+
+# One start of Portico that is not measured, before the first measured one, when the class cache is missing or
+# stale: it records the cache (written as it stops), as an installation's first start after an upgrade does, so
+# that start-to-ready measures the starts of an installed Portico (issue 16: every start of the run within its
+# bounds), as bench/startup.sh does with its own warm-up start. Every server on, on port 0, a data folder of its own.
+portico_warm_cache() {
+  [[ -f $PORTICO_JAR && -z $PORTICO_JAVA_OPTS ]] || return 0
+  local opts dir=$BENCH_DIR/srv/cache-warmup log=$LOGS/cache-warmup.log pid until
+  opts=$(portico_cache_opts)
+  [[ $opts == *AOTCacheOutput* || ( $opts == *AutoCreateSharedArchive* && ! -f $BENCH_DIR/portico.jsa ) ]] || return 0
+  say "recording Portico's class cache with one start that is not measured ($opts)"
+  rm -rf "$dir"; mkdir -p "$dir/data"
+  printf '%s\n' "$BENCH_PASS" | "$JAVA" -jar "$PORTICO_JAR" user add "$BENCH_USER" --data "$dir/data" > "$log" 2>&1
+  # shellcheck disable=SC2086
+  setsid "$JAVA" $opts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 --telnet-port 0 --ftp-port 0 \
+    --smtp-port 0 --pop3-port 0 >> "$log" 2>&1 < /dev/null &
+  pid=$!
+  until=$(( $(date +%s) + 60 ))
+  until grep -q 'portico: ready' "$log" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s) > until )); then say "the cache-recording start failed (see $log)"; break; fi
+    sleep 0.05
+  done
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  rm -rf "$dir"
 }
 
 # Portico's IMAP server arrives with the imap-server module; until the jar has --imap-port, POP3 alone is measured.
@@ -597,7 +647,7 @@ clean_mail() {
 has() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 
 ftp_phase() {
-  local s r c servers
+  local s r c n servers
   for s in $FTP_SERVERS; do start "$s" 1; done
   servers=$(running $FTP_SERVERS)
   [[ -n $servers ]] || { say "no FTP server started"; return; }
@@ -626,13 +676,21 @@ ftp_phase() {
         gen ftp-files $(ftp_args "$s") --tag "round=$r" --count "$FILES_COUNT" --files 100
       done
     fi
+    if has ftp-list; then
+      for n in $LIST_SIZES; do
+        for s in $(rotate "$r" $servers); do
+          # shellcheck disable=SC2046
+          gen ftp-list $(ftp_args "$s") --tag "round=$r" --entries "$n" --dir "list/$n" --repeat "$LIST_REPEAT"
+        done
+      done
+    fi
   done
   for s in $servers; do stop "$s"; done
 }
 
 # Capacity: every server fresh for every round, so that earlier workloads do not hide in its memory.
 capacity_phase() {
-  local proto=$1 list=$2 r s
+  local proto=$1 list=$2 r s LIST_DIRS=0
   for r in $(seq "$ROUNDS"); do
     for s in $(rotate "$r" $list); do
       [[ -n ${SKIP[$s]:-} ]] && continue
@@ -650,7 +708,9 @@ smtp_phase() {
   for s in $SMTP_SERVERS; do start "$s" 1; done
   servers=$(running $SMTP_SERVERS)
   [[ -n $servers ]] || { say "no SMTP server started"; return; }
-  for shape in $SMTP_SHAPES; do
+  local shapes=$SMTP_SHAPES
+  has smtp || shapes=""
+  for shape in $shapes; do
     IFS=: read -r n size total <<< "$shape"
     for r in $(seq "$ROUNDS"); do
       for tool in $SMTP_TOOLS; do
@@ -668,6 +728,19 @@ smtp_phase() {
       done
     done
   done
+  # smtp-scale: how the cost grows with the message (1 KiB to 10 MiB), a few sessions, the Java generator alone
+  if has smtp-scale; then
+    for shape in $SMTP_SCALE; do
+      IFS=: read -r n size total <<< "$shape"
+      for r in $(seq "$ROUNDS"); do
+        for s in $(rotate "$r" $servers); do
+          gen smtp-load --workload smtp-scale --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" --tag "server=$s" \
+            --tag "round=$r" --sessions "$n" --messages $(( (total + n - 1) / n )) --size "$size" --to "$BENCH_USER@localhost"
+          clean_mail
+        done
+      done
+    done
+  fi
   for s in $servers; do stop "$s"; done
 }
 
@@ -823,14 +896,15 @@ main() {
   else
     say "file descriptors: $(ulimit -n) per process"
   fi
-  if has ftp-bulk || has ftp-sessions || has ftp-files || has ftp-capacity; then prepare_data; else mkdir -p "$LOGS" "$BENCH_DIR/pids"; fi
+  if has ftp-bulk || has ftp-sessions || has ftp-files || has ftp-list || has ftp-capacity; then prepare_data; else mkdir -p "$LOGS" "$BENCH_DIR/pids"; fi
   [[ -f $PORTICO_JAR ]] || say "PORTICO MISSING: $PORTICO_JAR not found, so this run measures the peers only (no ratios)"
+  portico_warm_cache
   {
     echo "# bench/run.sh $(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) kernel=$(uname -r) java=$("$JAVA" -version 2>&1 | head -n 1 | tr ' ' '_')"
-    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' RELAY_RATES='$RELAY_RATES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
+    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' LIST_SIZES='$LIST_SIZES' LIST_REPEAT=$LIST_REPEAT SMTP_SCALE='$SMTP_SCALE' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' RELAY_RATES='$RELAY_RATES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
   } >> "$RESULTS"
-  if has ftp-bulk || has ftp-sessions || has ftp-files; then ftp_phase; fi
-  has smtp && smtp_phase
+  if has ftp-bulk || has ftp-sessions || has ftp-files || has ftp-list; then ftp_phase; fi
+  if has smtp || has smtp-scale; then smtp_phase; fi
   has relay && relay_phase
   if [[ " $WORKLOADS " == *" imap-"* || " $WORKLOADS " == *" pop3 "* ]]; then mail_phase; fi
   # Capacity last: holding 10,000 sessions of a forking server is the slowest part of a run.
