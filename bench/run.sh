@@ -217,7 +217,8 @@ portico_cache_opts() {
 # One start of Portico that is not measured, before the first measured one, when the class cache is missing or
 # stale: it records the cache (written as it stops), as an installation's first start after an upgrade does, so
 # that start-to-ready measures the starts of an installed Portico (issue 16: every start of the run within its
-# bounds), as bench/startup.sh does with its own warm-up start. Every server on, on port 0, a data folder of its own.
+# bounds), as bench/startup.sh does with its own warm-up start. Every server on (IMAP too when the jar has it), on
+# port 0, a data folder of its own.
 portico_warm_cache() {
   [[ -f $PORTICO_JAR && -z $PORTICO_JAVA_OPTS ]] || return 0
   local opts dir=$BENCH_DIR/srv/cache-warmup log=$LOGS/cache-warmup.log pid until
@@ -226,9 +227,10 @@ portico_warm_cache() {
   say "recording Portico's class cache with one start that is not measured ($opts)"
   rm -rf "$dir"; mkdir -p "$dir/data"
   printf '%s\n' "$BENCH_PASS" | "$JAVA" -jar "$PORTICO_JAR" user add "$BENCH_USER" --data "$dir/data" > "$log" 2>&1
+  local ports=(--telnet-port 0 --ftp-port 0 --smtp-port 0 --pop3-port 0)
+  portico_has_imap && ports+=(--imap-port 0)
   # shellcheck disable=SC2086
-  setsid "$JAVA" $opts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 --telnet-port 0 --ftp-port 0 \
-    --smtp-port 0 --pop3-port 0 >> "$log" 2>&1 < /dev/null &
+  setsid "$JAVA" $opts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}" >> "$log" 2>&1 < /dev/null &
   pid=$!
   until=$(( $(date +%s) + 60 ))
   until grep -q 'portico: ready' "$log" 2>/dev/null; do
