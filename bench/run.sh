@@ -3,7 +3,7 @@
 # aiosmtpd, GreenMail, SubEthaSMTP, Dovecot (IMAP, POP3) and Postfix as a relay, in one run, over real sockets on loopback, as ratios.
 #
 #   bench/run.sh                 full run (sizes of issues 7 and 16; about an hour on 2 cores, capped by RUN_LIMIT)
-#   QUICK=1 bench/run.sh         smoke run with small sizes (about 13 minutes)
+#   QUICK=1 bench/run.sh         smoke run with small sizes (about 15 minutes)
 #
 # Everything is configurable by environment variables (defaults in brackets; QUICK=1 changes the sizes):
 #   ROUNDS [3]                  rounds; each round runs every server once per workload, order rotated
