@@ -1,6 +1,5 @@
 package dev.portico.app;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.ClassicConstants;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,7 +10,6 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.joran.spi.JoranException;
 import ch.qos.logback.core.spi.ContextAwareBase;
@@ -36,7 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       has said {@code INVOKE_NEXT_IF_ANY}, so this one steps aside for them;</li>
  *   <li>{@code logback.xml} in the data folder, read with Joran by {@link #apply};</li>
  *   <li>the built-in setup, in code because parsing XML costs several hundred milliseconds of
- *       start-up: standard error through one writer thread that drops nothing, as text or as
+ *       start-up: standard error through one writer thread that drops nothing and writes in batches
+ *       ({@link BatchingConsoleAppender}), as text or as
  *       logback's {@link JsonEncoder} ({@code log.format}). {@code PORTICO_LOG_LEVEL} (default
  *       INFO) sets Portico's level.</li>
  * </ol>
@@ -155,22 +154,15 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     }
 
     private static void builtIn(LoggerContext context, LogConfig.Format format) {
-        ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+        BatchingConsoleAppender console = new BatchingConsoleAppender();
         console.setContext(context);
-        console.setTarget("System.err");
+        console.setName("console");
         console.setEncoder(encoder(context, format));
         console.start();
 
-        AsyncAppender async = new AsyncAppender();
-        async.setContext(context);
-        async.setQueueSize(8192);
-        async.setDiscardingThreshold(0);
-        async.addAppender(console);
-        async.start();
-
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
-        root.addAppender(async);
+        root.addAppender(console);
         context.getLogger("dev.portico").setLevel(Level.toLevel(System.getenv("PORTICO_LOG_LEVEL"), Level.INFO));
     }
 

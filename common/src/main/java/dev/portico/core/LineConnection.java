@@ -351,7 +351,29 @@ public final class LineConnection implements Closeable {
             return k;
         }
 
+        /**
+         * Lends the buffered input to {@code reader} in place, filling the buffer first when it is
+         * empty, and consumes as many bytes as the reader says it used (0 to all of them). A parser
+         * that must not read past a terminator (SMTP's end of DATA) works on the connection's own
+         * buffer instead of copying each line out first.
+         *
+         * @return what the reader returned, or -1 at the end of the stream (the reader is not called)
+         */
+        public int scan(Reader reader) throws IOException {
+            if (pos == limit && !fill(idleMillis)) return -1;
+            int k = reader.read(buffer, pos, limit - pos);
+            if (k < 0 || k > limit - pos) throw new IllegalStateException("consumed " + k + " of " + (limit - pos));
+            pos += k;
+            return k;
+        }
+
         @Override public int available() { return limit - pos; }
+
+        /** What {@link #scan} lends the buffer to. */
+        public interface Reader {
+            /** Reads from {@code b[off, off + len)} (never empty) and returns how many bytes of it it used. */
+            int read(byte[] b, int off, int len) throws IOException;
+        }
     }
 
     // ---- writing ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.portico.smtp;
 
+import dev.portico.core.ByteScan;
+
 import java.io.IOException;
 import java.util.Locale;
 
@@ -14,6 +16,8 @@ import java.util.Locale;
 final class MessageSink {
 
     private static final int HEADER_NAME_MAX = 16;
+    /** Runs shorter than this are gathered in {@link #out}; longer ones go to the spool directly. */
+    private static final int SMALL_RUN = 64;
 
     private final MessageSpool spool;
     private final boolean normalize;
@@ -44,13 +48,22 @@ final class MessageSink {
         int end = off + len;
         int i = off;
         while (i < end) {
-            if (inHeaders || pendingCr) {
+            if (pendingCr) {
                 accept(b[i++]);
                 continue;
             }
-            // Body text: copy the run up to the next CR or LF in one go.
-            int j = i;
-            while (j < end && b[j] != '\r' && b[j] != '\n') j++;
+            int j = ByteScan.lineEnd(b, i, end);
+            if (j + 1 < end && b[j] == '\r' && b[j + 1] == '\n') {
+                // The common case: the rest of a line and its CR LF, checked and passed on in one go.
+                line(b, i, j);
+                i = j + 2;
+                continue;
+            }
+            if (inHeaders) {
+                accept(b[i++]);
+                continue;
+            }
+            // Body text without its line end here: copy the run up to the CR or LF in one go.
             if (j > i) {
                 emitRun(b, i, j - i);
                 lineLength += j - i;
@@ -62,10 +75,40 @@ final class MessageSink {
         if (refused()) outLen = 0;
     }
 
+    /**
+     * Text {@code b[from, to)} with no CR or LF in it, followed by CR LF at {@code to}: what
+     * {@link #accept} would do byte by byte, with one copy of the whole line.
+     */
+    private void line(byte[] b, int from, int to) throws IOException {
+        int before = lineLength;
+        if (inHeaders) {
+            for (int k = from; k < to && collectingName; k++) {
+                lineLength = before + (k - from) + 1;     // as accept counts before header() sees the byte
+                header(b[k]);
+            }
+        }
+        lineLength = before + (to - from);
+        if (lineLength > maxLine) lineTooLong = true;
+        emitRun(b, from, to - from + 2);
+        if (inHeaders) {
+            if (lineLength == 0) inHeaders = false;       // the empty line ends the header section
+            else headerBytes += lineLength + 2;
+        }
+        lineLength = 0;
+        headerName.setLength(0);
+        collectingName = true;
+    }
+
     private void emitRun(byte[] b, int off, int len) throws IOException {
         size += len;
         if (size > maxSize) tooBig = true;
         if (refused()) return;
+        if (len >= SMALL_RUN) {
+            // A line or more goes to the spool from the caller's buffer (the connection's): one copy.
+            if (outLen > 0) flushOut();
+            spool.write(b, off, len);
+            return;
+        }
         while (len > 0) {
             if (outLen == out.length) flushOut();
             int k = Math.min(len, out.length - outLen);

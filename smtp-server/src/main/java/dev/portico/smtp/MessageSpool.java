@@ -24,7 +24,9 @@ final class MessageSpool implements Closeable {
 
     private final Path dir;
     private final int memoryLimit;
-    private byte[] memory = new byte[4096];
+    /** Sized for most mail at once: growing from 4 KiB copied a 10 KiB message twice on the way. */
+    private static final int FIRST_MEMORY = 16 * 1024;
+    private byte[] memory;
     private int memorySize;
     private Path file;
     private OutputStream fileOut;
@@ -34,6 +36,7 @@ final class MessageSpool implements Closeable {
     MessageSpool(Path dir, int memoryLimit) {
         this.dir = dir;
         this.memoryLimit = memoryLimit;
+        this.memory = new byte[Math.min(memoryLimit, FIRST_MEMORY)];
     }
 
     /**

@@ -48,13 +48,9 @@ final class SmtpDataCommands {
         MessageSpool spool = newSpool(s);
         try {
             MessageSink sink = newSink(s, spool);
-            SmtpDataStream in = new SmtpDataStream(s.connection.dataStream());
-            MinDataRate.Meter rate = s.env.config().minDataRate().start();
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
-                rate.count(n);      // too slow: a SocketTimeoutException, answered 421 like idleness
-                sink.write(buf, 0, n);
-            }
+            // Decoded in the connection's read buffer, each run handed to the sink from there.
+            // Too slow: a SocketTimeoutException from the meter, answered 421 like idleness.
+            new SmtpDataStream(s.connection.dataStream()).transferTo(sink::write, s.env.config().minDataRate().start());
             sink.finish();
             return complete(s, sink, spool);
         } finally {

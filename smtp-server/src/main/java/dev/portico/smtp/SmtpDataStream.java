@@ -1,6 +1,8 @@
 package dev.portico.smtp;
 
+import dev.portico.core.ByteScan;
 import dev.portico.core.LineConnection;
+import dev.portico.core.MinDataRate;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,38 +17,42 @@ import java.io.InputStream;
  * CR, so the SMTP smuggling sequences {@code <LF>.<CR><LF>}, {@code <LF>.<LF>},
  * {@code <CR>.<CR>} and {@code <CR><LF>.<LF>} are text, never an end. Bare CR and LF pass through
  * unchanged for the caller to refuse or normalise. Not a byte after the end marker may be
- * consumed: it belongs to the next pipelined command. So a connection's stream is read a line at a
- * time ({@link LineConnection.DataStream#readThrough}: the marker ends with LF), any other one
- * byte at a time.
+ * consumed: it belongs to the next pipelined command.
+ *
+ * <p>{@link #transferTo(Text, MinDataRate.Meter)} is the fast way: on a connection's
+ * {@link LineConnection.DataStream} it decodes in the connection's own read buffer
+ * ({@link LineConnection.DataStream#scan}) and hands each run of text, a line or more, to its
+ * receiver straight from there, stopping right after the marker. Any other stream is read one byte
+ * at a time, since nothing else can be told to stop at the marker. The {@code InputStream} methods
+ * decode the same way through a buffer of their own.
  */
 final class SmtpDataStream extends InputStream {
 
+    /** Where decoded text goes. */
+    interface Text {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
     private enum State { LINE_START, DOT, DOT_CR, TEXT }
 
+    private static final byte[] CR = {'\r'};
+    /** Raw octets decoded per call of the InputStream methods (at most one more comes out). */
+    private static final int READ_CHUNK = 2048;
+
     private final InputStream raw;
-    private final LineConnection.DataStream lines;   // raw, when it can be read a line at a time
-    private final byte[] chunk;
-    private int chunkPos, chunkLen;
+    private final LineConnection.DataStream lines;   // raw, when its buffer can be scanned in place
+    private final byte[] one = new byte[1];
     private State state = State.LINE_START;
     private boolean previousCr;
     private boolean ended;
-    private int pending = -1;     // a byte held back when one raw byte decodes to two
+
+    // Decoded text the InputStream methods hold for their caller.
+    private byte[] held;
+    private int heldPos, heldLen;
 
     SmtpDataStream(InputStream raw) {
         this.raw = raw;
         this.lines = raw instanceof LineConnection.DataStream d ? d : null;
-        this.chunk = new byte[lines != null ? 2048 : 1];     // a line, mostly; longer ones come in pieces
-    }
-
-    /** The next raw byte, or -1 at the end of the connection. */
-    private int next() throws IOException {
-        if (chunkPos == chunkLen) {
-            int n = lines != null ? lines.readThrough(chunk, 0, chunk.length, (byte) '\n') : raw.read(chunk, 0, 1);
-            if (n <= 0) return -1;
-            chunkPos = 0;
-            chunkLen = n;
-        }
-        return chunk[chunkPos++] & 0xff;
     }
 
     /** Whether the end marker has been read. */
@@ -54,9 +60,85 @@ final class SmtpDataStream extends InputStream {
         return ended;
     }
 
+    /**
+     * Decodes the rest of the text into {@code out}, through the end marker.
+     *
+     * @param rate counts the raw octets read (null: none); too slow is its SocketTimeoutException
+     * @throws EOFException when the connection closes before the marker
+     */
+    void transferTo(Text out, MinDataRate.Meter rate) throws IOException {
+        while (!ended) {
+            int n = lines != null ? lines.scan((b, off, len) -> decode(b, off, len, out)) : readOne(out);
+            if (n < 0) throw new EOFException("connection closed inside DATA");
+            if (rate != null) rate.count(n);
+        }
+    }
+
+    /** One raw byte of a stream that cannot be scanned in place, decoded; -1 at its end. */
+    private int readOne(Text out) throws IOException {
+        int n = raw.read(one, 0, 1);
+        if (n <= 0) return -1;
+        return decode(one, 0, 1, out);
+    }
+
+    /**
+     * Decodes raw octets {@code b[off, off + len)} into {@code out} and returns how many it
+     * consumed: all of them, or fewer when the end marker came first (then through its LF).
+     * Package-private for the fuzz test, which splits the wire at random places.
+     */
+    int decode(byte[] b, int off, int len, Text out) throws IOException {
+        int end = off + len;
+        int i = off;
+        while (i < end && !ended) {
+            switch (state) {
+                case LINE_START -> {
+                    if (b[i] == '.') {
+                        state = State.DOT;
+                        i++;
+                    } else {
+                        state = State.TEXT;
+                    }
+                }
+                case DOT -> {
+                    if (b[i] == '\r') {
+                        state = State.DOT_CR;
+                        i++;
+                    } else {
+                        state = State.TEXT;      // "..x" -> ".x", ".x" -> "x": the dot is dropped
+                    }
+                }
+                case DOT_CR -> {
+                    if (b[i] == '\n') {
+                        ended = true;
+                        i++;
+                    } else {
+                        // "." CR x: not the end; the CR was text after a transparency dot, x is read as text next.
+                        out.write(CR, 0, 1);
+                        previousCr = true;
+                        state = State.TEXT;
+                    }
+                }
+                case TEXT -> {
+                    // The run through the next LF holds nothing to decode; only that LF can start a line.
+                    int lf = ByteScan.indexOf(b, i, end, (byte) '\n');
+                    int stop = lf < 0 ? end : lf + 1;
+                    out.write(b, i, stop - i);
+                    if (lf >= 0) {
+                        boolean crLf = lf > i ? b[lf - 1] == '\r' : previousCr;
+                        state = crLf ? State.LINE_START : State.TEXT;
+                        previousCr = false;
+                    } else {
+                        previousCr = b[stop - 1] == '\r';
+                    }
+                    i = stop;
+                }
+            }
+        }
+        return i - off;
+    }
+
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xff;
     }
@@ -64,68 +146,25 @@ final class SmtpDataStream extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) return 0;
-        if (ended) return -1;
-        int n = 0;
-        if (pending >= 0) {
-            b[off + n++] = (byte) pending;
-            pending = -1;
+        while (heldPos == heldLen) {
+            if (ended) return -1;
+            if (held == null) held = new byte[READ_CHUNK + 1];
+            heldPos = heldLen = 0;
+            Text keep = (t, o, l) -> {
+                System.arraycopy(t, o, held, heldLen, l);
+                heldLen += l;
+            };
+            int n = lines != null ? lines.scan((t, o, l) -> decode(t, o, Math.min(l, READ_CHUNK), keep)) : readOne(keep);
+            if (n < 0) throw new EOFException("connection closed inside DATA");
         }
-        while (n < len) {
-            if (state == State.TEXT && !previousCr && chunkPos < chunkLen) {
-                // Inside a line: the run up to the next CR or LF holds nothing to decode.
-                int end = chunkPos + Math.min(len - n, chunkLen - chunkPos);
-                int i = chunkPos;
-                while (i < end && chunk[i] != '\r' && chunk[i] != '\n') i++;
-                System.arraycopy(chunk, chunkPos, b, off + n, i - chunkPos);
-                n += i - chunkPos;
-                chunkPos = i;
-                if (n == len || n > 0 && chunkPos == chunkLen && raw.available() == 0) break;
-            }
-            int c = next();
-            if (c < 0) throw new EOFException("connection closed inside DATA");
-            switch (state) {
-                case LINE_START -> {
-                    if (c == '.') {
-                        state = State.DOT;
-                        continue;
-                    }
-                    n = text(b, off, n, c);
-                }
-                case DOT -> {
-                    if (c == '\r') {
-                        state = State.DOT_CR;
-                        continue;
-                    }
-                    n = text(b, off, n, c);     // "..x" -> ".x", ".x" -> "x": the dot is dropped
-                }
-                case DOT_CR -> {
-                    if (c == '\n') {
-                        ended = true;
-                        return n == 0 ? -1 : n;
-                    }
-                    // "." CR x: not the end; the CR was text after a transparency dot.
-                    state = State.TEXT;
-                    previousCr = true;
-                    b[off + n++] = '\r';
-                    if (n < len) {
-                        n = text(b, off, n, c);
-                    } else {
-                        pending = c;
-                        previousCr = c == '\r';
-                        if (c == '\n') state = State.LINE_START;
-                    }
-                }
-                case TEXT -> n = text(b, off, n, c);
-            }
-            if (n > 0 && chunkPos == chunkLen && raw.available() == 0) break;   // hand over what we have instead of blocking
-        }
-        return n;
+        int k = Math.min(len, heldLen - heldPos);
+        System.arraycopy(held, heldPos, b, off, k);
+        heldPos += k;
+        return k;
     }
 
-    private int text(byte[] b, int off, int n, int c) {
-        b[off + n] = (byte) c;
-        state = c == '\n' && previousCr ? State.LINE_START : State.TEXT;
-        previousCr = c == '\r';
-        return n + 1;
+    @Override
+    public int available() {
+        return heldLen - heldPos;
     }
 }

@@ -1,6 +1,8 @@
 package dev.portico.smtp;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -19,8 +21,24 @@ final class TraceHeaders {
 
     private TraceHeaders() {}
 
+    /** A second's formatted date; formatting it for every message was a visible share of the per-message CPU. */
+    private record Stamp(long second, String text) {}
+
+    private static volatile Stamp last = new Stamp(Long.MIN_VALUE, "");
+
+    /** The current time as RFC 5322 date-time, formatted at most once a second. */
+    static String now() {
+        long second = Math.floorDiv(System.currentTimeMillis(), 1000);
+        Stamp s = last;
+        if (s.second() != second) {
+            s = new Stamp(second, DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneId.systemDefault())));
+            last = s;
+        }
+        return s.text();
+    }
+
     static byte[] prefix(SmtpSession s, String id, MessageSink sink) {
-        String now = DATE.format(ZonedDateTime.now());
+        String now = now();
         StringBuilder b = new StringBuilder(256);
         b.append("Received: from ").append(s.heloName)
                 .append(" ([").append(s.connection.remote().getAddress().getHostAddress()).append("])\r\n")

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +56,38 @@ class SmtpDataStreamFuzzTest {
         assertThat(stream.ended()).isTrue();
         assertThat(stream.read()).as("after the end").isEqualTo(-1);
         assertThat(raw.position).as("bytes consumed from the connection").isEqualTo(consumed);
+        int textEnd = consumed == 3 && startsWithDotCrLf(wire) ? 0 : consumed - 3;
+        assertThat(got.toByteArray()).isEqualTo(unstuff(Arrays.copyOf(wire, textEnd)));
+    }
+
+    /**
+     * The in-place decoding a connection's buffer gets ({@link SmtpDataStream#decode}, which
+     * {@code transferTo} lends each read's bytes to), with the wire split into reads at random
+     * places: the same text, and not one byte consumed after the end marker.
+     */
+    @FuzzTest
+    void decodedInPlaceWhereverTheReadsSplitTheWire(FuzzedDataProvider data) throws IOException {
+        Random splits = new Random(data.consumeLong());
+        byte[] wire = data.consumeRemainingAsBytes();
+
+        SmtpDataStream stream = new SmtpDataStream(InputStream.nullInputStream());
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        int pos = 0;
+        while (!stream.ended() && pos < wire.length) {
+            int len = Math.min(wire.length - pos, splits.nextInt(4) == 0 ? 1 + splits.nextInt(3) : 1 + splits.nextInt(200));
+            int k = stream.decode(wire, pos, len, got::write);
+            assertThat(k).as("consumed of %d", len).isBetween(0, len);
+            if (k < len) assertThat(stream.ended()).as("stopped early only at the end").isTrue();
+            pos += k;
+        }
+
+        int consumed = endOfText(wire);
+        if (consumed < 0) {
+            assertThat(stream.ended()).as("no end marker").isFalse();
+            return;
+        }
+        assertThat(stream.ended()).isTrue();
+        assertThat(pos).as("bytes consumed").isEqualTo(consumed);
         int textEnd = consumed == 3 && startsWithDotCrLf(wire) ? 0 : consumed - 3;
         assertThat(got.toByteArray()).isEqualTo(unstuff(Arrays.copyOf(wire, textEnd)));
     }

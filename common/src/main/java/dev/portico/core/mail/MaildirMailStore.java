@@ -1,5 +1,6 @@
 package dev.portico.core.mail;
 
+import dev.portico.core.ByteScan;
 import dev.portico.core.Leftovers;
 import dev.portico.core.StorageFullException;
 import dev.portico.core.auth.User;
@@ -567,12 +568,7 @@ public final class MaildirMailStore implements MailStore {
         private int last = -1;
 
         void add(byte[] b, int len) {
-            int prev = last;
-            for (int i = 0; i < len; i++) {
-                int c = b[i] & 0xff;
-                if (c == '\n' && prev != '\r') total++;
-                prev = c;
-            }
+            total += ByteScan.bareLineFeeds(b, 0, len, last);
             total += len;
             if (len > 0) last = b[len - 1] & 0xff;
         }
