@@ -11,8 +11,9 @@ import java.util.Arrays;
  * {@code .} ends the response. One per session, reused for every response: a response is
  * gathered in one buffer and handed to the connection in one piece, so a message of 10 KiB goes
  * out as one socket write with its status line and terminator, not three. The buffer grows with
- * the responses up to {@link #MAX} and a longer one streams through it in pieces of that size,
- * so a message of any size costs the same memory.
+ * a response up to {@link #MAX} and a longer one streams through it in pieces of that size, so a
+ * message of any size costs the same memory; between responses a session keeps at most
+ * {@link #KEEP} of it (and a read buffer of the same size once it has sent a message).
  *
  * <p>Stored messages have CR LF lines and go out byte for byte (the client removes the stuffed
  * dots). A bare LF is sent as CR LF, so a message stored by another tool cannot end the response
@@ -29,10 +30,10 @@ final class DotStuffingWriter {
 
     /** The largest the buffer grows: a longer response is handed over in pieces of this size. */
     static final int MAX = 64 * 1024;
+    /** The most a session keeps between responses: a common message (10 KiB) in one piece. */
+    static final int KEEP = 16 * 1024;
     /** What a session starts with: status lines and short listings. */
     private static final int FIRST = 512;
-    /** What a message is read from the store in. */
-    private static final int READ = 16 * 1024;
 
     private final Sink sink;
     private byte[] out = new byte[FIRST];
@@ -77,7 +78,7 @@ final class DotStuffingWriter {
      *                 up to {@link #MAX}, so that it goes out in one write
      */
     void copy(InputStream source, long maxBodyLines, long sizeHint) throws IOException {
-        if (in == null) in = new byte[READ];
+        if (in == null) in = new byte[KEEP];
         if (sizeHint > 0) room((int) Math.min(MAX, sizeHint + sizeHint / 16 + 64));
         boolean top = maxBodyLines >= 0;
         boolean inHeader = true;
@@ -141,8 +142,13 @@ final class DotStuffingWriter {
         drain();
     }
 
-    /** Hands what is queued to the sink. */
+    /** Ends a response: hands what is queued to the sink, and lets go of a buffer grown past {@link #KEEP}. */
     void drain() throws IOException {
+        hand();
+        if (out.length > KEEP) out = new byte[KEEP];
+    }
+
+    private void hand() throws IOException {
         if (n > 0) sink.write(out, 0, n);
         n = 0;
     }
@@ -163,7 +169,7 @@ final class DotStuffingWriter {
         }
     }
 
-    /** Makes room for {@code want} more bytes where it can: grows the buffer up to {@link #MAX}, else drains it. */
+    /** Makes room for {@code want} more bytes where it can: grows the buffer up to {@link #MAX}, else hands it over. */
     private void room(int want) throws IOException {
         if (out.length - n >= want) return;
         if (out.length < MAX) {
@@ -172,6 +178,6 @@ final class DotStuffingWriter {
             out = Arrays.copyOf(out, Math.min(size, MAX));
             if (out.length - n >= want) return;
         }
-        if (n > 0 && out.length - n < Math.min(want, 1024)) drain();
+        if (n > 0 && out.length - n < Math.min(want, 1024)) hand();
     }
 }
