@@ -68,8 +68,8 @@ record Pop3Reply(boolean ok, String text, Body body, boolean close) {
      */
     void writeTo(DotStuffingWriter w) throws IOException {
         if (body instanceof Content content) {
-            // The status line goes first even if reading the message fails half way: the session
-            // then ends (IOException), which is all a client can be told at that point.
+            // If reading the message fails half way the session ends (IOException) with the
+            // response cut short or not sent at all: no -ERR can follow a +OK already queued.
             try (InputStream in = content.in()) {
                 w.status(line());
                 w.copy(in, content.maxBodyLines(), content.size());
