@@ -54,7 +54,7 @@ final class Pop3MailCommands {
         MessageInfo m = s.messages.get(i);
         InputStream in = open(s, m);
         s.retrieved.add(m.uid());
-        return Pop3Reply.content(m.size() + " octets", in, -1);
+        return Pop3Reply.content(m.size() + " octets", in, -1, m.size());
     }
 
     /** RFC 1939 §7: the header, the blank line, and the first {@code n} lines of the body. */
@@ -67,7 +67,7 @@ final class Pop3MailCommands {
         MessageInfo m = s.messages.get(i);
         InputStream in = open(s, m);
         s.retrieved.add(m.uid());
-        return Pop3Reply.content("top of message follows", in, Long.parseLong(n));
+        return Pop3Reply.content("top of message follows", in, Long.parseLong(n), m.size());
     }
 
     private static InputStream open(Pop3Session s, MessageInfo m) {

@@ -1,7 +1,5 @@
 package dev.portico.pop3;
 
-import dev.portico.core.LineConnection;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -30,8 +28,9 @@ record Pop3Reply(boolean ok, String text, Body body, boolean close) {
      * A message streamed from the store (RETR, TOP); the stream is closed once written.
      *
      * @param maxBodyLines body lines to send after the header (TOP), or -1 for the whole message
+     * @param size         the message's size as listed (a hint for the buffer), or 0
      */
-    record Content(InputStream in, long maxBodyLines) implements Body {}
+    record Content(InputStream in, long maxBodyLines, long size) implements Body {}
 
     Pop3Reply {
         Objects.requireNonNull(text);
@@ -49,8 +48,8 @@ record Pop3Reply(boolean ok, String text, Body body, boolean close) {
         return new Pop3Reply(true, text, new Lines(lines), false);
     }
 
-    static Pop3Reply content(String text, InputStream in, long maxBodyLines) {
-        return new Pop3Reply(true, text, new Content(in, maxBodyLines), false);
+    static Pop3Reply content(String text, InputStream in, long maxBodyLines, long size) {
+        return new Pop3Reply(true, text, new Content(in, maxBodyLines, size), false);
     }
 
     Pop3Reply thenClose() {
@@ -63,24 +62,27 @@ record Pop3Reply(boolean ok, String text, Body body, boolean close) {
         return text.isEmpty() ? status : status + " " + text;
     }
 
-    /** Queues the response on the connection (no flush); closes a streamed body's input. */
-    void writeTo(LineConnection c) throws IOException {
+    /**
+     * Hands the response to the connection through the session's writer (no flush), in one piece
+     * when it fits the writer's buffer; closes a streamed body's input.
+     */
+    void writeTo(DotStuffingWriter w) throws IOException {
         if (body instanceof Content content) {
-            // The status line goes first even if reading the message fails half way: the session
-            // then ends (IOException), which is all a client can be told at that point.
+            // If reading the message fails half way the session ends (IOException) with the
+            // response cut short or not sent at all: no -ERR can follow a +OK already queued.
             try (InputStream in = content.in()) {
-                c.writeLine(line());
-                DotStuffingWriter w = new DotStuffingWriter(c::writeBytes);
-                w.copy(in, content.maxBodyLines());
+                w.status(line());
+                w.copy(in, content.maxBodyLines(), content.size());
                 w.finish();
             }
             return;
         }
-        c.writeLine(line());
+        w.status(line());
         if (body instanceof Lines lines) {
-            DotStuffingWriter w = new DotStuffingWriter(c::writeBytes);
             for (String l : lines.lines()) w.line(l);
             w.finish();
+        } else {
+            w.drain();
         }
     }
 

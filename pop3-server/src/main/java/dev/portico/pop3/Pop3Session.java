@@ -44,6 +44,8 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
     final Pop3Config config;
     final Pop3Server.Shared shared;
     final LineConnection connection;
+    /** Every response goes through it: one buffer for the session, one write per response. */
+    private final DotStuffingWriter out;
     Phase phase = Phase.AUTHORIZATION;
     /** Name given by USER, waiting for PASS; forgotten by STLS (RFC 2595 §4). */
     String pendingUser;
@@ -63,6 +65,7 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
         this.config = config;
         this.shared = shared;
         this.connection = connection;
+        this.out = new DotStuffingWriter(connection::writeBytes);
         this.badCommands = new CommandBudget(config.maxUnknownCommands());
     }
 
@@ -103,7 +106,7 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
                 // A SocketTimeoutException goes up to LineServer: RFC 1939 §3 autologout closes
                 // without a response and without entering UPDATE.
                 if (reply == null) continue;        // the handler answered itself (STLS)
-                reply.writeTo(connection);
+                reply.writeTo(out);
                 // PIPELINING (RFC 2449 §6.6): answers to a batch go out together.
                 if (reply.close() || !connection.hasBufferedInput()) connection.flush();
                 if (reply.close()) return;
@@ -123,7 +126,7 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
     }
 
     void send(Pop3Reply reply) throws IOException {
-        reply.writeTo(connection);
+        reply.writeTo(out);
         connection.flush();
     }
 
@@ -237,13 +240,24 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
      */
     static String uidl(MessageInfo m) {
         String uid = m.uid();
-        if (!uid.isEmpty() && uid.length() <= 70 && uid.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) return uid;
+        if (printable(uid)) return uid;
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(uid.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** Whether a name can be its own UIDL: 1 to 70 characters 0x21-0x7E (a loop: UIDL asks this for every message). */
+    private static boolean printable(String uid) {
+        int len = uid.length();
+        if (len == 0 || len > 70) return false;
+        for (int i = 0; i < len; i++) {
+            char c = uid.charAt(i);
+            if (c < 0x21 || c > 0x7e) return false;
+        }
+        return true;
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -416,12 +417,18 @@ public final class MaildirMailStore implements MailStore {
         @Override
         public void delete(Collection<String> uids) throws IOException {
             if (!exclusive) throw new UnsupportedOperationException("a shared mailbox cannot delete");
-            for (String uid : uids) {
-                Files.deleteIfExists(path(uid));
-                files.remove(uid);
-                messages.removeIf(m -> m.uid().equals(uid));
+            Set<String> gone = new HashSet<>();
+            try {
+                for (String uid : uids) {
+                    Files.deleteIfExists(path(uid));
+                    files.remove(uid);
+                    gone.add(uid);
+                }
+            } finally {
+                // one pass, not one per message: a QUIT after DELE of 10,000 messages stays linear
+                messages.removeIf(m -> gone.contains(m.uid()));
+                if (!gone.isEmpty()) touched(maildir(user));
             }
-            if (!uids.isEmpty()) touched(maildir(user));
         }
 
         @Override
@@ -545,7 +552,9 @@ public final class MaildirMailStore implements MailStore {
         CrLfSize sent = new CrLfSize();
         sizeReads.incrementAndGet();
         try (InputStream in = Files.newInputStream(p)) {
-            byte[] buf = new byte[64 * 1024];
+            // sized to the file (one more octet to see its end), not 64 KiB for every 10 KiB
+            // message: a first listing of 10,000 files zeroed 640 MB of buffers
+            byte[] buf = new byte[(int) Math.min(64 * 1024, fileSize + 1)];
             for (int n; (n = in.read(buf)) > 0; ) sent.add(buf, n);
         }
         if (sentSizes.size() >= SIZE_CACHE_MAX) sentSizes.clear();   // a bound, not an LRU: recounting is cheap enough
