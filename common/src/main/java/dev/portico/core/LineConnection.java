@@ -403,6 +403,11 @@ public final class LineConnection implements Closeable {
         }
     }
 
+    /** Whether the session waits for its next command without a thread now (for tests). */
+    boolean isPaused() {
+        return resume != null;
+    }
+
     /** The plain connection's channel, or null when it has none to wait on (TLS, a socket made without one). */
     SocketChannel channel() {
         return socket instanceof SSLSocket ? null : socket.getChannel();

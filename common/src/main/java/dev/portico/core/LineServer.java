@@ -157,6 +157,11 @@ public final class LineServer implements Closeable {
         return live.size();
     }
 
+    /** Sessions waiting for their next command without a thread (for tests). */
+    int pausedCount() {
+        return (int) live.stream().filter(LineConnection::isPaused).count();
+    }
+
     private void acceptLoop() {
         ServerSocket ss = serverSocket;
         long backoff = 0;
