@@ -73,6 +73,7 @@ public final class LineConnection implements Closeable {
     /** Null while paused: a waiting session holds no read buffer. */
     private byte[] buffer = new byte[SMALL_IN_BUFFER];
     private int pos, limit;
+    /** Null while paused, as the read buffer. */
     private byte[] line = new byte[LINE_BUFFER];
 
     private Socket socket;
@@ -220,6 +221,7 @@ public final class LineConnection implements Closeable {
      * @throws SocketTimeoutException when the idle timeout passes
      */
     public String readLine() throws IOException {
+        if (line == null) line = new byte[LINE_BUFFER];
         int len = 0;
         int max = limits.maxLineLength();
         long commandNanos = limits.commandTimeout().toNanos();
@@ -432,7 +434,7 @@ public final class LineConnection implements Closeable {
             out = PAUSED;
             buffer = null;
             pos = limit = 0;
-            if (line.length > LINE_BUFFER) line = new byte[LINE_BUFFER];
+            line = null;
             wakeAt = idleMillis == 0 ? 0 : waitingSince + idleMillis;
             awaitingCommand = true;
             this.resume = resume;

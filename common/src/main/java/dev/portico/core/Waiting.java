@@ -97,7 +97,7 @@ final class Waiting {
                 ready.clear();
                 expired.clear();
                 for (LineConnection c; (c = arriving.poll()) != null; ) register(c);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 // Never let the room die: its connections would wait for ever.
                 log.error("paused sessions: {}", e.toString(), e);
                 ready.clear();
