@@ -426,6 +426,7 @@ public final class LineConnection implements Closeable {
     boolean pause(Runnable resume) throws IOException {
         SocketChannel ch = channel();
         if (ch == null || pos < limit) return false;
+        Waiting.room().open();
         writeLock.lock();
         try {
             if (closed) return false;

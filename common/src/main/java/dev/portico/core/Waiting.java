@@ -35,7 +35,7 @@ final class Waiting {
             Comparator.comparingLong((LineConnection c) -> c.wakeAt).thenComparingLong(c -> c.pauseSeq));
     private final Queue<LineConnection> arriving = new ConcurrentLinkedQueue<>();
     private final Queue<LineConnection> closing = new ConcurrentLinkedQueue<>();
-    private Selector selector;
+    private volatile Selector selector;
     private long seq;
 
     private Waiting() {}
@@ -44,11 +44,15 @@ final class Waiting {
         return ROOM;
     }
 
-    /** Takes a connection that has just paused (non-blocking, its session's thread gone). */
-    void add(LineConnection c) throws IOException {
-        Selector s = selector();
+    /** Opens the selector and starts its thread if they are not yet: before a connection pauses, so that it cannot fail after. */
+    void open() throws IOException {
+        selector();
+    }
+
+    /** Takes a connection that has just paused (non-blocking, its session's thread gone); after {@link #open}. */
+    void add(LineConnection c) {
         arriving.add(c);
-        s.wakeup();
+        selector.wakeup();
     }
 
     /** A paused connection was closed: its session must wake to end. */
