@@ -37,7 +37,7 @@
 #   BENCH_DIR [/dev/shm/portico-bench]   FTP roots and server data (tmpfs: the file comes from memory)
 #   SMTP_DIR [$BENCH_DIR/srv]   where the mail servers write (set a disk path to measure durable delivery)
 #   JAVA [first JDK 21+ found]  PORTICO_JAR [app/target/portico.jar]  PORTICO_ARGS []
-#   PORTICO_JAVA_OPTS [the class cache ./portico keeps: AOT cache on JDK 25+, CDS archive before]
+#   PORTICO_JAVA_OPTS [as ./portico: -Xms16m and the class cache it keeps (AOT cache on JDK 25+, CDS archive before)]
 #   PORTICO_USER_ADD_ARGS []    extra arguments of `portico user add` (e.g. permissions, if it needs them)
 #   INSTALL [1]                 install missing peers with apt-get (needs root)
 #   SERVER_CPUS, GEN_CPUS []    pin servers and generators to CPU lists with taskset (e.g. 0 and 1); unpinned by default
@@ -79,7 +79,7 @@ SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
 SMTP_DIR=${SMTP_DIR:-$BENCH_DIR/srv}
 PORTICO_JAR=${PORTICO_JAR:-$ROOT/app/target/portico.jar}
-# Unset: as ./portico starts it, with the JDK's class cache (portico_cache_opts); set: exactly these options.
+# Unset: as ./portico starts it, -Xms16m and the JDK's class cache (portico_cache_opts); set: exactly these options.
 PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:-}
 PORTICO_ARGS=${PORTICO_ARGS:-}
 PORTICO_USER_ADD_ARGS=${PORTICO_USER_ADD_ARGS:-}
@@ -474,7 +474,8 @@ start() {
       # allow 200 sessions per address, and all of this run's clients come from 127.0.0.1).
       extra+=(--set max-sessions=100000 --set max-sessions-per-address=100000 --set idle-timeout=1h)
       local jopts=$PORTICO_JAVA_OPTS
-      [[ -n $jopts ]] || jopts=$(portico_cache_opts)
+      # As ./portico starts it: a small initial heap (see the comment there) and the class cache.
+      [[ -n $jopts ]] || jopts="-Xms16m $(portico_cache_opts)"
       # shellcheck disable=SC2086
       cmd=("$JAVA" $jopts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}"
            "${extra[@]}" $PORTICO_ARGS)

@@ -11,13 +11,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
@@ -42,6 +46,15 @@ public final class LineConnection implements Closeable {
      */
     private static final int SMALL_IN_BUFFER = 2048;
     private static final int LARGE_IN_BUFFER = 16384;
+    private static final int LINE_BUFFER = 128;
+    /** The writer of a paused connection: nothing writes through it but {@link #closeWith}, which knows. */
+    private static final OutputStream PAUSED = new OutputStream() {
+        @Override public void write(int b) throws IOException {
+            throw new SocketException("the connection is paused");
+        }
+    };
+    private static final AtomicReferenceFieldUpdater<LineConnection, Runnable> RESUME =
+            AtomicReferenceFieldUpdater.newUpdater(LineConnection.class, Runnable.class, "resume");
 
     private final long id;
     private final String protocol;
@@ -57,9 +70,11 @@ public final class LineConnection implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    /** Null while paused: a waiting session holds no read buffer. */
     private byte[] buffer = new byte[SMALL_IN_BUFFER];
     private int pos, limit;
-    private byte[] line = new byte[128];
+    /** Null while paused, as the read buffer. */
+    private byte[] line = new byte[LINE_BUFFER];
 
     private Socket socket;
     private InputStream in;
@@ -81,6 +96,14 @@ public final class LineConnection implements Closeable {
     private WireTap.Recorder recorder;
     /** Told of a STARTTLS handshake's outcome; set once by the server before the session's first byte. */
     private Events events = Events.NONE;
+    /** While paused ({@link #pause}): what continues the session; taken once by {@link #wake}. */
+    private volatile Runnable resume;
+    /** The session woke because its idle timeout passed while paused: its next read raises that. */
+    private boolean timedOut;
+    /** When the session began to wait for its next command: a pause's idle timeout counts from it. */
+    private long waitingSince;
+    /** {@link Waiting}'s bookkeeping of a paused connection: when its idle timeout passes (0: never), and its order. */
+    long wakeAt, pauseSeq;
 
     LineConnection(long id, String protocol, Socket socket, Limits limits) throws IOException {
         this(id, protocol, socket, (InetSocketAddress) socket.getRemoteSocketAddress(), limits);
@@ -198,6 +221,7 @@ public final class LineConnection implements Closeable {
      * @throws SocketTimeoutException when the idle timeout passes
      */
     public String readLine() throws IOException {
+        if (line == null) line = new byte[LINE_BUFFER];
         int len = 0;
         int max = limits.maxLineLength();
         long commandNanos = limits.commandTimeout().toNanos();
@@ -287,6 +311,11 @@ public final class LineConnection implements Closeable {
 
     /** Reads what is there into the empty buffer, waiting up to {@code timeoutMillis} (0: for ever). */
     private boolean fill(int timeoutMillis) throws IOException {
+        if (timedOut) {
+            timedOut = false;
+            throw new SocketTimeoutException("Read timed out");
+        }
+        if (buffer == null) buffer = new byte[SMALL_IN_BUFFER];
         readTimeout(timeoutMillis);
         int n = in.read(buffer, 0, buffer.length);
         if (n < 0) return false;
@@ -304,6 +333,7 @@ public final class LineConnection implements Closeable {
      * two. Closing it does nothing.
      */
     public DataStream dataStream() {
+        if (buffer == null) buffer = new byte[SMALL_IN_BUFFER];
         if (buffer.length < LARGE_IN_BUFFER) {
             byte[] large = new byte[LARGE_IN_BUFFER];
             System.arraycopy(buffer, pos, large, 0, limit - pos);
@@ -373,6 +403,91 @@ public final class LineConnection implements Closeable {
         public interface Reader {
             /** Reads from {@code b[off, off + len)} (never empty) and returns how many bytes of it it used. */
             int read(byte[] b, int off, int len) throws IOException;
+        }
+    }
+
+    // ---- pausing ------------------------------------------------------------------------------
+
+    /**
+     * Waits up to {@code millis} (or the idle timeout, when shorter) for the next command's first
+     * bytes; false when none came. Clients that answer at once never pause: pausing and waking
+     * cost a few system calls and a thread start, waiting a moment costs nothing.
+     */
+    boolean inputWithin(int millis) throws IOException {
+        if (pos < limit || timedOut) return true;
+        waitingSince = System.currentTimeMillis();
+        awaitingCommand = true;
+        try {
+            fill(idleMillis == 0 ? millis : Math.min(millis, idleMillis));
+            return true;   // bytes, or the end of the stream: either is the next step's to read
+        } catch (SocketTimeoutException e) {
+            return false;
+        } finally {
+            awaitingCommand = false;
+        }
+    }
+
+    /** Whether the session waits for its next command without a thread now (for tests). */
+    boolean isPaused() {
+        return resume != null;
+    }
+
+    /** The plain connection's channel, or null when it has none to wait on (TLS, a socket made without one). */
+    SocketChannel channel() {
+        return socket instanceof SSLSocket ? null : socket.getChannel();
+    }
+
+    /**
+     * Lets the session wait for its next command without a thread: drops the read and write
+     * buffers and hands the connection to {@link Waiting}, which calls {@code resume} on some
+     * thread when bytes arrive, the idle timeout passes (counted from {@link #inputWithin}) or the
+     * connection is closed. Call it with nothing buffered either way. Returns false when this
+     * connection cannot pause (TLS: the engine may hold decrypted bytes no selector sees); the
+     * caller then reads on as before.
+     */
+    boolean pause(Runnable resume) throws IOException {
+        SocketChannel ch = channel();
+        if (ch == null || pos < limit) return false;
+        Waiting.room().open();
+        writeLock.lock();
+        try {
+            if (closed) return false;
+            out.flush();
+            ch.configureBlocking(false);
+            out = PAUSED;
+            buffer = null;
+            pos = limit = 0;
+            line = null;
+            wakeAt = idleMillis == 0 ? 0 : waitingSince + idleMillis;
+            awaitingCommand = true;
+            this.resume = resume;
+        } finally {
+            writeLock.unlock();
+        }
+        Waiting.room().add(this);
+        return true;
+    }
+
+    /** Called by {@link Waiting}, once its key is cancelled: runs what continues the session, once. */
+    void wake(boolean idleTimeout) {
+        Runnable r = RESUME.getAndSet(this, null);
+        if (r == null) return;
+        timedOut = idleTimeout;
+        r.run();
+    }
+
+    /**
+     * First thing on the thread that continues a paused session: back to blocking reads, with a
+     * writer. A closed connection raises here, and the session ends.
+     */
+    void resumed() throws IOException {
+        writeLock.lock();
+        try {
+            awaitingCommand = false;
+            socket.getChannel().configureBlocking(true);
+            out = new BufferedOutputStream(socket.getOutputStream());
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -468,9 +583,14 @@ public final class LineConnection implements Closeable {
                     try {
                         socket.setSoLinger(true, 1);
                         byte[] bytes = (lastLine + "\r\n").getBytes(charset);
-                        out.write(bytes);
+                        if (out == PAUSED) {
+                            // Non-blocking while paused: an idle connection's send buffer takes one line.
+                            socket.getChannel().write(ByteBuffer.wrap(bytes));
+                        } else {
+                            out.write(bytes);
+                            out.flush();
+                        }
                         if (recorder != null) recorder.sent(bytes, 0, bytes.length);
-                        out.flush();
                     } finally {
                         writeLock.unlock();
                     }
@@ -556,6 +676,8 @@ public final class LineConnection implements Closeable {
         } catch (IOException ignored) {
             // nothing useful to do: the socket is gone either way
         }
+        // A paused session has no thread to see the close: the room wakes it to end.
+        if (resume != null) Waiting.room().closed(this);
     }
 
     @Override

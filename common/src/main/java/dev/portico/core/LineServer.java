@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +41,12 @@ public final class LineServer implements Closeable {
     private static final long MIN_BACKOFF_MS = 10, MAX_BACKOFF_MS = 1000;
     /** At most one log line per this interval for failed accepts and for refusals. */
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    /**
+     * How long a {@link CommandSession} waits for its next command on its own thread before it
+     * pauses ({@link LineConnection#pause}): a client that answers within this never pays for a
+     * pause and a wake, and an idle session gives its thread and buffers up after it.
+     */
+    static final int PAUSE_AFTER_MILLIS = 100;
 
     /**
      * @param protocol     name used in logs, thread names and the session registry ("ftp")
@@ -104,12 +112,15 @@ public final class LineServer implements Closeable {
 
     /** Binds and starts accepting; returns once the socket is bound, so {@link #port()} is valid. */
     public LineServer start() throws IOException {
-        ServerSocket ss = new ServerSocket();
-        ss.setReuseAddress(true);
+        // Through a channel, so that every accepted socket has one: a paused session's connection
+        // waits for its next command on a selector ({@link Waiting}).
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        ServerSocket ss = channel.socket();
+        channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         try {
-            ss.bind(options.address(), 1024);
+            channel.bind(options.address(), 1024);
         } catch (BindException e) {
-            ss.close();
+            channel.close();
             InetSocketAddress a = options.address();
             throw new BindException(options.protocol() + ": cannot listen on "
                     + a.getAddress().getHostAddress() + ":" + a.getPort() + ": " + e.getMessage());
@@ -146,13 +157,18 @@ public final class LineServer implements Closeable {
         return live.size();
     }
 
+    /** Sessions waiting for their next command without a thread (for tests). */
+    int pausedCount() {
+        return (int) live.stream().filter(LineConnection::isPaused).count();
+    }
+
     private void acceptLoop() {
         ServerSocket ss = serverSocket;
         long backoff = 0;
         while (!ss.isClosed()) {
             Socket s;
             try {
-                s = ss.accept();
+                s = ss.getChannel().accept().socket();
             } catch (IOException e) {
                 if (ss.isClosed()) break;
                 // Out of descriptors (EMFILE), the accept fails at once, again and again: retrying
@@ -305,6 +321,7 @@ public final class LineServer implements Closeable {
     private void run(long id, Socket s, InetSocketAddress client) {
         InetAddress from = client.getAddress();
         LineConnection c = null;
+        boolean handedOver = false;
         try {
             Socket socket = s;
             if (options.implicitTls() != null) {
@@ -331,32 +348,99 @@ public final class LineServer implements Closeable {
                 log.debug("{} connected{}", c, client.equals(s.getRemoteSocketAddress()) ? ""
                         : " through proxy " + s.getInetAddress().getHostAddress() + ":" + s.getPort());
             }
+            if (handler instanceof CommandSession.Opener opener) {
+                CommandSession session = opener.open(c);
+                handedOver = true;   // from here the session's steps end it, on whichever thread
+                commands(id, c, from, session);
+                return;
+            }
             handler.serve(c);
-        } catch (CommandTimeoutException e) {
-            log.info("{}-{} closed: {}", options.protocol(), id, e.getMessage());
-        } catch (SocketTimeoutException e) {
-            log.info("{}-{} idle timeout", options.protocol(), id);
-        } catch (SocketException | SSLException e) {
-            log.debug("{}-{} connection ended: {}", options.protocol(), id, e.toString());
-        } catch (IOException e) {
-            log.info("{}-{} connection ended: {}", options.protocol(), id, e.toString());
-        } catch (RuntimeException | Error e) {
-            log.error("{}-{} session failed", options.protocol(), id, e);
+        } catch (Throwable e) {
+            ended(id, e);
         } finally {
-            if (c != null) {
-                c.close();
-                live.remove(c);
-                registry.remove(c);
-                signalEnded();
-                log.info("{} {} closed after {} ms (in {} bytes, out {} bytes)", c, c.user() == null ? "(no login)" : c.user(),
-                        Duration.between(c.started(), Instant.now()).toMillis(), c.bytesIn(), c.bytesOut());
+            if (handedOver) {
+                // commands() has ended the session, or will once it wakes
+            } else if (c != null) {
+                finish(c, from);
             } else {
                 try { s.close(); } catch (IOException ignored) { /* already gone */ }
+                release(from);
+                total.decrementAndGet();
+                registry.leave();
             }
-            release(from);
-            total.decrementAndGet();
-            registry.leave();
         }
+    }
+
+    /**
+     * Runs a session's commands on this thread until it ends, or until it has waited
+     * {@link #PAUSE_AFTER_MILLIS} for one and paused: then a new virtual thread continues it here
+     * when the command comes, and this one ends.
+     */
+    private void commands(long id, LineConnection c, InetAddress from, CommandSession session) {
+        boolean paused = false;
+        try {
+            while (true) {
+                if (session.mayPause() && !c.inputWithin(PAUSE_AFTER_MILLIS)
+                        && c.pause(() -> Thread.ofVirtual().name(options.protocol() + "-" + id)
+                                .start(() -> resume(id, c, from, session)))) {
+                    paused = true;
+                    return;
+                }
+                if (!session.step()) return;
+            }
+        } catch (Throwable e) {
+            ended(id, e);
+        } finally {
+            if (!paused) {
+                try {
+                    session.end();
+                } catch (RuntimeException e) {
+                    log.error("{}-{} session failed", options.protocol(), id, e);
+                }
+                finish(c, from);
+            }
+        }
+    }
+
+    private void resume(long id, LineConnection c, InetAddress from, CommandSession session) {
+        try {
+            c.resumed();
+        } catch (Throwable e) {
+            ended(id, e);
+            session.end();
+            finish(c, from);
+            return;
+        }
+        commands(id, c, from, session);
+    }
+
+    /** Logs how a session ended: a timeout or a closed connection is normal, anything else a bug. */
+    private void ended(long id, Throwable t) {
+        if (t instanceof CommandTimeoutException e) {
+            log.info("{}-{} closed: {}", options.protocol(), id, e.getMessage());
+        } else if (t instanceof SocketTimeoutException) {
+            log.info("{}-{} idle timeout", options.protocol(), id);
+        } else if (t instanceof SocketException || t instanceof SSLException
+                || t instanceof java.nio.channels.ClosedChannelException) {
+            log.debug("{}-{} connection ended: {}", options.protocol(), id, t.toString());
+        } else if (t instanceof IOException) {
+            log.info("{}-{} connection ended: {}", options.protocol(), id, t.toString());
+        } else {
+            log.error("{}-{} session failed", options.protocol(), id, t);
+        }
+    }
+
+    /** Closes an ended session's connection and gives back everything it held. */
+    private void finish(LineConnection c, InetAddress from) {
+        c.close();
+        live.remove(c);
+        registry.remove(c);
+        signalEnded();
+        log.info("{} {} closed after {} ms (in {} bytes, out {} bytes)", c, c.user() == null ? "(no login)" : c.user(),
+                Duration.between(c.started(), Instant.now()).toMillis(), c.bytesIn(), c.bytesOut());
+        release(from);
+        total.decrementAndGet();
+        registry.leave();
     }
 
     private void signalEnded() {

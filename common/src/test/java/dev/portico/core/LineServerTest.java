@@ -201,6 +201,89 @@ class LineServerTest {
     }
 
     @Test
+    void idleSessionPausesAndWakesForEachCommand() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            assertEventually(() -> server.pausedCount() == 1);
+            c.send("ECHO woken");
+            c.expect("250 woken");
+            assertEventually(() -> server.pausedCount() == 1);
+            // pipelined commands that wake a paused session are all answered, in order
+            c.sendRaw("ECHO one\r\nECHO two\r\n");
+            c.expect("250 one");
+            c.expect("250 two");
+            assertEventually(() -> server.pausedCount() == 1);
+            // a command line that arrives in pieces: the first piece wakes the session, which reads the rest
+            c.sendRaw("EC");
+            c.sendRaw("HO pieces\r\n");
+            c.expect("250 pieces");
+            assertEventually(() -> server.pausedCount() == 1);
+            c.send("QUIT");
+            c.expect("221");
+            c.expectClosed();
+        }
+        assertEventually(() -> server.liveCount() == 0);
+    }
+
+    @Test
+    void pausedSessionIsTimedOut() throws IOException {
+        start(Limits.DEFAULT.withIdleTimeout(Duration.ofSeconds(1)), LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            assertEventually(() -> server.pausedCount() == 1);
+            c.expect("421 idle timeout");
+            c.expectClosed();
+        }
+        assertEventually(() -> server.liveCount() == 0);
+    }
+
+    @Test
+    void pausedSessionClosedByItsClientEnds() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            assertEventually(() -> server.pausedCount() == 1);
+        }
+        assertEventually(() -> server.liveCount() == 0 && registry.size() == 0);
+    }
+
+    @Test
+    void pausedSessionsAreKickedAndStopped() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient kicked = new RawClient(server.port()); RawClient stopped = new RawClient(server.port())) {
+            kicked.expect("220");
+            stopped.expect("220");
+            assertEventually(() -> server.pausedCount() == 2);
+            long id = registry.sessions().get(0).id();
+            assertThat(registry.close(id)).isTrue();
+            kicked.expectClosed();
+            assertEventually(() -> server.liveCount() == 1);
+            server.stop(Duration.ofSeconds(5));
+            stopped.expect("421 shutting down");
+            stopped.expectClosed();
+            assertThat(server.liveCount()).isZero();
+        }
+    }
+
+    @Test
+    void sessionAfterStartTlsStaysOnItsThreadAndAnswers() throws Exception {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("STARTTLS");
+            c.expect("220 go ahead");
+            c.startTls();
+            c.expect("250 secure");
+            // past the pause delay: a TLS engine may hold decrypted bytes no selector sees, so it never pauses
+            Thread.sleep(3 * LineServer.PAUSE_AFTER_MILLIS);
+            assertThat(server.pausedCount()).isZero();
+            c.send("ECHO still secure");
+            c.expect("250 still secure");
+        }
+    }
+
+    @Test
     void holdsTwoThousandIdleConnections() throws Exception {
         start(Limits.DEFAULT.withMaxSessionsPerAddress(5000), LineEnding.LENIENT);
         List<Socket> sockets = new ArrayList<>();

@@ -18,9 +18,10 @@ import java.util.List;
  * started, {@code 250} when done), {@code FLOOD} (256 MiB
  * of output, for clients that stop reading), {@code HOLD n} (opens n more file descriptors, kept
  * until the session ends, as an FTP transfer or an SMTP delivery does), {@code WHO} (the session's
- * client address and port).
+ * client address and port). Served as a {@link CommandSession}, so that an idle session pauses as
+ * the real protocols' do.
  */
-final class ToyProtocol implements ConnectionHandler {
+final class ToyProtocol implements CommandSession.Opener {
 
     private final Tls tls;
     private static Path heldFile;
@@ -41,39 +42,53 @@ final class ToyProtocol implements ConnectionHandler {
     static LineServer server(Limits limits, Tls tls, SessionRegistry registry, LineEnding ending) {
         ToyProtocol toy = new ToyProtocol(tls);
         return new LineServer(new LineServer.Options("toy", new InetSocketAddress("127.0.0.1", 0), limits,
-                "421 busy", "421 shutting down", null), c -> {
+                "421 busy", "421 shutting down", null), (CommandSession.Opener) c -> {
             c.setLineEnding(ending);
-            toy.serve(c);
+            return toy.open(c);
         }, registry, ConnectionFilter.ADMIT_ALL);
     }
 
     @Override
-    public void serve(LineConnection c) throws IOException {
-        List<Closeable> held = new ArrayList<>();
-        try {
-            serve(c, held);
-        } finally {
-            for (Closeable h : held) h.close();
-        }
+    public CommandSession open(LineConnection c) throws IOException {
+        c.send(Reply.of(220, "toy ready"));
+        return new Session(c);
     }
 
-    private void serve(LineConnection c, List<Closeable> held) throws IOException {
-        c.send(Reply.of(220, "toy ready"));
-        while (true) {
+    private final class Session implements CommandSession {
+        private final LineConnection c;
+        private final List<Closeable> held = new ArrayList<>();
+
+        Session(LineConnection c) {
+            this.c = c;
+        }
+
+        @Override
+        public void end() {
+            for (Closeable h : held) {
+                try {
+                    h.close();
+                } catch (IOException ignored) {
+                    // a temporary file's channel
+                }
+            }
+        }
+
+        @Override
+        public boolean step() throws IOException {
             String line;
             try {
                 line = c.readLine();
             } catch (LineTooLongException e) {
                 c.send(Reply.of(500, "line too long"));
-                continue;
+                return true;
             } catch (BareLineEndingException e) {
                 c.send(Reply.of(500, "bare line ending"));
-                continue;
+                return true;
             } catch (SocketTimeoutException e) {
                 c.send(Reply.of(421, "idle timeout"));
-                return;
+                return false;
             }
-            if (line == null) return;
+            if (line == null) return false;
             CommandLine cmd = CommandLine.parse(line);
             switch (cmd.verb()) {
                 case "ECHO" -> c.send(Reply.of(250, cmd.argument()));
@@ -88,7 +103,7 @@ final class ToyProtocol implements ConnectionHandler {
                     try {
                         Thread.sleep(Long.parseLong(cmd.argument()));
                     } catch (InterruptedException e) {
-                        return;
+                        return false;
                     }
                     c.send(Reply.of(250, "done"));
                 }
@@ -107,10 +122,11 @@ final class ToyProtocol implements ConnectionHandler {
                 }
                 case "QUIT" -> {
                     c.send(Reply.of(221, "bye"));
-                    return;
+                    return false;
                 }
                 default -> c.send(Reply.of(500, "unknown"));
             }
+            return true;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.portico.ftp;
 
+import dev.portico.core.CommandSession;
 import dev.portico.core.Listeners;
 import dev.portico.core.Listening;
 import dev.portico.core.auth.LoginGuard;
@@ -64,7 +65,8 @@ public final class FtpServer implements Closeable {
 
     private void listen(String name, OptionalInt port, Tls implicitTls) throws IOException {
         listeners.start(name, config.bind(), port, config.limits(), FtpReplies.REFUSED.toString(),
-                FtpReplies.SHUTDOWN.toString(), implicitTls, c -> new FtpSession(c, config, shared, passive).serve());
+                FtpReplies.SHUTDOWN.toString(), implicitTls,
+                (CommandSession.Opener) c -> new FtpSession(c, config, shared, passive).open());
         if (port.isPresent()) log.info("{} listening on {}", name, listeners.addresses().get(name));
     }
 

@@ -2,6 +2,7 @@ package dev.portico.ftp;
 
 import dev.portico.core.BareLineEndingException;
 import dev.portico.core.CommandLine;
+import dev.portico.core.CommandSession;
 import dev.portico.core.CommandTable;
 import dev.portico.core.CommandTimeoutException;
 import dev.portico.core.LineConnection;
@@ -36,7 +37,7 @@ import java.util.Set;
  * server's other sessions it gets as values: the config, the {@link FtpServer.Shared} objects and
  * the server's {@link PassivePorts}.
  */
-final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
+final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, CommandSession {
 
     private static final Logger log = LoggerFactory.getLogger(FtpSession.class);
     /** Failed PASS commands one connection may make before it is closed. */
@@ -77,52 +78,67 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase> {
         this.passive = passive;
     }
 
-    void serve() throws IOException {
+    /** Starts the session: the greeting. Its commands then come one {@link #step} at a time. */
+    FtpSession open() throws IOException {
         connection.setTelnetControl(true);              // RFC 959 §4.1.3: the control connection is Telnet
         connection.setLineEnding(LineEnding.LENIENT);
         // Lines are read as bytes (ISO-8859-1 keeps every byte) and decoded by decode(): UTF-8
         // when valid (RFC 2640), else byte for byte, so IAC IAC's literal 0xFF survives.
         connection.setCharset(StandardCharsets.ISO_8859_1);
         send(FtpReplies.WELCOME);
+        return this;
+    }
+
+    /**
+     * Not while a transfer is under way or unfinished: it writes its own reply, and the session
+     * watches it and forgets it on the control connection's read timeouts.
+     */
+    @Override
+    public boolean mayPause() {
+        return transfer == null;
+    }
+
+    @Override
+    public void end() {
+        endTransfer();
+    }
+
+    @Override
+    public boolean step() throws IOException {
+        String raw;
         try {
-            while (true) {
-                String raw;
-                try {
-                    raw = connection.readLine();
-                } catch (LineTooLongException e) {
-                    send(FtpVerb.TABLE.badInput(this, FtpReplies.LINE_TOO_LONG));
-                    continue;
-                } catch (BareLineEndingException e) {
-                    continue;   // not raised under LENIENT
-                } catch (CommandTimeoutException e) {
-                    // a dribbled command line ends the session even while a transfer runs
-                    send(FtpReplies.IDLE_TIMEOUT);
-                    log.info("{} closed: {}", connection, e.getMessage());
-                    return;
-                } catch (SocketTimeoutException e) {
-                    if (transfer != null) {
-                        // a long transfer is not idleness, a stalled one is
-                        if (transfer.isRunning()) watchTransfer(); else finishTransfer();
-                        continue;
-                    }
-                    send(FtpReplies.IDLE_TIMEOUT);
-                    log.info("{} idle timeout", connection);
-                    return;
-                }
-                if (raw == null) return;
-                Reply reply = execute(command(decode(raw)));
-                if (transfer != null && transfer.isRunning()) watchTransfer();
-                if (reply == null) continue;
-                write(reply);
-                if (reply.close()) {
-                    connection.flush();
-                    return;
-                }
-                if (!connection.hasBufferedInput()) connection.flush();
+            raw = connection.readLine();
+        } catch (LineTooLongException e) {
+            send(FtpVerb.TABLE.badInput(this, FtpReplies.LINE_TOO_LONG));
+            return true;
+        } catch (BareLineEndingException e) {
+            return true;   // not raised under LENIENT
+        } catch (CommandTimeoutException e) {
+            // a dribbled command line ends the session even while a transfer runs
+            send(FtpReplies.IDLE_TIMEOUT);
+            log.info("{} closed: {}", connection, e.getMessage());
+            return false;
+        } catch (SocketTimeoutException e) {
+            if (transfer != null) {
+                // a long transfer is not idleness, a stalled one is
+                if (transfer.isRunning()) watchTransfer(); else finishTransfer();
+                return true;
             }
-        } finally {
-            endTransfer();
+            send(FtpReplies.IDLE_TIMEOUT);
+            log.info("{} idle timeout", connection);
+            return false;
         }
+        if (raw == null) return false;
+        Reply reply = execute(command(decode(raw)));
+        if (transfer != null && transfer.isRunning()) watchTransfer();
+        if (reply == null) return true;
+        write(reply);
+        if (reply.close()) {
+            connection.flush();
+            return false;
+        }
+        if (!connection.hasBufferedInput()) connection.flush();
+        return true;
     }
 
     /**

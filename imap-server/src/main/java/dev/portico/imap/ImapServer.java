@@ -1,5 +1,6 @@
 package dev.portico.imap;
 
+import dev.portico.core.CommandSession;
 import dev.portico.core.LineConnection;
 import dev.portico.core.Listeners;
 import dev.portico.core.Listening;
@@ -58,15 +59,15 @@ public final class ImapServer implements Closeable {
     /** Binds the configured listeners; returns once they accept. */
     public ImapServer start() throws IOException {
         listeners.start("imap", config.bind(), config.port(), config.limits(), ImapReplies.REFUSAL_LINE,
-                ImapReplies.SHUTDOWN_LINE, null, this::serve);
+                ImapReplies.SHUTDOWN_LINE, null, (CommandSession.Opener) this::open);
         listeners.start("imaps", config.bind(), config.implicitPort(), config.limits(), ImapReplies.REFUSAL_LINE,
-                ImapReplies.SHUTDOWN_LINE, shared.tls(), this::serve);
+                ImapReplies.SHUTDOWN_LINE, shared.tls(), (CommandSession.Opener) this::open);
         listeners().forEach((name, address) -> log.debug("{} listening on {}", name, address));
         return this;
     }
 
-    private void serve(LineConnection connection) throws IOException {
-        new ImapSession(config, shared, this::views, connection).serve();
+    private CommandSession open(LineConnection connection) throws IOException {
+        return new ImapSession(config, shared, this::views, connection).open();
     }
 
     private volatile MessageViews views;

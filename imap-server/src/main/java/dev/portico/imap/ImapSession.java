@@ -2,6 +2,7 @@ package dev.portico.imap;
 
 import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
+import dev.portico.core.CommandSession;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LineEnding;
@@ -40,7 +41,7 @@ import java.util.function.Supplier;
  * must not hear of yet), so numbers are always resolved through {@code known}, and expunges and
  * new messages are announced by {@link #sync} only where RFC 9051 7.5.1 allows.
  */
-final class ImapSession implements CommandTable.SessionState<ImapSession.Phase> {
+final class ImapSession implements CommandTable.SessionState<ImapSession.Phase>, CommandSession {
 
     /** RFC 9051 3. */
     enum Phase { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
@@ -105,26 +106,36 @@ final class ImapSession implements CommandTable.SessionState<ImapSession.Phase> 
         };
     }
 
-    /** Serves the connection until LOGOUT, a close, the autologout timer, or the end of the stream. */
-    void serve() throws IOException {
+    /**
+     * Starts the session: the greeting. Its commands then come one {@link #step} at a time, until
+     * LOGOUT, a close, the autologout timer, or the end of the stream.
+     */
+    ImapSession open() throws IOException {
         connection.setLineEnding(LineEnding.LENIENT);
+        connection.sendLine("* OK [CAPABILITY " + ImapAuthCommands.capabilities(this) + "] Portico IMAP server ready");
+        return this;
+    }
+
+    @Override
+    public void end() {
+        closeFolder();
+    }
+
+    @Override
+    public boolean step() throws IOException {
         try {
-            connection.sendLine("* OK [CAPABILITY " + ImapAuthCommands.capabilities(this) + "] Portico IMAP server ready");
-            while (true) {
-                ImapReply reply = step();
-                if (reply == null) return;
-                if (reply == STARTED_TLS) continue;
-                if (!reply.close() && phase == Phase.SELECTED) sync(ImapVerb.mayExpunge(lastVerb));
-                connection.writeLine(reply.line(tag));
-                if (reply.close() || !connection.hasBufferedInput()) connection.flush();
-                if (reply.close()) return;
-            }
+            ImapReply reply = command();
+            if (reply == null) return false;
+            if (reply == STARTED_TLS) return true;
+            if (!reply.close() && phase == Phase.SELECTED) sync(ImapVerb.mayExpunge(lastVerb));
+            connection.writeLine(reply.line(tag));
+            if (reply.close() || !connection.hasBufferedInput()) connection.flush();
+            return !reply.close();
         } catch (SocketTimeoutException e) {
             // RFC 9051 5.4: the autologout timer; the client is told why.
             log.info("{} autologout after {}", this, e.getMessage());
             connection.closeWith(ImapReplies.AUTOLOGOUT_LINE);
-        } finally {
-            closeFolder();
+            return false;
         }
     }
 
@@ -134,7 +145,7 @@ final class ImapSession implements CommandTable.SessionState<ImapSession.Phase> 
     private String lastVerb = "";
 
     /** Reads and runs one command; null at the end of the stream. */
-    private ImapReply step() throws IOException {
+    private ImapReply command() throws IOException {
         tag = "*";
         lastVerb = "";
         ImapReply reply;

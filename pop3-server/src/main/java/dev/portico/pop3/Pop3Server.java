@@ -1,5 +1,6 @@
 package dev.portico.pop3;
 
+import dev.portico.core.CommandSession;
 import dev.portico.core.LineConnection;
 import dev.portico.core.Listeners;
 import dev.portico.core.Listening;
@@ -57,15 +58,15 @@ public final class Pop3Server implements Closeable {
     /** Binds the configured listeners; returns once they accept. */
     public Pop3Server start() throws IOException {
         listeners.start("pop3", config.bind(), config.port(), config.limits(), Pop3Replies.REFUSAL_LINE,
-                Pop3Replies.SHUTDOWN_LINE, null, this::serve);
+                Pop3Replies.SHUTDOWN_LINE, null, (CommandSession.Opener) this::open);
         listeners.start("pop3s", config.bind(), config.implicitPort(), config.limits(), Pop3Replies.REFUSAL_LINE,
-                Pop3Replies.SHUTDOWN_LINE, shared.tls(), this::serve);
+                Pop3Replies.SHUTDOWN_LINE, shared.tls(), (CommandSession.Opener) this::open);
         listeners().forEach((name, address) -> log.debug("{} listening on {}", name, address));
         return this;
     }
 
-    private void serve(LineConnection connection) throws IOException {
-        new Pop3Session(config, shared, connection).serve();
+    private CommandSession open(LineConnection connection) throws IOException {
+        return new Pop3Session(config, shared, connection).open();
     }
 
     /** The plain POP3 port, or -1 when that listener is off. */

@@ -2,6 +2,7 @@ package dev.portico.pop3;
 
 import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
+import dev.portico.core.CommandSession;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LogSafe;
@@ -34,7 +35,7 @@ import java.util.Set;
  * Belongs to its connection's virtual thread, so it needs no locks. Every line goes through
  * {@link Pop3Verb#TABLE}, which applies the states, the TLS requirement and the bad-command budget.
  */
-final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> {
+final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase>, CommandSession {
 
     /** RFC 1939 §3. UPDATE exists only while QUIT applies the deletions; no command runs in it. */
     enum Phase { AUTHORIZATION, TRANSACTION, UPDATE }
@@ -85,35 +86,39 @@ final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase> 
         return badCommands;
     }
 
-    /** Serves the connection until QUIT, a close, or the end of the stream. */
-    void serve() throws IOException {
+    /** Starts the session: the greeting. Its commands then come one {@link #step} at a time, until QUIT, a close, or the end of the stream. */
+    Pop3Session open() throws IOException {
         connection.setLineEnding(LineEnding.LENIENT);   // ARCHITECTURE §3.2: POP3 clients send bare LF
+        send(Pop3Replies.GREETING);
+        return this;
+    }
+
+    @Override
+    public void end() {
+        if (mailbox != null) mailbox.close();
+    }
+
+    @Override
+    public boolean step() throws IOException {
+        Pop3Reply reply;
         try {
-            send(Pop3Replies.GREETING);
-            while (true) {
-                Pop3Reply reply;
-                try {
-                    String line = connection.readLine();
-                    if (line == null) {
-                        // RFC 1939 §6: without QUIT there is no UPDATE state, so nothing is deleted.
-                        if (phase == Phase.TRANSACTION) log.info("{} {} dropped the connection: nothing deleted", connection, user.name());
-                        return;
-                    }
-                    reply = execute(line);
-                } catch (LineTooLongException e) {
-                    reply = Pop3Verb.TABLE.badInput(this, Pop3Replies.LINE_TOO_LONG);
-                }
-                // A SocketTimeoutException goes up to LineServer: RFC 1939 §3 autologout closes
-                // without a response and without entering UPDATE.
-                if (reply == null) continue;        // the handler answered itself (STLS)
-                reply.writeTo(out);
-                // PIPELINING (RFC 2449 §6.6): answers to a batch go out together.
-                if (reply.close() || !connection.hasBufferedInput()) connection.flush();
-                if (reply.close()) return;
+            String line = connection.readLine();
+            if (line == null) {
+                // RFC 1939 §6: without QUIT there is no UPDATE state, so nothing is deleted.
+                if (phase == Phase.TRANSACTION) log.info("{} {} dropped the connection: nothing deleted", connection, user.name());
+                return false;
             }
-        } finally {
-            if (mailbox != null) mailbox.close();
+            reply = execute(line);
+        } catch (LineTooLongException e) {
+            reply = Pop3Verb.TABLE.badInput(this, Pop3Replies.LINE_TOO_LONG);
         }
+        // A SocketTimeoutException goes up to LineServer: RFC 1939 §3 autologout closes
+        // without a response and without entering UPDATE.
+        if (reply == null) return true;        // the handler answered itself (STLS)
+        reply.writeTo(out);
+        // PIPELINING (RFC 2449 §6.6): answers to a batch go out together.
+        if (reply.close() || !connection.hasBufferedInput()) connection.flush();
+        return !reply.close();
     }
 
     private Pop3Reply execute(String line) throws IOException {

@@ -1,5 +1,6 @@
 package dev.portico.smtp;
 
+import dev.portico.core.CommandSession;
 import dev.portico.core.Listeners;
 import dev.portico.core.Listening;
 import dev.portico.core.auth.LoginGuard;
@@ -104,14 +105,16 @@ public final class SmtpServer implements Closeable {
         listen("submission", config.submissionPort(), true);
         // RFC 8314 3.3: implicit TLS for submission, the same rules as 587 once the handshake is done.
         listeners.start("smtps", config.bind(), config.implicitPort(), config.limits(), SmtpReplies.refusalLine(env.hostname()),
-                SmtpReplies.shutdownLine(env.hostname()), env.shared().tls(), c -> new SmtpSession(env, c, true).serve());
+                SmtpReplies.shutdownLine(env.hostname()), env.shared().tls(),
+                (CommandSession.Opener) c -> new SmtpSession(env, c, true).open());
         log.info("smtp: accepting mail for {} as {}", env.shared().domains().names(), env.hostname());
         return this;
     }
 
     private void listen(String name, OptionalInt port, boolean submission) throws IOException {
         listeners.start(name, config.bind(), port, config.limits(), SmtpReplies.refusalLine(env.hostname()),
-                SmtpReplies.shutdownLine(env.hostname()), null, c -> new SmtpSession(env, c, submission).serve());
+                SmtpReplies.shutdownLine(env.hostname()), null,
+                (CommandSession.Opener) c -> new SmtpSession(env, c, submission).open());
     }
 
     /** Spool files are deleted after each message; only a crash leaves some, and a day later nobody needs them. */

@@ -3,6 +3,7 @@ package dev.portico.smtp;
 import dev.portico.core.BareLineEndingException;
 import dev.portico.core.CommandBudget;
 import dev.portico.core.CommandLine;
+import dev.portico.core.CommandSession;
 import dev.portico.core.CommandTable;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LogSafe;
@@ -22,7 +23,7 @@ import java.util.List;
  * One SMTP connection: its phase, the client's name, TLS and AUTH state, and the mail
  * transaction in progress (RFC 5321 3.3). Belongs to its connection's virtual thread.
  */
-final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> {
+final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase>, CommandSession {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpSession.class);
 
@@ -73,37 +74,43 @@ final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase> 
         this.badCommands = new CommandBudget(env.config().maxUnknownCommands());
     }
 
-    void serve() throws IOException {
+    /** Starts the session: the greeting. Its commands then come one {@link #step} at a time. */
+    SmtpSession open() throws IOException {
         connection.setLineEnding(LineEnding.STRICT_CRLF);
+        connection.send(SmtpReplies.greeting(env.hostname()));
+        return this;
+    }
+
+    @Override
+    public void end() {
+        resetTransaction();
+    }
+
+    @Override
+    public boolean step() throws IOException {
+        Reply reply;
         try {
-            connection.send(SmtpReplies.greeting(env.hostname()));
-            while (true) {
-                Reply reply;
-                try {
-                    String line = connection.readLine();
-                    if (line == null) return;
-                    reply = handle(line);
-                } catch (LineTooLongException e) {
-                    reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.LINE_TOO_LONG);
-                } catch (BareLineEndingException e) {
-                    reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.BARE_LINE_ENDING);
-                } catch (SocketTimeoutException e) {
-                    // idleness, a command line dribbled past the command timeout, or a body under the minimum rate
-                    log.info("{} timeout: {}", connection, e.getMessage());
-                    reply = SmtpReplies.idleTimeout(env.hostname());
-                }
-                if (reply == null) continue;             // the handler has answered (STARTTLS)
-                connection.write(reply);
-                if (reply.close()) {
-                    connection.flush();
-                    return;
-                }
-                // RFC 2920 3.2: answers to a pipelined group go out together.
-                if (!connection.hasBufferedInput()) connection.flush();
-            }
-        } finally {
-            resetTransaction();
+            String line = connection.readLine();
+            if (line == null) return false;
+            reply = handle(line);
+        } catch (LineTooLongException e) {
+            reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.LINE_TOO_LONG);
+        } catch (BareLineEndingException e) {
+            reply = SmtpVerb.TABLE.badInput(this, SmtpReplies.BARE_LINE_ENDING);
+        } catch (SocketTimeoutException e) {
+            // idleness, a command line dribbled past the command timeout, or a body under the minimum rate
+            log.info("{} timeout: {}", connection, e.getMessage());
+            reply = SmtpReplies.idleTimeout(env.hostname());
         }
+        if (reply == null) return true;             // the handler has answered (STARTTLS)
+        connection.write(reply);
+        if (reply.close()) {
+            connection.flush();
+            return false;
+        }
+        // RFC 2920 3.2: answers to a pipelined group go out together.
+        if (!connection.hasBufferedInput()) connection.flush();
+        return true;
     }
 
     private Reply handle(String line) throws IOException {
