@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench/startup.sh — time from launch to the `portico: ready` line, every server on (telnet, ftp, smtp,
-# pop3, all on port 0), with a data folder that already exists (a user, the TLS identity: a restart).
+# bench/startup.sh — time from launch to the `portico: ready` line, every server on (telnet, ftp, smtp, pop3,
+# imap, all on port 0), with a data folder that already exists (a user, the TLS identity: a restart).
 #
 #   bench/startup.sh             N starts of the jar (java -jar), then N through the ./portico launcher
 #   RUNS=20 bench/startup.sh     more starts per way (default 15)
@@ -37,7 +37,7 @@ fi
 # The data folder of a server that ran before: a user, and the TLS identity its first start made.
 data=$work/data
 printf 'startup-Pw-1\n' | "$JAVA" -jar "$JAR" user add bench --data "$data" >/dev/null
-ports=(--telnet-port 0 --ftp-port 0 --smtp-port 0 --pop3-port 0)
+ports=(--telnet-port 0 --ftp-port 0 --smtp-port 0 --pop3-port 0 --imap-port 0)
 
 # one_start CMD...: prints the milliseconds from launch to the ready line, or fails.
 one_start() {
