@@ -200,7 +200,10 @@ ftp_root() {
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # The class cache ./portico keeps, kept here the same way: on JDK 25+ the AOT cache, before the class-data-sharing
-# archive, one per jar (by its path, in BENCH_DIR; kept from run to run while the jar stays the same). It is recorded
+# archive, one per jar (by its path, in BENCH_DIR; kept from run to run while the jar stays the same, recorded again
+# when its size, time or JDK change): JDK 25.0.3 maps a cache recorded from another jar without a word and runs the
+# cached classes, not the jar's, so one cache shared by two jars measured in adjacent runs (main's and a branch's)
+# would run the branch's code in main's starts (seen with -Xlog:class+load: "source: shared objects file"). It is recorded
 # the way a user's first ./portico records it, by one start of every server, before the first measured start: a
 # recording start is slower to get ready, runs its workload under recording, and writes the cache as it stops (on
 # JDK 25 a child JVM assembles it: seconds, more after a long workload, where stop's 10 s would kill it half-way,
@@ -255,34 +258,10 @@ portico_cache() {
   fi
 }
 
-# One start of Portico that is not measured, before the first measured one, when the class cache is missing or
-# stale: it records the cache (written as it stops), as an installation's first start after an upgrade does, so
-# that start-to-ready measures the starts of an installed Portico (issue 16: every start of the run within its
-# bounds), as bench/startup.sh does with its own warm-up start. Every server on (IMAP too when the jar has it), on
-# port 0, a data folder of its own.
+# Before the first measured start, so that the recording (a few seconds) falls between no two measurements.
 portico_warm_cache() {
   [[ -f $PORTICO_JAR && -z $PORTICO_JAVA_OPTS ]] || return 0
-  local opts dir=$BENCH_DIR/srv/cache-warmup log=$LOGS/cache-warmup.log pid until
-  opts=$(portico_cache_opts)
-  [[ $opts == *AOTCacheOutput* || ( $opts == *AutoCreateSharedArchive* && ! -f $BENCH_DIR/portico.jsa ) ]] || return 0
-  say "recording Portico's class cache with one start that is not measured ($opts)"
-  rm -rf "$dir"; mkdir -p "$dir/data"
-  printf '%s\n' "$BENCH_PASS" | "$JAVA" -jar "$PORTICO_JAR" user add "$BENCH_USER" --data "$dir/data" > "$log" 2>&1
-  local ports=(--telnet-port 0 --ftp-port 0 --smtp-port 0 --pop3-port 0)
-  portico_has_imap && ports+=(--imap-port 0)
-  # shellcheck disable=SC2086
-  setsid "$JAVA" $opts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}" >> "$log" 2>&1 < /dev/null &
-  pid=$!
-  until=$(( $(date +%s) + 60 ))
-  until grep -q 'portico: ready' "$log" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s) > until )); then say "the cache-recording start failed (see $log)"; break; fi
-    sleep 0.05
-  done
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  rm -rf "$dir"
+  portico_cache
 }
 
 # Portico's IMAP server arrives with the imap-server module; until the jar has --imap-port, POP3 alone is measured.
