@@ -37,7 +37,8 @@
 #   BENCH_DIR [/dev/shm/portico-bench]   FTP roots and server data (tmpfs: the file comes from memory)
 #   SMTP_DIR [$BENCH_DIR/srv]   where the mail servers write (set a disk path to measure durable delivery)
 #   JAVA [first JDK 21+ found]  PORTICO_JAR [app/target/portico.jar]  PORTICO_ARGS []
-#   PORTICO_JAVA_OPTS [as ./portico: -Xms16m and the class cache it keeps (AOT cache on JDK 25+, CDS archive before)]
+#   PORTICO_JAVA_OPTS [as ./portico: -Xms16m and the class cache it keeps (AOT cache on JDK 25+, CDS archive before;
+#                               recorded by a start of every server before the first measured start, kept in BENCH_DIR per jar)]
 #   PORTICO_USER_ADD_ARGS []    extra arguments of `portico user add` (e.g. permissions, if it needs them)
 #   INSTALL [1]                 install missing peers with apt-get (needs root)
 #   SERVER_CPUS, GEN_CPUS []    pin servers and generators to CPU lists with taskset (e.g. 0 and 1); unpinned by default
@@ -79,7 +80,7 @@ SMTP_TOOLS=${SMTP_TOOLS:-"java smtp-source"}
 BENCH_DIR=${BENCH_DIR:-/dev/shm/portico-bench}
 SMTP_DIR=${SMTP_DIR:-$BENCH_DIR/srv}
 PORTICO_JAR=${PORTICO_JAR:-$ROOT/app/target/portico.jar}
-# Unset: as ./portico starts it, -Xms16m and the JDK's class cache (portico_cache_opts); set: exactly these options.
+# Unset: as ./portico starts it, -Xms16m and the JDK's class cache (portico_cache); set: exactly these options.
 PORTICO_JAVA_OPTS=${PORTICO_JAVA_OPTS:-}
 PORTICO_ARGS=${PORTICO_ARGS:-}
 PORTICO_USER_ADD_ARGS=${PORTICO_USER_ADD_ARGS:-}
@@ -199,50 +200,69 @@ ftp_root() {
 # ---------------------------------------------------------------- servers
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The class cache ./portico keeps, kept here the same way in BENCH_DIR: on JDK 25+ the AOT cache, recorded by
-# the first start (written as it stops) and used by the later ones; before, the class-data-sharing archive.
-# Either goes when older than the jar, the AOT cache also when the JVM could not use it (its error log).
-portico_cache_opts() {
-  local aot=$BENCH_DIR/portico.aot jsa=$BENCH_DIR/portico.jsa
+# The class cache ./portico keeps, kept here the same way: on JDK 25+ the AOT cache, before the class-data-sharing
+# archive, one per jar (by its path, in BENCH_DIR; kept from run to run while the jar stays the same, recorded again
+# when its size, time or JDK change): JDK 25.0.3 maps a cache recorded from another jar without a word and runs the
+# cached classes, not the jar's, so one cache shared by two jars measured in adjacent runs (main's and a branch's)
+# would run the branch's code in main's starts (seen with -Xlog:class+load: "source: shared objects file"). It is recorded
+# the way a user's first ./portico records it, by one start of every server, before the first measured start: a
+# recording start is slower to get ready, runs its workload under recording, and writes the cache as it stops (on
+# JDK 25 a child JVM assembles it: seconds, more after a long workload, where stop's 10 s would kill it half-way,
+# leaving no cache, so that every later start recorded again). So no measured start records, and every measured start
+# maps the cache, as a user's every start after the first does. Sets PORTICO_CACHE_OPTS.
+portico_cache() {
+  local key jar_id
+  key=$(cksum <<< "$PORTICO_JAR" | cut -d' ' -f1)
+  jar_id="$(stat -c '%s %Y' "$PORTICO_JAR") $JAVA"
+  local base=$BENCH_DIR/portico-$key record use
   if (( JAVA_MAJOR >= 25 )); then
-    [[ -f $aot && ( $aot -ot $PORTICO_JAR || -s $aot.log ) ]] && rm -f "$aot"
-    rm -f "$aot.log"
-    if [[ -f $aot ]]; then echo "-XX:AOTCache=$aot -Xlog:aot=error:file=$aot.log::filecount=0"
-    else echo "-XX:AOTCacheOutput=$aot"; fi
+    # as ./portico: JVM warnings to standard error; of the cache's own messages only errors, into a log of their own
+    record="-Xlog:disable -Xlog:all=warning,aot*=error:stderr -XX:AOTCacheOutput=$base.aot"
+    use="-Xlog:disable -Xlog:all=warning,aot*=error:stderr -XX:AOTCache=$base.aot -Xlog:aot=error:file=$base.aot.log::filecount=0"
   else
-    [[ -f $jsa && $jsa -ot $PORTICO_JAR ]] && rm -f "$jsa"
-    echo "-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$jsa"
+    record="-Xlog:disable -Xlog:all=warning:stderr -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$base.jsa"
+    use=$record
+  fi
+  PORTICO_CACHE_OPTS=$use
+  # Made for this jar and JDK, and usable by the last start that tried (the JVM's errors, if any, are in the log)
+  if [[ -f $base.id && $(< "$base.id") == "$jar_id" && ( -f $base.aot || -f $base.jsa ) && ! -s $base.aot.log ]]; then return 0; fi
+  [[ -s $base.aot.log ]] && say "portico: the class cache could not be used ($(head -c 300 "$base.aot.log" | tr '\n' ' ')): recording it again"
+  rm -f "$base.aot" "$base.jsa" "$base.aot.log" "$base.id"
+  local dir=$BENCH_DIR/srv/portico-cache-recording pid t0 ports=(--telnet-port 0 --ftp-port 0 --smtp-port 0 --pop3-port 0)
+  portico_has_imap && ports+=(--imap-port 0)
+  rm -rf "$dir"; mkdir -p "$dir/data"
+  # shellcheck disable=SC2086
+  printf '%s\n' "$BENCH_PASS" | "$JAVA" -jar "$PORTICO_JAR" user add "$BENCH_USER" --data "$dir/data" $PORTICO_USER_ADD_ARGS \
+    > "$LOGS/portico-cache.log" 2>&1
+  # shellcheck disable=SC2206
+  local cmd=("$JAVA" -Xms16m $record -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}")
+  [[ -n ${SERVER_CPUS:-} ]] && cmd=(taskset -c "$SERVER_CPUS" "${cmd[@]}")
+  t0=$(now_ms)
+  setsid "${cmd[@]}" >> "$LOGS/portico-cache.log" 2>&1 < /dev/null &
+  pid=$!
+  local until=$(( $(date +%s) + 60 ))
+  until grep -q '^portico: ready' "$LOGS/portico-cache.log"; do
+    if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s) > until )); then break; fi
+    sleep 0.05
+  done
+  kill -TERM "$pid" 2>/dev/null
+  # the cache is written as the JVM exits: wait for it (bounded), never kill it half-way
+  until=$(( $(date +%s) + 180 ))
+  while kill -0 "$pid" 2>/dev/null && (( $(date +%s) < until )); do sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  rm -rf "$dir"
+  if [[ -f $base.aot || -f $base.jsa ]]; then
+    echo "$jar_id" > "$base.id"
+    say "portico: class cache recorded by one start of every server in $(( $(now_ms) - t0 )) ms: $(ls "$base".aot "$base".jsa 2>/dev/null)"
+  else
+    say "portico: no class cache was written (see $LOGS/portico-cache.log): every start of this run is without one"
   fi
 }
 
-# One start of Portico that is not measured, before the first measured one, when the class cache is missing or
-# stale: it records the cache (written as it stops), as an installation's first start after an upgrade does, so
-# that start-to-ready measures the starts of an installed Portico (issue 16: every start of the run within its
-# bounds), as bench/startup.sh does with its own warm-up start. Every server on (IMAP too when the jar has it), on
-# port 0, a data folder of its own.
+# Before the first measured start, so that the recording (a few seconds) falls between no two measurements.
 portico_warm_cache() {
   [[ -f $PORTICO_JAR && -z $PORTICO_JAVA_OPTS ]] || return 0
-  local opts dir=$BENCH_DIR/srv/cache-warmup log=$LOGS/cache-warmup.log pid until
-  opts=$(portico_cache_opts)
-  [[ $opts == *AOTCacheOutput* || ( $opts == *AutoCreateSharedArchive* && ! -f $BENCH_DIR/portico.jsa ) ]] || return 0
-  say "recording Portico's class cache with one start that is not measured ($opts)"
-  rm -rf "$dir"; mkdir -p "$dir/data"
-  printf '%s\n' "$BENCH_PASS" | "$JAVA" -jar "$PORTICO_JAR" user add "$BENCH_USER" --data "$dir/data" > "$log" 2>&1
-  local ports=(--telnet-port 0 --ftp-port 0 --smtp-port 0 --pop3-port 0)
-  portico_has_imap && ports+=(--imap-port 0)
-  # shellcheck disable=SC2086
-  setsid "$JAVA" $opts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}" >> "$log" 2>&1 < /dev/null &
-  pid=$!
-  until=$(( $(date +%s) + 60 ))
-  until grep -q 'portico: ready' "$log" 2>/dev/null; do
-    if ! kill -0 "$pid" 2>/dev/null || (( $(date +%s) > until )); then say "the cache-recording start failed (see $log)"; break; fi
-    sleep 0.05
-  done
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-  for _ in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  rm -rf "$dir"
+  portico_cache
 }
 
 # Portico's IMAP server arrives with the imap-server module; until the jar has --imap-port, POP3 alone is measured.
@@ -475,7 +495,7 @@ start() {
       extra+=(--set max-sessions=100000 --set max-sessions-per-address=100000 --set idle-timeout=1h)
       local jopts=$PORTICO_JAVA_OPTS
       # As ./portico starts it: a small initial heap (see the comment there) and the class cache.
-      [[ -n $jopts ]] || jopts="-Xms16m $(portico_cache_opts)"
+      if [[ -z $jopts ]]; then portico_cache; jopts="-Xms16m $PORTICO_CACHE_OPTS"; fi
       # shellcheck disable=SC2086
       cmd=("$JAVA" $jopts -jar "$PORTICO_JAR" serve --data "$dir/data" --bind 127.0.0.1 "${ports[@]}"
            "${extra[@]}" $PORTICO_ARGS)

@@ -507,6 +507,9 @@ class CrashTest {
         }
         assertThat(uploadTemporaryOfAtLeast(home, 0)).as("the kill left an upload temporary").isTrue();
         try (PorticoProcess portico = start(1)) {
+            // The walk that removes them runs beside the servers once they are up: wait for its effect.
+            Path stale = old;
+            awaitOrFail(() -> !uploadTemporaryOfAtLeast(home, 0) && !Files.exists(stale), "the removal of the kill's leftovers");
             assertThat(uploadTemporaryOfAtLeast(home, 0)).as("upload temporaries after the restart").isFalse();
             assertThat(home.resolve("stalled.bin")).doesNotExist();
             assertThat(old).as("a Maildir tmp/ file 37 hours old").doesNotExist();

@@ -4,6 +4,7 @@ import dev.portico.core.Events;
 import dev.portico.core.LineConnection;
 import dev.portico.core.Reply;
 import dev.portico.core.fs.FileEntry;
+import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
 
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class FtpTransferCommands {
             if (append || offset > 0) {
                 file = s.files.openWrite(target, append, offset);
             } else {
-                temp = s.files.createUnique(target.parent(), FtpListing.UPLOAD_PREFIX);
+                temp = s.files.createUnique(target.parent(), FileStores.uploadPrefix());
                 file = s.files.openWrite(temp, false, 0);
             }
         } catch (IOException e) {

@@ -79,7 +79,7 @@ final class FilesApi {
         }
         try (InputStream body = r.body(r.maxBody())) {
             makeDirectories(store, path.parent());
-            VirtualPath temp = store.createUnique(path.parent(), FileStores.UPLOAD_PREFIX);
+            VirtualPath temp = store.createUnique(path.parent(), FileStores.uploadPrefix());
             boolean done = false;
             try {
                 long written = 0;

@@ -139,6 +139,8 @@ public final class Portico implements AutoCloseable {
     private volatile boolean closing;
     /** The background read (or first generation) of the TLS identity; null once there is none to wait for. */
     private volatile Thread tlsLoad;
+    /** The background removal of what a crash left ({@link #removeCrashLeftovers}); null before it starts. */
+    private volatile Thread leftovers;
 
     private Portico(Path dataDir, Settings s, Builder b, Configs c) throws IOException {
         this.dataDir = dataDir;
@@ -300,6 +302,8 @@ public final class Portico implements AutoCloseable {
                 p.startAll(configs);
                 // Only now, so that reading the keystore (or generating it on a first start) never delays a listener.
                 p.tlsLoad = p.tls.loadInBackground();
+                // Likewise the walk over every home and Maildir: its time grows with the data folder.
+                p.leftovers = Thread.ofVirtual().name("crash-leftovers").start(() -> p.removeCrashLeftovers(configs));
             } catch (IOException | RuntimeException e) {
                 p.close();
                 throw e;
@@ -325,7 +329,6 @@ public final class Portico implements AutoCloseable {
      * listeners, which the launcher prints and {@link #port} finds.
      */
     private void startAll(Configs c) throws IOException {
-        removeCrashLeftovers(c);
         if (c.telnet().port().isPresent()) {
             TelnetServer t = new TelnetServer(c.telnet(),
                     new TelnetServer.Shared(listening, logins, files, mail, domains, users, new QueueStore(queueDir(dataDir))));
@@ -380,11 +383,14 @@ public final class Portico implements AutoCloseable {
 
     /**
      * Removes what a crash left in the data folder: FTP upload temporaries in every home and the
-     * anonymous root, and Maildir {@code tmp/} files older than {@link #MAILDIR_TMP_AGE}. Here,
-     * before any server starts, is the one moment nothing of this process can be writing them,
-     * whichever servers run: an {@code FtpServer.start} would delete the uploads of another FTP
-     * server sharing the stores, and the Maildirs are cleaned also when SMTP is off. The stores do
-     * the walking because they know their layout; Portico decides when. A failure only logs.
+     * anonymous root, and Maildir {@code tmp/} files older than {@link #MAILDIR_TMP_AGE}. Once for
+     * the whole process, whichever servers run (not in {@code FtpServer.start}, and the Maildirs
+     * also when SMTP is off), on a thread of its own once the listeners are up: the walk takes as
+     * long as the data folder is large (50 ms for 5,000 files in a cold JVM), and nothing of this
+     * process can be hit by it. This process's upload temporaries carry its own token
+     * ({@code FileStores.uploadPrefix()}), which the walk leaves alone, and a delivery's Maildir
+     * {@code tmp/} file is hours younger than the age limit. The stores do the walking because they
+     * know their layout; Portico decides when. A failure only logs. {@link #close} waits for it.
      */
     private void removeCrashLeftovers(Configs c) {
         Leftovers uploads = Leftovers.NONE, mailTmp = Leftovers.NONE;
@@ -477,10 +483,11 @@ public final class Portico implements AutoCloseable {
         closing = true;
         // A first start may still be writing the generated keystore into the data folder: a close
         // that returned before it ended would let the caller remove or reuse a folder in use.
-        Thread loading = tlsLoad;
-        if (loading != null) {
+        // Likewise the walk removing what a crash left.
+        for (Thread background : new Thread[] {tlsLoad, leftovers}) {
+            if (background == null) continue;
             try {
-                loading.join(Duration.ofSeconds(30));
+                background.join(Duration.ofSeconds(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

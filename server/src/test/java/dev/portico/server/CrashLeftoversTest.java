@@ -2,6 +2,7 @@ package dev.portico.server;
 
 import ch.qos.logback.classic.Level;
 import dev.portico.core.Settings;
+import dev.portico.core.fs.FileStores;
 import dev.portico.ftp.FtpServer;
 import dev.portico.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
@@ -69,9 +70,10 @@ class CrashLeftoversTest {
                 file("mail/alice/Maildir/cur/1700000000.M5P9Q5.host,S=10,W=10:2,S", 10, Duration.ofDays(90)),
         };
         try (Portico ignored = start()) {
-            for (Path p : gone) assertThat(p).doesNotExist();
-            for (Path p : kept) assertThat(p).exists();
+            // the walk runs beside the servers, after ready; close() waits for it
         }
+        for (Path p : gone) assertThat(p).doesNotExist();
+        for (Path p : kept) assertThat(p).exists();
         assertThat(log.containing("removed what a crash left")).containsExactly(
                 "removed what a crash left: 4 FTP upload temporaries (1724 bytes), "
                         + "2 Maildir tmp/ files older than 36 h (376 bytes)");
@@ -81,8 +83,21 @@ class CrashLeftoversTest {
     void aCleanDataFolderLogsNothing() throws IOException {
         file("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host", 100, Duration.ofHours(35));
         try (Portico ignored = start()) {
-            assertThat(data.resolve("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host")).exists();
+            // as above
         }
+        assertThat(data.resolve("mail/alice/Maildir/tmp/1700000000.M3P9Q3.host")).exists();
         assertThat(log.containing("removed what a crash left")).isEmpty();
+    }
+
+    @Test
+    void theWalkNeverTakesAnUploadOfThisProcess() throws IOException {
+        // The walk runs while sessions upload: a temporary under this process's own prefix is one in progress.
+        Path mine = file("files/alice/" + FileStores.uploadPrefix() + "k3j2", 1000, Duration.ofDays(3));
+        Path crashed = file("files/alice/" + FtpServer.UPLOAD_PREFIX + "0a1b2c-k3j2", 1000, Duration.ZERO);
+        try (Portico ignored = start()) {
+            // as above
+        }
+        assertThat(mine).exists();
+        assertThat(crashed).doesNotExist();
     }
 }

@@ -62,7 +62,12 @@ public final class FileUserDirectory implements UserDirectory {
     private final Path file;
     private final PasswordHash hasher;
     private final ReentrantLock lock = new ReentrantLock();
-    private final SecretKeySpec cacheKey;
+    /**
+     * Keys the cache of verified logins: random per directory, drawn on the first login
+     * ({@link #cacheKey()}), not in the constructor, because a process's first SecureRandom loads the
+     * JDK's security providers, which nothing else on a server's way to ready needs.
+     */
+    private volatile SecretKeySpec cacheKey;
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Boolean>> inFlight = new ConcurrentHashMap<>();
     private volatile Table table;
@@ -72,9 +77,6 @@ public final class FileUserDirectory implements UserDirectory {
     public FileUserDirectory(Path file, PasswordHash hasher) throws IOException {
         this.file = file;
         this.hasher = hasher;
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
         this.table = table(Map.of());
         reloadIfChanged();
     }
@@ -250,10 +252,25 @@ public final class FileUserDirectory implements UserDirectory {
         loadedSize = a.size();
     }
 
+    private SecretKeySpec cacheKey() {
+        SecretKeySpec k = cacheKey;
+        if (k == null) {
+            synchronized (this) {
+                k = cacheKey;
+                if (k == null) {
+                    byte[] key = new byte[32];
+                    new SecureRandom().nextBytes(key);
+                    cacheKey = k = new SecretKeySpec(key, "HmacSHA256");
+                }
+            }
+        }
+        return k;
+    }
+
     private byte[] mac(String hash, char[] password) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(cacheKey);
+            mac.init(cacheKey());
             mac.update(hash.getBytes(StandardCharsets.US_ASCII));
             mac.update((byte) 0);
             mac.update(StandardCharsets.UTF_8.encode(CharBuffer.wrap(password)));

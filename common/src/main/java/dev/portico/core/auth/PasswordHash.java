@@ -21,7 +21,6 @@ public final class PasswordHash {
     /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
     public static final int DEFAULT_ITERATIONS = 600_000;
     private static final String PREFIX = "pbkdf2-sha256";
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** The salt of padding and of checks against no user: fixed, it protects nothing. */
     private static final byte[] DUMMY_SALT = new byte[16];
     /**
@@ -48,7 +47,7 @@ public final class PasswordHash {
 
     public String hash(char[] password) {
         byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
+        Salts.RANDOM.nextBytes(salt);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
                 + b64.encodeToString(derive(password, salt, iterations));
@@ -113,5 +112,13 @@ public final class PasswordHash {
         } finally {
             spec.clearPassword();
         }
+    }
+
+    /**
+     * Drawn on the first new hash (a {@code user add}), not when a server starts: a process's first
+     * SecureRandom loads the JDK's security providers, which nothing on the way to ready needs.
+     */
+    private static final class Salts {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }

@@ -19,6 +19,16 @@ public interface FileStores {
      */
     String UPLOAD_PREFIX = ".portico-upload-";
 
+    /**
+     * The names this process gives its upload temporaries: {@link #UPLOAD_PREFIX}, a token drawn
+     * once per process, and a dash. What a crash left carries another process's token, so the
+     * removal of leftovers at start can run beside this process's first uploads and never take one
+     * of theirs ({@link LocalFileStores#removeLeftovers}).
+     */
+    static String uploadPrefix() {
+        return UploadToken.PREFIX;
+    }
+
     /** Whether {@code name} (a last path segment) is one of {@link #UPLOAD_PREFIX}'s reserved names. */
     static boolean isUploadTemporary(String name) {
         return name.startsWith(UPLOAD_PREFIX);

@@ -36,8 +36,9 @@ public final class LocalFileStores implements FileStores {
     /**
      * Deletes every regular file whose name starts with {@code prefix} anywhere under the homes and
      * under {@code otherRoots} (those that exist): temporaries of uploads a crash interrupted, which
-     * no one else would ever remove. Symbolic links are neither followed nor deleted, and an
-     * unreadable folder is skipped. Only safe while no session uses these stores, i.e. at start.
+     * no one else would ever remove. This process's own upload temporaries
+     * ({@link FileStores#uploadPrefix()}) are left alone, so the walk may run while sessions upload.
+     * Symbolic links are neither followed nor deleted, and an unreadable folder is skipped.
      */
     public Leftovers removeLeftovers(String prefix, Collection<Path> otherRoots) throws IOException {
         if (prefix.isEmpty()) throw new IllegalArgumentException("an empty prefix would match every file");
@@ -56,6 +57,7 @@ public final class LocalFileStores implements FileStores {
 
     private static final class Remover extends SimpleFileVisitor<Path> {
         private final String prefix;
+        private final String own = FileStores.uploadPrefix();
         Leftovers removed = Leftovers.NONE;
 
         Remover(String prefix) {
@@ -64,7 +66,8 @@ public final class LocalFileStores implements FileStores {
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes a) throws IOException {
-            if (a.isRegularFile() && file.getFileName().toString().startsWith(prefix) && Files.deleteIfExists(file)) {
+            String name = file.getFileName().toString();
+            if (a.isRegularFile() && name.startsWith(prefix) && !name.startsWith(own) && Files.deleteIfExists(file)) {
                 removed = removed.plusFile(a.size());
             }
             return FileVisitResult.CONTINUE;

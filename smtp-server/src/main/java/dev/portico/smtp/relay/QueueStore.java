@@ -20,9 +20,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -168,31 +170,55 @@ public final class QueueStore implements dev.portico.core.mail.OutboundQueue {
     }
 
     /**
-     * Every queued message, oldest first. Removes what a crash left: message files without an
-     * envelope (their 250 was never sent) and half-written envelopes. Only at start, or from the
-     * command line; a running queue's messages are all complete.
+     * Every queued message, oldest first. Removes what a crash left when {@code cleanUp} (see
+     * {@link #ids}); an envelope that cannot be read is logged and left out.
      */
     public List<QueuedMessage> load(boolean cleanUp) throws IOException {
         List<QueuedMessage> messages = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return messages;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".env")) {
-                    try {
-                        QueuedMessage m = read(name.substring(0, name.length() - 4));
-                        if (m != null) messages.add(m);
-                    } catch (IOException | RuntimeException e) {
-                        log.warn("queue: cannot read {}: {}", f, e.toString());
-                    }
-                } else if (cleanUp && (name.endsWith(".env.tmp")
-                        || (name.endsWith(".eml") && !Files.exists(envelopeFile(name.substring(0, name.length() - 4)))))) {
-                    Files.deleteIfExists(f);
-                }
-            }
+        for (String id : ids(cleanUp)) {
+            QueuedMessage m = readOrWarn(id);
+            if (m != null) messages.add(m);
         }
         messages.sort(java.util.Comparator.comparing(QueuedMessage::arrival).thenComparing(QueuedMessage::id));
         return messages;
+    }
+
+    /**
+     * The ids of the queued messages (those with an envelope), in no order. With {@code cleanUp}
+     * also removes what a crash left: message files without an envelope (their 250 was never sent)
+     * and half-written envelopes. Only at start, or from the command line; a running queue's
+     * messages are all complete. Reads names only, no envelope: one listing of the folder, cheap
+     * enough for the path to {@code ready} however long the queue.
+     */
+    public List<String> ids(boolean cleanUp) throws IOException {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(dir)) return ids;
+        Set<String> texts = new HashSet<>();
+        List<Path> halfWritten = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".env")) ids.add(name.substring(0, name.length() - 4));
+                else if (name.endsWith(".env.tmp")) halfWritten.add(f);
+                else if (name.endsWith(".eml")) texts.add(name.substring(0, name.length() - 4));
+            }
+        }
+        if (cleanUp) {
+            for (Path f : halfWritten) Files.deleteIfExists(f);
+            texts.removeAll(ids);
+            for (String orphan : texts) Files.deleteIfExists(messageFile(orphan));
+        }
+        return ids;
+    }
+
+    /** The message of {@code id}, or null when there is none or its envelope cannot be read (logged). */
+    QueuedMessage readOrWarn(String id) {
+        try {
+            return read(id);
+        } catch (IOException | RuntimeException e) {
+            log.warn("queue: cannot read {}: {}", envelopeFile(id), e.toString());
+            return null;
+        }
     }
 
     /** Removes a message: the envelope first, so a crash in between leaves a text {@link #load} removes. */

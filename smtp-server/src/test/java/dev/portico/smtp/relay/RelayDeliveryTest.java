@@ -228,8 +228,14 @@ class RelayDeliveryTest {
             relay.send(message(relay.session(), "later@example.net", "kept"));
             RelayTestSupport.await(Duration.ofSeconds(10), () -> !relay.attempts.isEmpty());
         }
+        // What a crash can leave beside it: a text whose envelope was never written (no 250 was sent), a half-written envelope.
+        Path orphan = Files.writeString(dir.resolve("queue/0190000000000001.eml"), "never acknowledged");
+        Path half = Files.writeString(dir.resolve("queue/0190000000000002.env.tmp"), "id=0190");
         try (var remote = new RelayTestSupport.Remote(dir.resolve("remote"), null)) {
             try (var again = new RelayTestSupport(dir, "smtp.relay.host", "127.0.0.1:" + remote.port(), "smtp.relay.retry", "1s")) {
+                // removed before the start returns; the envelopes themselves are read after it, by the queue's runner
+                assertThat(orphan).doesNotExist();
+                assertThat(half).doesNotExist();
                 assertThat(again.queue.messages()).hasSize(1);
                 RelayTestSupport.Received got = remote.received.poll(20, TimeUnit.SECONDS);
                 assertThat(got).isNotNull();
