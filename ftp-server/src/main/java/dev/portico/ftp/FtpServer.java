@@ -44,6 +44,7 @@ public final class FtpServer implements Closeable {
     private final Shared shared;
     private final PassivePorts passive;
     private final Listeners listeners;
+    private final TransferThreads transferThreads = new TransferThreads();
 
     /** Nothing is bound until {@link #start()}; listen address is {@code ftp.bind} or the shared one. */
     public FtpServer(FtpConfig config, Shared shared) {
@@ -64,7 +65,7 @@ public final class FtpServer implements Closeable {
 
     private void listen(String name, OptionalInt port, Tls implicitTls) throws IOException {
         listeners.start(name, config.bind(), port, config.limits(), FtpReplies.REFUSED.toString(),
-                FtpReplies.SHUTDOWN.toString(), implicitTls, c -> new FtpSession(c, config, shared, passive).serve());
+                FtpReplies.SHUTDOWN.toString(), implicitTls, c -> new FtpSession(c, config, shared, passive, transferThreads).serve());
         if (port.isPresent()) log.info("{} listening on {}", name, listeners.addresses().get(name));
     }
 
@@ -91,5 +92,6 @@ public final class FtpServer implements Closeable {
     @Override
     public void close() {
         listeners.close();
+        transferThreads.close();
     }
 }

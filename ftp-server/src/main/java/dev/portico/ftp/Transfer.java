@@ -20,13 +20,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One data transfer on its own virtual thread, so the control connection keeps reading ABOR and
- * STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
+ * One data transfer on a thread of its own (a platform thread, see {@link #start}), so the
+ * control connection keeps reading ABOR and STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
  * talks back only through {@link Replies} (the connection's locked send) and its own atomic
  * fields, never through the session's mutable state.
  */
@@ -95,7 +97,8 @@ final class Transfer {
     private final AtomicLong progress = new AtomicLong();
     private volatile boolean aborted;
     private volatile Socket socket;
-    private Thread thread;
+    /** Open until {@link #run} has sent the final reply: what {@code thread.isAlive()} was with a thread per transfer. */
+    private final CountDownLatch done = new CountDownLatch(1);
     /** Bytes moved, as the body reported them. */
     private volatile long moved;
 
@@ -114,18 +117,25 @@ final class Transfer {
         this.cleanup = cleanup;
     }
 
-    Transfer start() {
+    Transfer start(TransferThreads threads) {
         // A platform thread: a binary RETR sends with sendfile (transferTo), a native call that
         // holds its carrier while the client's window is full. As a virtual thread a few stalled
         // or slow downloads pinned every carrier of the machine, and every session of every
         // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
-        // answered only after the data timeout). A transfer is worth a thread of its own.
-        thread = Thread.ofPlatform().daemon(true).name(session + "-data").start(this::run);
+        // answered only after the data timeout). A transfer is worth a thread of its own, taken
+        // from the server's idle ones when there is one.
+        threads.start(session + "-data", () -> {
+            try {
+                run();
+            } finally {
+                done.countDown();
+            }
+        });
         return this;
     }
 
     boolean isRunning() {
-        return thread.isAlive();
+        return done.getCount() > 0;
     }
 
     boolean isUpload() {
@@ -149,7 +159,7 @@ final class Transfer {
     /** Waits for the transfer to end by itself. */
     void join() {
         try {
-            thread.join();
+            done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -158,11 +168,11 @@ final class Transfer {
     /** Lets the transfer finish within {@code grace}, then aborts it (the session is ending). */
     void finishWithin(Duration grace) {
         try {
-            thread.join(grace);
+            done.await(grace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) abort();
+        if (isRunning()) abort();
     }
 
     /** ABOR: closes the data connection and waits (bounded) until the thread has sent its 426. */
@@ -178,7 +188,7 @@ final class Transfer {
             }
         }
         try {
-            thread.join(10_000);
+            done.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
