@@ -7,10 +7,10 @@ import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,10 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Iterator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -37,6 +38,8 @@ final class Transfer {
     private static final Logger log = LoggerFactory.getLogger(Transfer.class);
     private static final int BUFFER = 64 * 1024;
     private static final long SLICE = 1 << 20;
+    /** A listing is sent in pieces of this size: a few lines fit one segment, a large one moves in 16 KiB writes. */
+    private static final int LIST_BUFFER = 16 * 1024;
 
     /** Sends a reply on the control connection from the transfer thread. */
     @FunctionalInterface
@@ -364,19 +367,41 @@ final class Transfer {
         };
     }
 
-    /** Sends listing lines, each ended by CR LF, in UTF-8 (RFC 2640). */
-    static Body sendLines(List<String> lines) {
+    /**
+     * Sends listing lines as they are made, each ended by CR LF, in UTF-8 (RFC 2640). A directory
+     * that fails while it is read is a disk error (its reply from {@link FtpReplies#error}).
+     */
+    static Body sendLines(Stream<String> lines) {
         return (d, progress) -> {
-            BufferedOutputStream out = new BufferedOutputStream(d.out(), BUFFER);
-            long total = 0;
-            for (String line : lines) {
-                byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
-                out.write(b);
-                total += b.length;
+            try (lines) {
+                OutputStream out = d.out();
+                byte[] buf = new byte[LIST_BUFFER];
+                int used = 0;
+                long total = 0;
+                for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+                    byte[] b = (it.next() + "\r\n").getBytes(StandardCharsets.UTF_8);
+                    if (used + b.length > buf.length) {
+                        out.write(buf, 0, used);
+                        total += used;
+                        progress.set(total);
+                        used = 0;
+                    }
+                    if (b.length > buf.length) {
+                        out.write(b);
+                        total += b.length;
+                    } else {
+                        System.arraycopy(b, 0, buf, used, b.length);
+                        used += b.length;
+                    }
+                }
+                out.write(buf, 0, used);
+                out.flush();
+                total += used;
+                progress.set(total);
+                return total;
+            } catch (UncheckedIOException e) {
+                throw new DiskError(e.getCause());
             }
-            out.flush();
-            progress.set(total);
-            return total;
         };
     }
 
