@@ -28,8 +28,8 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One data transfer on a thread of its own (a platform thread, see {@link #start}), so the
- * control connection keeps reading ABOR and STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
+ * One data transfer on a thread of its own (see {@link #start}), so the control connection
+ * keeps reading ABOR and STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
  * talks back only through {@link Replies} (the connection's locked send) and its own atomic
  * fields, never through the session's mutable state.
  */
@@ -55,6 +55,14 @@ final class Transfer {
     interface Body {
         long run(Streams data, AtomicLong progress) throws IOException;
     }
+
+    /**
+     * A body that sends with sendfile ({@code transferTo}) when the data connection is plain: a
+     * native call that would hold a virtual thread's carrier for as long as the client's window
+     * stays full (see {@link #start}).
+     */
+    @FunctionalInterface
+    interface SendfileBody extends Body {}
 
     /** Runs after the body, before 226 (the rename of an upload into place). The cleanup passed
      * with it runs instead when the transfer fails, also before the body started (it closes the file). */
@@ -121,19 +129,27 @@ final class Transfer {
     }
 
     Transfer start(TransferThreads threads) {
-        // A platform thread: a binary RETR sends with sendfile (transferTo), a native call that
-        // holds its carrier while the client's window is full. As a virtual thread a few stalled
-        // or slow downloads pinned every carrier of the machine, and every session of every
-        // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
-        // answered only after the data timeout). A transfer is worth a thread of its own, taken
-        // from the server's idle ones when there is one.
-        threads.start(session + "-data", () -> {
+        Runnable work = () -> {
             try {
                 run();
             } finally {
                 done.countDown();
             }
-        });
+        };
+        if (body instanceof SendfileBody && protection == null) {
+            // A platform thread: a binary RETR sends with sendfile (transferTo), a native call that
+            // holds its carrier while the client's window is full. As a virtual thread a few stalled
+            // or slow downloads pinned every carrier of the machine, and every session of every
+            // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
+            // answered only after the data timeout). Such a transfer is worth a thread of its own,
+            // taken from the server's idle ones when there is one.
+            threads.start(session + "-data", work);
+        } else {
+            // Listings, uploads, ASCII and TLS transfers block only where the JDK parks a virtual
+            // thread (socket I/O) or compensates for it (file I/O): no platform thread to hand over
+            // to and wake, which cost a futex round trip per transfer.
+            Thread.ofVirtual().name(session + "-data").start(work);
+        }
         return this;
     }
 
@@ -323,7 +339,7 @@ final class Transfer {
 
     /** Sends a file from {@code offset}; binary without TLS uses sendfile ({@code transferTo}). */
     static Body sendFile(FileChannel file, long offset, boolean ascii) {
-        return (d, progress) -> {
+        SendfileBody send = (d, progress) -> {
             try (file) {
                 if (!ascii && d.channel() != null) {
                     long pos = offset, size = file.size();
@@ -365,6 +381,7 @@ final class Transfer {
                 return total;
             }
         };
+        return ascii ? send::run : send;
     }
 
     /**

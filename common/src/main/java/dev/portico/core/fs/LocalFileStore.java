@@ -50,7 +50,8 @@ public final class LocalFileStore implements FileStore {
 
     /** @param root created if missing */
     public LocalFileStore(Path root, boolean writable) throws IOException {
-        Files.createDirectories(root);
+        // a store is made per login: an existing home costs a stat, not a failed mkdir and its exception
+        if (!Files.isDirectory(root)) Files.createDirectories(root);
         this.root = root.toRealPath();
         this.writable = writable;
     }
@@ -71,7 +72,24 @@ public final class LocalFileStore implements FileStore {
     Path resolve(VirtualPath v) throws IOException {
         Path p = root;
         for (String s : v.segments()) p = p.resolve(s);
-        Path existing = p;
+        // The root is a real path and the segments hold no "..": while no existing segment is a
+        // symbolic link, the path lies inside the root as it reads. One lstat per segment (none for
+        // the root) decides that; the real path, which costs a readlink per segment of the whole
+        // host path, is only taken when a link is on the way.
+        Path existing = root;
+        boolean linked = false;
+        for (String s : v.segments()) {
+            Path next = existing.resolve(s);
+            BasicFileAttributes a = lstatOrNull(next);
+            if (a == null) break;
+            existing = next;
+            if (a.isSymbolicLink()) {
+                linked = true;
+                break;
+            }
+        }
+        if (!linked) return p;
+        existing = p;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
         if (existing == null) throw new AccessDeniedException(v.toString());
         Path real;
@@ -85,6 +103,15 @@ public final class LocalFileStore implements FileStore {
         }
         if (!real.startsWith(root)) throw new AccessDeniedException(v.toString(), null, "outside the user's root");
         return p;
+    }
+
+    /** The attributes of {@code p} itself (a link is not followed), or null when there is nothing there to see. */
+    private static BasicFileAttributes lstatOrNull(Path p) {
+        try {
+            return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;   // not a directory on the way, or not searchable: as Files.exists, nothing there
+        }
     }
 
     private Path resolveForWrite(VirtualPath v) throws IOException {
