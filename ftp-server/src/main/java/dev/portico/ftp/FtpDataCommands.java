@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  */
 final class FtpDataCommands {
 
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
     private FtpDataCommands() {}
 
     /** RFC 959 §3.1.1: A and I, with the format/byte-size parameters clients send (A N, L 8). */
     static Reply type(FtpSession s, String arg) {
-        String t = arg.trim().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        String t = SPACES.matcher(arg.trim().toUpperCase(Locale.ROOT)).replaceAll(" ");
         switch (t) {
             case "A", "A N" -> {
                 s.ascii = true;
@@ -78,8 +80,8 @@ final class FtpDataCommands {
         InetAddress shown = s.passive.advertisedAddress(s.connection.remote().getAddress(), local);
         byte[] a = shown.getAddress();
         int port = d.port();
-        return Reply.of(227, String.format(Locale.ROOT, "Entering Passive Mode (%d,%d,%d,%d,%d,%d).",
-                a[0] & 0xff, a[1] & 0xff, a[2] & 0xff, a[3] & 0xff, port >> 8, port & 0xff));
+        return Reply.of(227, "Entering Passive Mode (" + (a[0] & 0xff) + "," + (a[1] & 0xff) + "," + (a[2] & 0xff) + ","
+                + (a[3] & 0xff) + "," + (port >> 8) + "," + (port & 0xff) + ").");
     }
 
     /** RFC 2428 §3: only the port is given; the client connects to the control connection's address. */

@@ -42,8 +42,19 @@ final class FtpListing {
         Instant t = e.modified();
         boolean recent = t.isAfter(now.minus(SIX_MONTHS)) && !t.isAfter(now.plus(Duration.ofHours(1)));
         String when = (recent ? RECENT : OLD).format(t);
-        return String.format(Locale.ROOT, "%s %3d %-8s %-8s %12d %s %s", mode, e.directory() ? 2 : 1, owner, "ftp",
-                e.size(), when, e.name());
+        // "%s %3d %-8s %-8s %12d %s %s" by hand: Formatter parsed the pattern again for every line
+        StringBuilder b = new StringBuilder(64 + owner.length() + e.name().length());
+        b.append(mode).append("   ").append(e.directory() ? '2' : '1').append(' ');
+        pad(b.append(owner), 8 - owner.length()).append(' ');
+        b.append("ftp     ").append(' ');
+        String size = Long.toString(e.size());
+        pad(b, 12 - size.length()).append(size).append(' ');
+        return b.append(when).append(' ').append(e.name()).toString();
+    }
+
+    private static StringBuilder pad(StringBuilder b, int spaces) {
+        for (int i = 0; i < spaces; i++) b.append(' ');
+        return b;
     }
 
     /** RFC 3659 §2.3 time-val in UTC: {@code 20240305140300}. */

@@ -45,6 +45,7 @@ public final class FtpServer implements Closeable {
     private final Shared shared;
     private final PassivePorts passive;
     private final Listeners listeners;
+    private final TransferThreads transferThreads = new TransferThreads();
 
     /** Nothing is bound until {@link #start()}; listen address is {@code ftp.bind} or the shared one. */
     public FtpServer(FtpConfig config, Shared shared) {
@@ -66,7 +67,7 @@ public final class FtpServer implements Closeable {
     private void listen(String name, OptionalInt port, Tls implicitTls) throws IOException {
         listeners.start(name, config.bind(), port, config.limits(), FtpReplies.REFUSED.toString(),
                 FtpReplies.SHUTDOWN.toString(), implicitTls,
-                (CommandSession.Opener) c -> new FtpSession(c, config, shared, passive).open());
+                (CommandSession.Opener) c -> new FtpSession(c, config, shared, passive, transferThreads).open());
         if (port.isPresent()) log.info("{} listening on {}", name, listeners.addresses().get(name));
     }
 
@@ -93,5 +94,6 @@ public final class FtpServer implements Closeable {
     @Override
     public void close() {
         listeners.close();
+        transferThreads.close();
     }
 }

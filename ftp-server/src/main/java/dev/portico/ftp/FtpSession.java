@@ -35,7 +35,7 @@ import java.util.Set;
  * directory, transfer parameters and the pending data connection. Belongs to the connection's
  * virtual thread; a running {@link Transfer} only reads what it was given. What it shares with the
  * server's other sessions it gets as values: the config, the {@link FtpServer.Shared} objects and
- * the server's {@link PassivePorts}.
+ * the server's {@link PassivePorts} and {@link TransferThreads}.
  */
 final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, CommandSession {
 
@@ -50,6 +50,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, C
     final FtpConfig config;
     final FtpServer.Shared shared;
     final PassivePorts passive;
+    private final TransferThreads transferThreads;
 
     Phase phase = Phase.NOT_LOGGED_IN;
     String pendingUser;
@@ -71,11 +72,13 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, C
     DataChannel dataChannel;
     Transfer transfer;
 
-    FtpSession(LineConnection connection, FtpConfig config, FtpServer.Shared shared, PassivePorts passive) {
+    FtpSession(LineConnection connection, FtpConfig config, FtpServer.Shared shared, PassivePorts passive,
+               TransferThreads transferThreads) {
         this.connection = connection;
         this.config = config;
         this.shared = shared;
         this.passive = passive;
+        this.transferThreads = transferThreads;
     }
 
     /** Starts the session: the greeting. Its commands then come one {@link #step} at a time. */
@@ -181,7 +184,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, C
     }
 
     void startTransfer(Transfer t) throws IOException {
-        transfer = t.start();
+        transfer = t.start(transferThreads);
         watchedProgress = -1;
         // wake up often enough to notice a stalled transfer (0 is no timeout, not the shortest)
         long data = config.dataTimeout().toMillis(), idle = config.limits().idleTimeout().toMillis();

@@ -8,12 +8,20 @@ import dev.portico.core.fs.FileStores;
 import dev.portico.core.fs.VirtualPath;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Verbs that move data: RETR, STOR, APPE, STOU, LIST, NLST, MLSD; and MLST and STAT, which answer
@@ -21,6 +29,9 @@ import java.util.regex.Pattern;
  * first, with no 150), then hands a {@link Transfer} to its own thread and answers nothing itself.
  */
 final class FtpTransferCommands {
+
+    /** Directories up to this size are listed sorted by name; larger ones stream unsorted (memory stays bounded). */
+    static final int SORTED_UP_TO = 1000;
 
     private FtpTransferCommands() {}
 
@@ -132,7 +143,7 @@ final class FtpTransferCommands {
         if (refused != null) return refused;
         String path = verb.equals("MLSD") ? arg : withoutOptions(arg);
         VirtualPath p = path.isEmpty() ? s.cwd : s.resolve(path);
-        List<String> lines;
+        Stream<String> lines;
         try {
             lines = lines(s, p, verb);
         } catch (IOException e) {
@@ -141,32 +152,57 @@ final class FtpTransferCommands {
         if (lines == null) return dropData(s, Reply.of(501, "MLSD needs a directory; use MLST for a file"));
         s.takeRestOffset();
         return start(s, verb + " " + p, null, Reply.of(150, "Here comes the directory listing"), false,
-                Transfer.sendLines(lines), null, () -> {});
+                Transfer.sendLines(lines), null, lines::close);
     }
 
-    /** The lines of a listing; null for MLSD of a file. */
-    private static List<String> lines(FtpSession s, VirtualPath p, String verb) throws IOException {
-        List<FileEntry> entries;
+    /**
+     * The lines of a listing, made as they are sent (a directory of any size is never held whole);
+     * null for MLSD of a file. The directory is opened here, so a missing or refused one is
+     * answered (550) before any data connection. The caller closes the stream.
+     */
+    private static Stream<String> lines(FtpSession s, VirtualPath p, String verb) throws IOException {
+        Stream<FileEntry> entries;
         if (!verb.equals("MLSD") && isPattern(p.name())) {
             // ftp(1)'s mget sends NLST *.txt: a wildcard in the last segment filters its directory
             Pattern glob = glob(p.name());
-            entries = s.files.list(p.parent()).stream().filter(e -> glob.matcher(e.name()).matches()).toList();
+            entries = ordered(s.files.entries(p.parent())).filter(e -> glob.matcher(e.name()).matches());
         } else {
             FileEntry self = s.files.stat(p);
             if (!self.directory() && verb.equals("MLSD")) return null;
-            entries = self.directory() ? s.files.list(p) : List.of(self);
+            entries = self.directory() ? ordered(s.files.entries(p)) : Stream.of(self);
         }
-        List<String> out = new ArrayList<>(entries.size());
+        // read on this (the control) thread: the session may change them while the lines are sent
+        String owner = s.owner();
+        Set<String> facts = s.mlstFacts;
         Instant now = Instant.now();
-        for (FileEntry e : entries) {
-            if (e.name().startsWith(FtpListing.UPLOAD_PREFIX)) continue;
-            out.add(switch (verb) {
-                case "NLST" -> e.name();
-                case "MLSD" -> FtpListing.facts(e, s.mlstFacts, e.name());
-                default -> FtpListing.listLine(e, s.owner(), now);
-            });
+        return entries.filter(e -> !e.name().startsWith(FtpListing.UPLOAD_PREFIX)).map(e -> switch (verb) {
+            case "NLST" -> e.name();
+            case "MLSD" -> FtpListing.facts(e, facts, e.name());
+            default -> FtpListing.listLine(e, owner, now);
+        });
+    }
+
+    /**
+     * A directory's entries sorted by name, as {@code ls} shows them, when it has at most
+     * {@link #SORTED_UP_TO}; a larger one in the directory's own order, as it is read: sorting
+     * would hold it whole. Reads (at most) that many entries now, on the control thread.
+     */
+    static Stream<FileEntry> ordered(Stream<FileEntry> entries) throws IOException {
+        try {
+            Iterator<FileEntry> it = entries.iterator();
+            List<FileEntry> first = new ArrayList<>();
+            while (first.size() < SORTED_UP_TO && it.hasNext()) first.add(it.next());
+            if (!it.hasNext()) {
+                entries.close();
+                first.sort(Comparator.comparing(FileEntry::name));
+                return first.stream();
+            }
+            Stream<FileEntry> rest = StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false);
+            return Stream.concat(first.stream(), rest).onClose(entries::close);
+        } catch (UncheckedIOException e) {
+            entries.close();
+            throw e.getCause();
         }
-        return out;
     }
 
     private static boolean isPattern(String name) {
@@ -226,7 +262,11 @@ final class FtpTransferCommands {
             boolean directory = s.files.stat(p).directory();
             List<String> lines = new ArrayList<>();
             lines.add("Status of " + p + ":");
-            lines.addAll(lines(s, p, "LIST"));
+            try (Stream<String> listed = lines(s, p, "LIST")) {
+                listed.forEach(lines::add);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
             lines.add("End of status");
             return Reply.verbatim(directory ? 212 : 213, lines);   // RFC 959 §4.2.2: directory / file status
         } catch (IOException e) {

@@ -7,10 +7,10 @@ import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,14 +19,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Iterator;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * One data transfer on its own virtual thread, so the control connection keeps reading ABOR and
- * STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
+ * One data transfer on a thread of its own (see {@link #start}), so the control connection
+ * keeps reading ABOR and STAT meanwhile (RFC 959 §4.1.3). The transfer gets everything it needs at construction and
  * talks back only through {@link Replies} (the connection's locked send) and its own atomic
  * fields, never through the session's mutable state.
  */
@@ -35,6 +38,8 @@ final class Transfer {
     private static final Logger log = LoggerFactory.getLogger(Transfer.class);
     private static final int BUFFER = 64 * 1024;
     private static final long SLICE = 1 << 20;
+    /** A listing is sent in pieces of this size: a few lines fit one segment, a large one moves in 16 KiB writes. */
+    private static final int LIST_BUFFER = 16 * 1024;
 
     /** Sends a reply on the control connection from the transfer thread. */
     @FunctionalInterface
@@ -50,6 +55,14 @@ final class Transfer {
     interface Body {
         long run(Streams data, AtomicLong progress) throws IOException;
     }
+
+    /**
+     * A body that sends with sendfile ({@code transferTo}) when the data connection is plain: a
+     * native call that would hold a virtual thread's carrier for as long as the client's window
+     * stays full (see {@link #start}).
+     */
+    @FunctionalInterface
+    interface SendfileBody extends Body {}
 
     /** Runs after the body, before 226 (the rename of an upload into place). The cleanup passed
      * with it runs instead when the transfer fails, also before the body started (it closes the file). */
@@ -95,7 +108,8 @@ final class Transfer {
     private final AtomicLong progress = new AtomicLong();
     private volatile boolean aborted;
     private volatile Socket socket;
-    private Thread thread;
+    /** Open until {@link #run} has sent the final reply: what {@code thread.isAlive()} was with a thread per transfer. */
+    private final CountDownLatch done = new CountDownLatch(1);
     /** Bytes moved, as the body reported them. */
     private volatile long moved;
 
@@ -114,18 +128,33 @@ final class Transfer {
         this.cleanup = cleanup;
     }
 
-    Transfer start() {
-        // A platform thread: a binary RETR sends with sendfile (transferTo), a native call that
-        // holds its carrier while the client's window is full. As a virtual thread a few stalled
-        // or slow downloads pinned every carrier of the machine, and every session of every
-        // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
-        // answered only after the data timeout). A transfer is worth a thread of its own.
-        thread = Thread.ofPlatform().daemon(true).name(session + "-data").start(this::run);
+    Transfer start(TransferThreads threads) {
+        Runnable work = () -> {
+            try {
+                run();
+            } finally {
+                done.countDown();
+            }
+        };
+        if (body instanceof SendfileBody && protection == null) {
+            // A platform thread: a binary RETR sends with sendfile (transferTo), a native call that
+            // holds its carrier while the client's window is full. As a virtual thread a few stalled
+            // or slow downloads pinned every carrier of the machine, and every session of every
+            // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
+            // answered only after the data timeout). Such a transfer is worth a thread of its own,
+            // taken from the server's idle ones when there is one.
+            threads.start(session + "-data", work);
+        } else {
+            // Listings, uploads, ASCII and TLS transfers block only where the JDK parks a virtual
+            // thread (socket I/O) or compensates for it (file I/O): no platform thread to hand over
+            // to and wake, which cost a futex round trip per transfer.
+            Thread.ofVirtual().name(session + "-data").start(work);
+        }
         return this;
     }
 
     boolean isRunning() {
-        return thread.isAlive();
+        return done.getCount() > 0;
     }
 
     boolean isUpload() {
@@ -149,7 +178,7 @@ final class Transfer {
     /** Waits for the transfer to end by itself. */
     void join() {
         try {
-            thread.join();
+            done.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -158,11 +187,11 @@ final class Transfer {
     /** Lets the transfer finish within {@code grace}, then aborts it (the session is ending). */
     void finishWithin(Duration grace) {
         try {
-            thread.join(grace);
+            done.await(grace.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (thread.isAlive()) abort();
+        if (isRunning()) abort();
     }
 
     /** ABOR: closes the data connection and waits (bounded) until the thread has sent its 426. */
@@ -178,7 +207,7 @@ final class Transfer {
             }
         }
         try {
-            thread.join(10_000);
+            done.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -310,7 +339,7 @@ final class Transfer {
 
     /** Sends a file from {@code offset}; binary without TLS uses sendfile ({@code transferTo}). */
     static Body sendFile(FileChannel file, long offset, boolean ascii) {
-        return (d, progress) -> {
+        SendfileBody send = (d, progress) -> {
             try (file) {
                 if (!ascii && d.channel() != null) {
                     long pos = offset, size = file.size();
@@ -352,21 +381,44 @@ final class Transfer {
                 return total;
             }
         };
+        return ascii ? send::run : send;
     }
 
-    /** Sends listing lines, each ended by CR LF, in UTF-8 (RFC 2640). */
-    static Body sendLines(List<String> lines) {
+    /**
+     * Sends listing lines as they are made, each ended by CR LF, in UTF-8 (RFC 2640). A directory
+     * that fails while it is read is a disk error (its reply from {@link FtpReplies#error}).
+     */
+    static Body sendLines(Stream<String> lines) {
         return (d, progress) -> {
-            BufferedOutputStream out = new BufferedOutputStream(d.out(), BUFFER);
-            long total = 0;
-            for (String line : lines) {
-                byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
-                out.write(b);
-                total += b.length;
+            try (lines) {
+                OutputStream out = d.out();
+                byte[] buf = new byte[LIST_BUFFER];
+                int used = 0;
+                long total = 0;
+                for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+                    byte[] b = (it.next() + "\r\n").getBytes(StandardCharsets.UTF_8);
+                    if (used + b.length > buf.length) {
+                        out.write(buf, 0, used);
+                        total += used;
+                        progress.set(total);
+                        used = 0;
+                    }
+                    if (b.length > buf.length) {
+                        out.write(b);
+                        total += b.length;
+                    } else {
+                        System.arraycopy(b, 0, buf, used, b.length);
+                        used += b.length;
+                    }
+                }
+                out.write(buf, 0, used);
+                out.flush();
+                total += used;
+                progress.set(total);
+                return total;
+            } catch (UncheckedIOException e) {
+                throw new DiskError(e.getCause());
             }
-            out.flush();
-            progress.set(total);
-            return total;
         };
     }
 

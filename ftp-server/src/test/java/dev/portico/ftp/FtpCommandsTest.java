@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -176,6 +179,35 @@ class FtpCommandsTest {
         FTPFile[] parsed = c.getStatus("sub") == null ? null : c.listFiles("sub");
         assertThat(parsed).extracting(FTPFile::getName).containsExactly("two.txt");
         assertThat(c.sendCommand("STAT", "nope")).isEqualTo(550);
+    }
+
+    /**
+     * A directory larger than {@link FtpTransferCommands#SORTED_UP_TO} is streamed in the
+     * directory's own order (sorting would hold it whole); every entry comes exactly once, in LIST,
+     * NLST and MLSD alike. A small one is sorted by name.
+     */
+    @Test
+    void aLargeDirectoryIsListedWholeAndEachEntryOnce() throws Exception {
+        int n = FtpTransferCommands.SORTED_UP_TO + 500;
+        Path big = Files.createDirectories(ftp.home("alice").resolve("big"));
+        for (int i = 0; i < n; i++) Files.createFile(big.resolve("f" + i));
+        Files.createFile(big.resolve(FtpListing.UPLOAD_PREFIX + "partial"));
+        Set<String> expected = IntStream.range(0, n).mapToObj(i -> "f" + i).collect(Collectors.toSet());
+
+        String[] names = c.listNames("big");
+        assertThat(names).hasSize(n).doesNotHaveDuplicates();
+        assertThat(Stream.of(names).map(x -> x.substring(x.lastIndexOf('/') + 1)).collect(Collectors.toSet())).isEqualTo(expected);
+        FTPFile[] files = c.listFiles("big");
+        assertThat(files).hasSize(n);
+        assertThat(Stream.of(files).map(FTPFile::getName).collect(Collectors.toSet())).isEqualTo(expected);
+        FTPFile[] facts = c.mlistDir("big");
+        assertThat(Stream.of(facts).map(FTPFile::getName).collect(Collectors.toSet())).isEqualTo(expected);
+        assertThat(c.getReplyCode()).isEqualTo(226);
+
+        ftp.write("alice", "small/b", "");
+        ftp.write("alice", "small/c", "");
+        ftp.write("alice", "small/a", "");
+        assertThat(c.listFiles("small")).extracting(FTPFile::getName).containsExactly("a", "b", "c");
     }
 
     @Test

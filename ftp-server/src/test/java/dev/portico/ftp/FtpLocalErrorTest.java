@@ -18,11 +18,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A bug below a handler (here users' file stores whose {@code list} throws
+ * A bug below a handler (here users' file stores whose {@code list} and {@code entries} throw
  * {@link IllegalStateException} instead of an {@link IOException}), injected through
  * {@link FtpServer.Shared#files()}, is logged with its stack trace and answered with
  * {@code 451}; the session goes on.
@@ -45,6 +46,7 @@ class FtpLocalErrorTest {
 
     private record ListingFails(FileStore delegate) implements DelegatingFileStore {
         @Override public List<FileEntry> list(VirtualPath directory) { throw new IllegalStateException(BUG); }
+        @Override public Stream<FileEntry> entries(VirtualPath directory) { throw new IllegalStateException(BUG); }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A {@link FileStore} that hands every call to {@link #delegate()}: a wrapper (a slowed-down
@@ -22,6 +23,11 @@ public interface DelegatingFileStore extends FileStore {
     @Override
     default List<FileEntry> list(VirtualPath directory) throws IOException {
         return delegate().list(directory);
+    }
+
+    @Override
+    default Stream<FileEntry> entries(VirtualPath directory) throws IOException {
+        return delegate().entries(directory);
     }
 
     @Override

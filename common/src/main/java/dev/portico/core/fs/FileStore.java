@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One user's files, rooted at the user's home. FTP and the shell call only this, so the jail is
@@ -18,6 +19,16 @@ public interface FileStore {
 
     /** A directory's entries sorted by name. */
     List<FileEntry> list(VirtualPath directory) throws IOException;
+
+    /**
+     * A directory's entries in the directory's own order, read as the stream is consumed, so that
+     * listing a directory of any size holds one entry at a time (FTP's LIST streams them to the
+     * data connection). The directory is resolved and opened now, and refused now; an error while
+     * reading comes as an {@link java.io.UncheckedIOException}. The caller closes the stream.
+     */
+    default Stream<FileEntry> entries(VirtualPath directory) throws IOException {
+        return list(directory).stream();
+    }
 
     /** Opens a file for reading; a channel allows {@code transferTo} (sendfile) and offsets. */
     FileChannel openRead(VirtualPath path) throws IOException;

@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
@@ -22,9 +24,14 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A {@link FileStore} on a local directory. Every virtual path is resolved under the root and the
@@ -43,7 +50,8 @@ public final class LocalFileStore implements FileStore {
 
     /** @param root created if missing */
     public LocalFileStore(Path root, boolean writable) throws IOException {
-        Files.createDirectories(root);
+        // a store is made per login: an existing home costs a stat, not a failed mkdir and its exception
+        if (!Files.isDirectory(root)) Files.createDirectories(root);
         this.root = root.toRealPath();
         this.writable = writable;
     }
@@ -64,7 +72,24 @@ public final class LocalFileStore implements FileStore {
     Path resolve(VirtualPath v) throws IOException {
         Path p = root;
         for (String s : v.segments()) p = p.resolve(s);
-        Path existing = p;
+        // The root is a real path and the segments hold no "..": while no existing segment is a
+        // symbolic link, the path lies inside the root as it reads. One lstat per segment (none for
+        // the root) decides that; the real path, which costs a readlink per segment of the whole
+        // host path, is only taken when a link is on the way.
+        Path existing = root;
+        boolean linked = false;
+        for (String s : v.segments()) {
+            Path next = existing.resolve(s);
+            BasicFileAttributes a = lstatOrNull(next);
+            if (a == null) break;
+            existing = next;
+            if (a.isSymbolicLink()) {
+                linked = true;
+                break;
+            }
+        }
+        if (!linked) return p;
+        existing = p;
         while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
         if (existing == null) throw new AccessDeniedException(v.toString());
         Path real;
@@ -80,6 +105,15 @@ public final class LocalFileStore implements FileStore {
         return p;
     }
 
+    /** The attributes of {@code p} itself (a link is not followed), or null when there is nothing there to see. */
+    private static BasicFileAttributes lstatOrNull(Path p) {
+        try {
+            return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;   // not a directory on the way, or not searchable: as Files.exists, nothing there
+        }
+    }
+
     private Path resolveForWrite(VirtualPath v) throws IOException {
         if (!writable) throw new AccessDeniedException(v.toString(), null, "read-only");
         if (v.isRoot()) throw new AccessDeniedException("/", null, "the root cannot be changed");
@@ -93,34 +127,94 @@ public final class LocalFileStore implements FileStore {
     }
 
     private FileEntry entry(String name, Path p) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        return entry(name, p, Files.readAttributes(p, BasicFileAttributes.class));
+    }
+
+    private FileEntry entry(String name, Path p, BasicFileAttributes a) {
         Object key = a.fileKey();
-        String id = key != null ? key.toString().replaceAll("[^0-9a-zA-Z]", "")
-                : Integer.toHexString(p.hashCode());
+        String id = key != null ? alphanumeric(key.toString()) : Integer.toHexString(p.hashCode());
         return new FileEntry(name, a.isDirectory(), a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toInstant(),
                 id, writable);
     }
 
+    /** {@code (dev=803,ino=1234)} as {@code dev803ino1234}, for MLSx's unique fact: by hand, where replaceAll compiled a pattern per entry. */
+    private static String alphanumeric(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') b.append(c);
+        }
+        return b.toString();
+    }
+
     @Override
     public List<FileEntry> list(VirtualPath directory) throws IOException {
+        try (Stream<FileEntry> s = entries(directory)) {
+            List<FileEntry> out = new ArrayList<>(s.toList());
+            out.sort(Comparator.comparing(FileEntry::name));
+            return out;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public Stream<FileEntry> entries(VirtualPath directory) throws IOException {
         Path dir = resolve(directory);
         if (!Files.isDirectory(dir)) throw new NotDirectoryException(directory.toString());
-        List<FileEntry> out = new ArrayList<>();
-        try (Stream<Path> s = io(() -> Files.list(dir))) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                try {
-                    if (!p.toRealPath().startsWith(root)) continue;   // links leading out are not shown
-                    out.add(entry(p.getFileName().toString(), p));
-                } catch (IOException e) {
-                    // vanished or dangling while listing: leave it out
+        DirectoryStream<Path> names = io(() -> Files.newDirectoryStream(dir));
+        Iterator<Path> it = names.iterator();
+        Iterator<FileEntry> entries = new Iterator<>() {
+            private FileEntry next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null) {
+                    Path p;
+                    try {
+                        if (!it.hasNext()) return false;
+                        p = it.next();
+                    } catch (DirectoryIteratorException e) {
+                        // reading the directory failed half-way
+                        throw new UncheckedIOException(e.getCause() instanceof FileSystemException f ? hidden(f) : e.getCause());
+                    }
+                    next = listed(p);
                 }
+                return true;
             }
-        } catch (UncheckedIOException e) {
-            // reading the directory failed half-way (Files.list's iterator wraps the error)
-            throw e.getCause() instanceof FileSystemException f ? hidden(f) : e.getCause();
+
+            @Override
+            public FileEntry next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                FileEntry e = next;
+                next = null;
+                return e;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(entries, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(() -> {
+                    try {
+                        names.close();
+                    } catch (IOException ignored) {
+                        // a directory read to the end or abandoned: nothing was written
+                    }
+                });
+    }
+
+    /** An entry as a listing shows it, or null: vanished or dangling meanwhile, or a link leading out (not shown). */
+    private FileEntry listed(Path p) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // The directory itself really lies inside the root (resolve checked it), so only a link can
+            // lead out: one lstat per entry, and the real path (an lstat per path segment) of links alone.
+            if (a.isSymbolicLink()) {
+                if (!p.toRealPath().startsWith(root)) return null;
+                a = Files.readAttributes(p, BasicFileAttributes.class);
+            }
+            return entry(p.getFileName().toString(), p, a);
+        } catch (IOException e) {
+            return null;
         }
-        out.sort(Comparator.comparing(FileEntry::name));
-        return out;
     }
 
     @Override

@@ -15,9 +15,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,6 +67,33 @@ class LocalFileStoreTest {
         assertThatThrownBy(() -> store.list(v("out"))).isInstanceOf(AccessDeniedException.class);
         assertThat(store.list(VirtualPath.ROOT)).isEmpty();
         assertThat(Files.exists(outside.resolve("new"))).isFalse();
+    }
+
+    /**
+     * A listing shows a link that stays inside the root with what it points at, and leaves out one
+     * leading out; {@link LocalFileStore#entries} streams what {@link LocalFileStore#list} sorts.
+     */
+    @Test
+    void listingsShowLinksInsideTheRootAsTheirTargetsAndHideLinksLeadingOut() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        LocalFileStore store = new LocalFileStore(tmp.resolve("home"), true);
+        Files.createDirectories(store.root().resolve("dir"));
+        Files.writeString(store.root().resolve("dir/a.txt"), "abc");
+        Files.createSymbolicLink(store.root().resolve("to-dir"), store.root().resolve("dir"));
+        Files.createSymbolicLink(store.root().resolve("to-a"), Path.of("dir/a.txt"));
+        Files.createSymbolicLink(store.root().resolve("out"), outside);
+        Files.createSymbolicLink(store.root().resolve("dangling"), tmp.resolve("nothing"));
+
+        List<FileEntry> listed = store.list(VirtualPath.ROOT);
+        assertThat(listed).extracting(FileEntry::name).containsExactly("dir", "to-a", "to-dir");
+        assertThat(listed.get(1).directory()).isFalse();
+        assertThat(listed.get(1).size()).isEqualTo(3);
+        assertThat(listed.get(2).directory()).isTrue();
+        try (Stream<FileEntry> s = store.entries(VirtualPath.ROOT)) {
+            assertThat(s.toList()).containsExactlyInAnyOrderElementsOf(listed);
+        }
+        assertThatThrownBy(() -> store.entries(v("out"))).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> store.entries(v("dir/a.txt"))).isInstanceOf(NotDirectoryException.class);
     }
 
     @Test
