@@ -504,6 +504,8 @@ start() {
       command -v vsftpd >/dev/null || [[ -x /usr/sbin/vsftpd ]] || { say "vsftpd not installed; skipped"; SKIP[$name]=1; return 1; }
       [[ $(id -u) == 0 ]] || { say "vsftpd needs root (system user login); skipped"; SKIP[$name]=1; return 1; }
       id "$BENCH_USER" >/dev/null 2>&1 || useradd -M -d "$dir/root" -s /bin/bash "$BENCH_USER"
+      # vsftpd changes into the home before local_root: a user left by a run in another BENCH_DIR gets this one's
+      [[ $(getent passwd "$BENCH_USER" | cut -d: -f6) == "$dir/root" ]] || usermod -d "$dir/root" "$BENCH_USER"
       # SHA-512 crypt, not Debian 12's default yescrypt (~45 ms of CPU per login, which would measure the hash, not vsftpd)
       echo "$BENCH_USER:$BENCH_PASS" | chpasswd -c SHA512
       ftp_root "$dir/root"; chown -R "$BENCH_USER" "$dir/root"; mkdir -p /var/run/vsftpd/empty
