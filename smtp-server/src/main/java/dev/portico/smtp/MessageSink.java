@@ -90,13 +90,7 @@ final class MessageSink {
         lineLength = before + (to - from);
         if (lineLength > maxLine) lineTooLong = true;
         emitRun(b, from, to - from + 2);
-        if (inHeaders) {
-            if (lineLength == 0) inHeaders = false;       // the empty line ends the header section
-            else headerBytes += lineLength + 2;
-        }
-        lineLength = 0;
-        headerName.setLength(0);
-        collectingName = true;
+        lineEnded();
     }
 
     private void emitRun(byte[] b, int off, int len) throws IOException {
@@ -148,6 +142,11 @@ final class MessageSink {
     private void endLine() throws IOException {
         emit((byte) '\r');
         emit((byte) '\n');
+        lineEnded();
+    }
+
+    /** After a line's CR LF went out, by either path: the header section's count, and a new line begins. */
+    private void lineEnded() {
         if (inHeaders) {
             if (lineLength == 0) inHeaders = false;       // the empty line ends the header section
             else headerBytes += lineLength + 2;
