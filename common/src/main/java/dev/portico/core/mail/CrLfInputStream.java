@@ -1,5 +1,7 @@
 package dev.portico.core.mail;
 
+import dev.portico.core.ByteScan;
+
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,13 +74,7 @@ final class CrLfInputStream extends FilterInputStream {
             }
             return n;
         }
-        int extra = 0;
-        int p = prev;
-        for (int i = 0; i < raw; i++) {
-            int c = b[off + i] & 0xff;
-            if (c == '\n' && p != '\r') extra++;
-            p = c;
-        }
+        int extra = ByteScan.bareLineFeeds(b, off, off + raw, prev);
         int w = off + raw + extra;
         int end = w;
         for (int i = raw - 1; i >= 0; i--) {
