@@ -55,7 +55,7 @@ final class FtpTransferCommands {
             return dropData(s, Reply.of(554, "REST offset " + offset + " is beyond the end of the file (" + size + ")"));
         }
         return start(s, "RETR " + p, p, opening(s, p.name() + " (" + (size - offset) + " bytes)"), false,
-                Transfer.sendFile(file, offset, s.ascii), null, () -> close(file));
+                Transfer.sendFile(file, offset, size, s.ascii), null, () -> close(file));
     }
 
     static Reply stor(FtpSession s, String arg) throws IOException {

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -337,24 +338,37 @@ final class Transfer {
 
     // ---- bodies -------------------------------------------------------------------------------
 
-    /** Sends a file from {@code offset}; binary without TLS uses sendfile ({@code transferTo}). */
-    static Body sendFile(FileChannel file, long offset, boolean ascii) {
+    /**
+     * Sends a file of {@code size} bytes from {@code offset}; binary without TLS uses sendfile
+     * ({@code transferTo}), except for what fits one copy buffer: that is one read and one write on
+     * a virtual thread, where sendfile would have cost a platform thread's hand-over and its wake-up
+     * (a futex each way) for a single call.
+     */
+    static Body sendFile(FileChannel file, long offset, long size, boolean ascii) {
+        boolean copy = ascii || size - offset <= BUFFER;
         SendfileBody send = (d, progress) -> {
             try (file) {
-                if (!ascii && d.channel() != null) {
-                    long pos = offset, size = file.size();
-                    while (pos < size) {
+                if (!copy && d.channel() != null) {
+                    // Nagle's algorithm on while the file streams: with TCP_NODELAY (set for every data
+                    // connection, see DataChannel.open) each slice's short last segment went out on its own,
+                    // 10-20% of loopback throughput (docs/benchmarks.md, "RETR and TCP_NODELAY"). Turning it
+                    // back on at the end pushes the file's last partial segment out at once.
+                    d.channel().setOption(StandardSocketOptions.TCP_NODELAY, false);
+                    long pos = offset, end = file.size();
+                    while (pos < end) {
                         // in slices, so progress (and the stall watchdog) sees a slow client move
-                        long n = file.transferTo(pos, Math.min(SLICE, size - pos), d.channel());
+                        long n = file.transferTo(pos, Math.min(SLICE, end - pos), d.channel());
                         if (n <= 0) break;   // the file shrank under us
                         pos += n;
                         progress.set(pos - offset);
                     }
+                    d.channel().setOption(StandardSocketOptions.TCP_NODELAY, true);
                     return pos - offset;
                 }
                 file.position(offset);
-                byte[] in = new byte[BUFFER];
-                byte[] out = ascii ? new byte[BUFFER * 2] : in;
+                // no 64 KiB for a file of a few (one that grew since is still read to its end)
+                byte[] in = new byte[(int) Math.min(BUFFER, Math.max(8192, size - offset))];
+                byte[] out = ascii ? new byte[in.length * 2] : in;
                 ByteBuffer bb = ByteBuffer.wrap(in);
                 long total = 0;
                 boolean lastCr = false;
@@ -381,7 +395,7 @@ final class Transfer {
                 return total;
             }
         };
-        return ascii ? send::run : send;
+        return copy ? send::run : send;
     }
 
     /**

@@ -105,6 +105,26 @@ class FtpTransferTest {
         assertThat(Files.list(ftp.home("alice"))).hasSize(1);   // no temporary file left behind
     }
 
+    /** A file up to 64 KiB from the offset is copied on a virtual thread, a larger one goes by sendfile: both exact. */
+    @ParameterizedTest(name = "size={0}")
+    @ValueSource(ints = {0, 1, 65_535, 65_536, 65_537, 1_000_001})
+    void retrieveIsExactEitherSideOfTheSendfileSize(int size) throws Exception {
+        alice(false);
+        byte[] data = random(size, size);
+        Files.write(ftp.home("alice").resolve("f.bin"), data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(c.retrieveFile("f.bin", out)).isTrue();
+        assertThat(c.getReplyCode()).isEqualTo(226);
+        assertThat(out.toByteArray()).isEqualTo(data);
+        // resumed 2 bytes short of the end: the copy, whatever the file's size
+        if (size >= 2) {
+            c.setRestartOffset(size - 2);
+            out.reset();
+            assertThat(c.retrieveFile("f.bin", out)).isTrue();
+            assertThat(out.toByteArray()).isEqualTo(Arrays.copyOfRange(data, size - 2, size));
+        }
+    }
+
     @ParameterizedTest(name = "active={0}")
     @ValueSource(booleans = {false, true})
     void listingsAreParsedBackByTheClient(boolean active) throws Exception {
