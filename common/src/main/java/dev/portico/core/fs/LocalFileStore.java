@@ -51,9 +51,22 @@ public final class LocalFileStore implements FileStore {
     /** @param root created if missing */
     public LocalFileStore(Path root, boolean writable) throws IOException {
         // a store is made per login: an existing home costs a stat, not a failed mkdir and its exception
-        if (!Files.isDirectory(root)) Files.createDirectories(root);
-        this.root = root.toRealPath();
+        this(writable, realRoot(root));
+    }
+
+    /** A store of a root the caller knows to be a real path already (an existing folder, no link on the way). */
+    static LocalFileStore atRealRoot(Path realRoot, boolean writable) {
+        return new LocalFileStore(writable, realRoot);
+    }
+
+    private LocalFileStore(boolean writable, Path realRoot) {
+        this.root = realRoot;
         this.writable = writable;
+    }
+
+    private static Path realRoot(Path root) throws IOException {
+        if (!Files.isDirectory(root)) Files.createDirectories(root);
+        return root.toRealPath();
     }
 
     public Path root() {

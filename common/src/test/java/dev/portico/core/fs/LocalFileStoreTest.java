@@ -1,5 +1,7 @@
 package dev.portico.core.fs;
 
+import dev.portico.core.auth.Permission;
+import dev.portico.core.auth.User;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +21,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +45,38 @@ class LocalFileStoreTest {
         assertThat(v("/a").resolve("/z")).hasToString("/z");
         assertThat(v("/").parent()).isEqualTo(VirtualPath.ROOT);
         assertThatThrownBy(() -> v("a\0b")).isInstanceOf(InvalidPathException.class);
+    }
+
+    @Test
+    void aHomeIsRootedAtItsRealPathWhenAFolderALinkOrBothInTurn() throws IOException {
+        // the data folder itself reached through a link, as /srv/portico -> /data/portico would be
+        Path realHomes = Files.createDirectories(tmp.resolve("real/files")).toRealPath();
+        Path homes = Files.createSymbolicLink(tmp.resolve("data"), tmp.resolve("real")).resolve("files");
+        LocalFileStores stores = new LocalFileStores(homes);
+        User alice = new User("alice", Set.of(Permission.READ, Permission.WRITE));
+
+        // the first login makes the home; later ones find it by the short way, at the same real root
+        assertThat(root(stores.home(alice))).isEqualTo(realHomes.resolve("alice"));
+        assertThat(Files.isDirectory(realHomes.resolve("alice"))).isTrue();
+        assertThat(root(stores.home(alice))).isEqualTo(realHomes.resolve("alice"));
+
+        // a home that is a link is rooted where it leads
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere/bob")).toRealPath();
+        Files.createSymbolicLink(realHomes.resolve("bob"), elsewhere);
+        assertThat(root(stores.home(new User("bob", Set.of(Permission.READ))))).isEqualTo(elsewhere);
+
+        // a folder home replaced by a link between two logins: the next login follows the link, nothing remembered
+        Path moved = Files.createDirectories(tmp.resolve("moved/alice")).toRealPath();
+        Files.delete(realHomes.resolve("alice"));
+        Files.createSymbolicLink(realHomes.resolve("alice"), moved);
+        FileStore after = stores.home(alice);
+        assertThat(root(after)).isEqualTo(moved);
+        Files.writeString(moved.resolve("note.txt"), "here");
+        assertThat(after.stat(v("note.txt")).size()).isEqualTo(4);
+    }
+
+    private static Path root(FileStore store) {
+        return ((LocalFileStore) store).root();
     }
 
     @Test
