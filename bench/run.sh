@@ -22,13 +22,15 @@
 #   IMAP_IDLE_LEVELS [1000,10000 | 200,500]   sessions in IDLE held open, step by step
 #   POP3_SHAPES ["1:10000:10k 50:100:10k:dele" | "1:1000:10k 10:50:10k:dele"]  clients:messages per maildrop:size[:dele]
 #   PORTICO_IMAP_ARGS []        extra arguments for Portico's IMAP (e.g. --set for clear-text LOGIN on loopback)
-#   BIG_SIZE [1g | 64m]         file for RETR/STOR          BULK_REPEAT [1 | 3] transfers per measurement (median)
+#   BIG_SIZE [1g | 64m]         file for RETR/STOR          BULK_REPEAT [3] transfers per measurement (median)
 #   SESSION_CLIENTS ["50 200 1000" | "10 50 200"]  concurrent clients of ftp-sessions, one measurement each (a scaling curve)
 #   SESSION_COUNT [3000 | 300]  sessions per measurement     FILES_COUNT [2000 | 300] 4 KiB RETRs in one session
 #   CAPACITY_LEVELS [1000,5000,10000 | 200,500]             idle sessions held open, step by step
 #   SMTP_SHAPES ["20:10k:4000 200:1k:4000 1:10k:1000" | "20:10k:400 200:1k:400 1:10k:100"]  sessions:size:total
 #   SMTP_TOOLS ["java smtp-source"]  generators for the SMTP shapes (smtp-source only when installed)
-#   SMTP_WARMUP [2000 | 400]   messages sent to each SMTP server once before its first measurement, not counted
+#   SMTP_WARMUP [20000 | 2000] messages sent to each SMTP server once before its first measurement, not counted
+#   FTP_WARMUP [20000:30 | 2000:10]  sessions:seconds (whichever ends first) run against each FTP server once before
+#                               its first ftp-sessions measurement, not counted
 #   LIST_SIZES ["10 1000 100000" | "10 1000 10000"]  entries of the directories listed by ftp-list (a scaling curve)
 #   LIST_REPEAT [10 | 5]        timed LISTs per measurement (after one warm-up), within a quarter of MEASURE_LIMIT
 #   SMTP_SCALE ["1:1k:1000 1:100k:200 1:10m:10" | "1:1k:200 1:100k:50 1:10m:4"]  sessions:size:total of smtp-scale
@@ -61,7 +63,8 @@ IMAP_MSG_SIZE=${IMAP_MSG_SIZE:-4k}
 if [[ $QUICK == 1 ]]; then
   BIG_SIZE=${BIG_SIZE:-64m}; SESSION_CLIENTS=${SESSION_CLIENTS:-"10 50 200"}; SESSION_COUNT=${SESSION_COUNT:-300}
   FILES_COUNT=${FILES_COUNT:-300}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-200,500}
-  SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:400 200:1k:400 1:10k:100"}; MEASURE_LIMIT=${MEASURE_LIMIT:-30}; SMTP_WARMUP=${SMTP_WARMUP:-400}
+  SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:400 200:1k:400 1:10k:100"}; MEASURE_LIMIT=${MEASURE_LIMIT:-30}; SMTP_WARMUP=${SMTP_WARMUP:-2000}
+  FTP_WARMUP=${FTP_WARMUP:-2000:10}
   RUN_LIMIT=${RUN_LIMIT:-1200}; BULK_REPEAT=${BULK_REPEAT:-3}
   IMAP_SIZES=${IMAP_SIZES:-1000}; IMAP_APPEND=${IMAP_APPEND:-"10:50:10k"}; IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-200,500}
   POP3_SHAPES=${POP3_SHAPES:-"1:1000:10k 10:50:10k:dele"}; RELAY_SHAPES=${RELAY_SHAPES:-"20:10k:400"}
@@ -69,8 +72,10 @@ if [[ $QUICK == 1 ]]; then
 else
   BIG_SIZE=${BIG_SIZE:-1g}; SESSION_CLIENTS=${SESSION_CLIENTS:-"50 200 1000"}; SESSION_COUNT=${SESSION_COUNT:-3000}
   FILES_COUNT=${FILES_COUNT:-2000}; CAPACITY_LEVELS=${CAPACITY_LEVELS:-1000,5000,10000}
-  SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:4000 200:1k:4000 1:10k:1000"}; MEASURE_LIMIT=${MEASURE_LIMIT:-60}; SMTP_WARMUP=${SMTP_WARMUP:-2000}
-  RUN_LIMIT=${RUN_LIMIT:-5400}; BULK_REPEAT=${BULK_REPEAT:-1}
+  SMTP_SHAPES=${SMTP_SHAPES:-"20:10k:4000 200:1k:4000 1:10k:1000"}; # One 1 GiB transfer per measurement swung by a third from one to the next on loopback (the sendfile ceiling:
+  # 1,387 to 4,148 MB/s in one minute); the median of three is what a ratio of 0.95 can be judged on.
+  MEASURE_LIMIT=${MEASURE_LIMIT:-60}; SMTP_WARMUP=${SMTP_WARMUP:-20000}; FTP_WARMUP=${FTP_WARMUP:-20000:30}
+  RUN_LIMIT=${RUN_LIMIT:-5400}; BULK_REPEAT=${BULK_REPEAT:-3}
   IMAP_SIZES=${IMAP_SIZES:-"10000 100000"}; IMAP_APPEND=${IMAP_APPEND:-"10:200:10k"}
   IMAP_IDLE_LEVELS=${IMAP_IDLE_LEVELS:-1000,10000}; POP3_SHAPES=${POP3_SHAPES:-"1:10000:10k 50:100:10k:dele"}
   RELAY_SHAPES=${RELAY_SHAPES:-"20:10k:4000"}
@@ -656,11 +661,13 @@ gen() {
   printf '%s\n' "$out" | tee -a "$RESULTS"
 }
 
-# warm GENERATOR ARGS...: a generator run whose results are not kept (warm-ups), bounded like a measurement.
+# warm GENERATOR ARGS...: a generator run whose results are not kept (warm-ups), bounded like a measurement
+# (or by WARM_LIMIT seconds).
 warm() {
   local left; left=$(remaining)
   (( left < 5 )) && return 1
-  local limit=$(( MEASURE_LIMIT < left ? MEASURE_LIMIT : left ))
+  local limit=${WARM_LIMIT:-$MEASURE_LIMIT}
+  (( limit > left )) && limit=$left
   timeout --kill-after=10 $((limit + 90)) "$JAVA" -Xmx2g -cp "$CP" dev.portico.bench.Main "$@" --time-limit "$limit" \
     >> "$LOGS/generator.log" 2>&1
   return 0
@@ -698,6 +705,16 @@ ftp_phase() {
       done
     fi
     if has ftp-sessions; then
+      # An uncounted warm-up of every server before its first measurement, as the SMTP phase has: 3,000 sessions
+      # after a start measured the JIT compiling the session path (Portico's CPU per session fell from 1.63 ms in
+      # the first 3,000 sessions to 0.79 ms after 9,000, docs/benchmarks.md), which the Java peers pay too.
+      if (( r == 1 )); then
+        local warm_sessions=${FTP_WARMUP%%:*} warm_seconds=${FTP_WARMUP##*:}
+        for s in $servers; do
+          # shellcheck disable=SC2046
+          (( warm_sessions > 0 )) && WARM_LIMIT=$warm_seconds warm ftp-sessions $(ftp_args "$s") --clients 50 --count "$warm_sessions"
+        done
+      fi
       for c in $SESSION_CLIENTS; do
         gen ftp-ceiling --clients "$c" --count "$SESSION_COUNT" --passive-ports "${PASV[ceiling]}" --tag server=ceiling --tag "round=$r"
         for s in $(rotate "$r" $servers); do
@@ -747,6 +764,8 @@ smtp_phase() {
   # An uncounted warm-up of every server, as ftp-sessions has: a mail server runs for weeks, and a measurement of
   # 1-2 s right after a start measured the JIT compiling the per-message path (37% of a fresh Portico's CPU
   # samples under smtp-source, issue 16), which the Java peers pay too. SMTP_WARMUP messages, 20 sessions, 10 KiB.
+  # 2,000 were not enough: Portico's discarding server still took 0.23-0.27 ms of CPU per message in the 4,000 after
+  # them, 0.12-0.17 after 20,000, and 0.09 in a long run (docs/benchmarks.md, "Warm-ups").
   if (( SMTP_WARMUP > 0 )); then
     for s in $servers; do
       warm smtp-load --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" --tag "server=$s" --tag round=0 \
@@ -947,7 +966,7 @@ main() {
   portico_warm_cache
   {
     echo "# bench/run.sh $(date -u +%FT%TZ) host=$(hostname) cpus=$(nproc) kernel=$(uname -r) java=$("$JAVA" -version 2>&1 | head -n 1 | tr ' ' '_')"
-    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' LIST_SIZES='$LIST_SIZES' LIST_REPEAT=$LIST_REPEAT SMTP_SCALE='$SMTP_SCALE' IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' RELAY_RATES='$RELAY_RATES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
+    echo "# QUICK=$QUICK ROUNDS=$ROUNDS BIG_SIZE=$BIG_SIZE BULK_REPEAT=$BULK_REPEAT SESSION_CLIENTS='$SESSION_CLIENTS' SESSION_COUNT=$SESSION_COUNT FILES_COUNT=$FILES_COUNT CAPACITY_LEVELS=$CAPACITY_LEVELS SMTP_SHAPES='$SMTP_SHAPES' LIST_SIZES='$LIST_SIZES' LIST_REPEAT=$LIST_REPEAT SMTP_SCALE='$SMTP_SCALE' SMTP_WARMUP=$SMTP_WARMUP FTP_WARMUP=$FTP_WARMUP IMAP_SIZES='$IMAP_SIZES' IMAP_MSG_SIZE=$IMAP_MSG_SIZE IMAP_APPEND='$IMAP_APPEND' IMAP_IDLE_LEVELS=$IMAP_IDLE_LEVELS POP3_SHAPES='$POP3_SHAPES' RELAY_SHAPES='$RELAY_SHAPES' RELAY_RATES='$RELAY_RATES' BENCH_DIR=$BENCH_DIR SMTP_DIR=$SMTP_DIR"
   } >> "$RESULTS"
   if has ftp-bulk || has ftp-sessions || has ftp-files || has ftp-list; then ftp_phase; fi
   if has smtp || has smtp-scale; then smtp_phase; fi
