@@ -709,8 +709,9 @@ ftp_phase() {
     fi
     if has ftp-sessions; then
       # An uncounted warm-up of every server before its first measurement, as the SMTP phase has: 3,000 sessions
-      # after a start measured the JIT compiling the session path (Portico's CPU per session fell from 1.63 ms in
-      # the first 3,000 sessions to 0.79 ms after 9,000, docs/benchmarks.md), which the Java peers pay too.
+      # after a start measured the JIT compiling the session path (Portico's CPU per session fell from 1.5 ms in its
+      # first 3,000 sessions to 0.55 ms after 20,000; docs/benchmarks.md, "Warm-ups and the length of a measurement"),
+      # which the Java peers pay too.
       if (( r == 1 )); then
         local warm_sessions=${FTP_WARMUP%%:*} warm_seconds=${FTP_WARMUP##*:}
         for s in $servers; do
@@ -768,7 +769,7 @@ smtp_phase() {
   # 1-2 s right after a start measured the JIT compiling the per-message path (37% of a fresh Portico's CPU
   # samples under smtp-source, issue 16), which the Java peers pay too. SMTP_WARMUP messages, 20 sessions, 10 KiB.
   # 2,000 were not enough: Portico's discarding server still took 0.23-0.27 ms of CPU per message in the 4,000 after
-  # them, 0.12-0.17 after 20,000, and 0.09 in a long run (docs/benchmarks.md, "Warm-ups").
+  # them, 0.12-0.17 after 20,000, and 0.09 in a long run (docs/benchmarks.md, "Warm-ups and the length of a measurement").
   if (( SMTP_WARMUP > 0 )); then
     for s in $servers; do
       warm smtp-load --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" --tag "server=$s" --tag round=0 \

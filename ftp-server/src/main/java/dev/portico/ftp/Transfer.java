@@ -351,7 +351,7 @@ final class Transfer {
                 if (!copy && d.channel() != null) {
                     // Nagle's algorithm on while the file streams: with TCP_NODELAY (set for every data
                     // connection, see DataChannel.open) each slice's short last segment went out on its own,
-                    // 10-20% of loopback throughput (docs/benchmarks.md, "RETR and TCP_NODELAY"). Turning it
+                    // 10-20% of loopback throughput (docs/benchmarks.md, "RETR: Nagle's algorithm on"). Turning it
                     // back on at the end pushes the file's last partial segment out at once.
                     d.channel().setOption(StandardSocketOptions.TCP_NODELAY, false);
                     long pos = offset, end = file.size();

@@ -29,8 +29,8 @@ public final class LocalFileStores implements FileStores {
      * The store of a user's home, made at every login. The real path of a home that is a folder of
      * its own (not a link) is the homes' real path and its name: one lstat, where realpath(3) took an
      * lstat and a readlink for every segment of the data folder's path at every login (6 of an FTP
-     * session's 139 system calls here; docs/benchmarks.md, "FTP sessions"). A home that is a link, or
-     * not made yet, takes the long way.
+     * session's 139 system calls here; docs/benchmarks.md, "An FTP session's system calls"). A home
+     * that is a link, or not made yet, takes the long way.
      */
     @Override
     public FileStore home(User user) throws IOException {
