@@ -350,9 +350,9 @@ final class Transfer {
             try (file) {
                 if (!copy && d.channel() != null) {
                     // Nagle's algorithm on while the file streams: with TCP_NODELAY (set for every data
-                    // connection, see DataChannel.open) each slice's short last segment went out on its own,
-                    // 10-20% of loopback throughput (docs/benchmarks.md, "RETR: Nagle's algorithm on"). Turning it
-                    // back on at the end pushes the file's last partial segment out at once.
+                    // connection, see DataChannel.open) each slice's short last segment went out on its
+                    // own, 10-20% of loopback throughput (docs/benchmarks.md, "RETR: Nagle's algorithm
+                    // on"). Turning it back on at the end pushes the last partial segment out at once.
                     d.channel().setOption(StandardSocketOptions.TCP_NODELAY, false);
                     long pos = offset, end = file.size();
                     while (pos < end) {
@@ -366,7 +366,7 @@ final class Transfer {
                     return pos - offset;
                 }
                 file.position(offset);
-                // no 64 KiB for a file of a few (one that grew since is still read to its end)
+                // a small file's buffer is its size (8 KiB at least), not 64 KiB; one that grew is read to its end
                 byte[] in = new byte[(int) Math.min(BUFFER, Math.max(8192, size - offset))];
                 byte[] out = ascii ? new byte[in.length * 2] : in;
                 ByteBuffer bb = ByteBuffer.wrap(in);

@@ -39,7 +39,9 @@ public final class LocalFileStores implements FileStores {
         if (real != null) {
             BasicFileAttributes a = home.getFileSystem().provider()
                     .readAttributesIfExists(home, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a != null && a.isDirectory()) return LocalFileStore.atRealRoot(real.resolve(user.name()), user.canWrite());
+            if (a != null && a.isDirectory()) {
+                return LocalFileStore.atRealRoot(real.resolve(user.name()), user.canWrite());
+            }
         }
         FileStore store = new LocalFileStore(home, user.canWrite());
         if (real == null) realHomes = homes.toRealPath();
