@@ -610,6 +610,10 @@ EOF
     pid=$(tr -dc 0-9 < "$dir/queue/pid/master.pid" 2>/dev/null)
     [[ -n $pid ]] || { say "$name: no master.pid"; SKIP[$name]=1; return 1; }
   else
+    # A session of its own: stopped as a process group, and, where kernel.sched_autogroup_enabled is 1, a
+    # scheduling group of its own apart from the generator's, as a service under systemd has its cgroup. That
+    # costs a server that hands each command between threads (Portico's virtual threads) up to twice the CPU
+    # per FTP session it takes in the generator's group (docs/benchmarks.md, "The goals still missed").
     setsid "${cmd[@]}" >> "$log" 2>&1 < /dev/null &
     pid=$!
   fi
