@@ -119,7 +119,7 @@ public final class LocalFileStore implements FileStore {
     }
 
     /** The attributes of {@code p} itself (a link is not followed), or null when there is nothing there to see. */
-    private static BasicFileAttributes lstatOrNull(Path p) {
+    static BasicFileAttributes lstatOrNull(Path p) {
         try {
             return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {

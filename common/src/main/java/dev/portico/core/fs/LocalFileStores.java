@@ -6,7 +6,6 @@ import dev.portico.core.auth.User;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,8 +36,7 @@ public final class LocalFileStores implements FileStores {
         Path home = homes.resolve(user.name());
         Path real = realHomes;
         if (real != null) {
-            BasicFileAttributes a = home.getFileSystem().provider()
-                    .readAttributesIfExists(home, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes a = LocalFileStore.lstatOrNull(home);   // unreadable: the long way says why
             if (a != null && a.isDirectory()) {
                 return LocalFileStore.atRealRoot(real.resolve(user.name()), user.canWrite());
             }
