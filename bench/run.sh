@@ -701,6 +701,17 @@ ftp_phase() {
   for s in $FTP_SERVERS; do start "$s" 1; done
   servers=$(running $FTP_SERVERS)
   [[ -n $servers ]] || { say "no FTP server started"; return; }
+  # An uncounted warm-up of every server before its first measurement, as the SMTP phase has: 3,000 sessions
+  # after a start measured the JIT compiling the session path (Portico's CPU per session fell from 1.5 ms in its
+  # first 3,000 sessions to 0.55 ms after 20,000; docs/benchmarks.md, "Warm-ups and the length of a measurement"),
+  # which the Java peers pay too.
+  if has ftp-sessions; then
+    local warm_sessions=${FTP_WARMUP%%:*} warm_seconds=${FTP_WARMUP##*:}
+    for s in $servers; do
+      # shellcheck disable=SC2046
+      (( warm_sessions > 0 )) && WARM_LIMIT=$warm_seconds warm ftp-sessions $(ftp_args "$s") --clients 50 --count "$warm_sessions"
+    done
+  fi
   for r in $(seq "$ROUNDS"); do
     if has ftp-bulk; then
       gen loopback --local "$BENCH_DIR/src/big.bin" --tag "round=$r" --repeat "$BULK_REPEAT"
@@ -712,17 +723,6 @@ ftp_phase() {
       done
     fi
     if has ftp-sessions; then
-      # An uncounted warm-up of every server before its first measurement, as the SMTP phase has: 3,000 sessions
-      # after a start measured the JIT compiling the session path (Portico's CPU per session fell from 1.5 ms in its
-      # first 3,000 sessions to 0.55 ms after 20,000; docs/benchmarks.md, "Warm-ups and the length of a measurement"),
-      # which the Java peers pay too.
-      if (( r == 1 )); then
-        local warm_sessions=${FTP_WARMUP%%:*} warm_seconds=${FTP_WARMUP##*:}
-        for s in $servers; do
-          # shellcheck disable=SC2046
-          (( warm_sessions > 0 )) && WARM_LIMIT=$warm_seconds warm ftp-sessions $(ftp_args "$s") --clients 50 --count "$warm_sessions"
-        done
-      fi
       for c in $SESSION_CLIENTS; do
         gen ftp-ceiling --clients "$c" --count "$SESSION_COUNT" --passive-ports "${PASV[ceiling]}" --tag server=ceiling --tag "round=$r"
         for s in $(rotate "$r" $servers); do
