@@ -55,6 +55,13 @@ public final class LineConnection implements Closeable {
     };
     private static final AtomicReferenceFieldUpdater<LineConnection, Runnable> RESUME =
             AtomicReferenceFieldUpdater.newUpdater(LineConnection.class, Runnable.class, "resume");
+    /** What {@link #awaitCommand} reads the next command's first bytes into: a command line fits most times. */
+    private static final int FIRST_BYTES = 128;
+    /**
+     * The states of an untimed wait for the next command ({@link #awaitCommand}): none under way;
+     * waiting with the buffers; waiting without them, taken by {@link #watchIdle}; ended by the idle timeout.
+     */
+    private static final int ACTIVE = 0, WAITING = 1, IDLE = 2, TIMED_OUT = 3;
 
     private final long id;
     private final String protocol;
@@ -70,14 +77,17 @@ public final class LineConnection implements Closeable {
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
-    /** Null while paused: a waiting session holds no read buffer. */
+    /** Null while paused or idle: a waiting session holds no read buffer. */
     private byte[] buffer = new byte[SMALL_IN_BUFFER];
     private int pos, limit;
-    /** Null while paused, as the read buffer. */
+    /** Null while paused or idle, as the read buffer. */
     private byte[] line = new byte[LINE_BUFFER];
+    /** Made at the first untimed wait ({@link #awaitCommand}), and kept. */
+    private byte[] first;
 
     private Socket socket;
     private InputStream in;
+    /** Null while idle ({@link #watchIdle}): the next write makes it again ({@link #locked}). */
     private OutputStream out;
     private LineEnding ending = LineEnding.LENIENT;
     private Charset charset = StandardCharsets.UTF_8;
@@ -100,8 +110,12 @@ public final class LineConnection implements Closeable {
     private volatile Runnable resume;
     /** The session woke because its idle timeout passed while paused: its next read raises that. */
     private boolean timedOut;
-    /** When the session began to wait for its next command: a pause's idle timeout counts from it. */
-    private long waitingSince;
+    /** When the session began to wait for its next command: the idle timeout counts from it. */
+    private volatile long waitingSince;
+    /** Commands in a row whose first bytes came within the pause delay ({@link #inputWithin}, {@link #awaitCommand}). */
+    private int quickAnswers;
+    /** The untimed wait for the next command, {@link #ACTIVE} to {@link #TIMED_OUT}; changed during the wait under the write lock. */
+    private volatile int waitState;
     /** {@link Waiting}'s bookkeeping of a paused connection: when its idle timeout passes (0: never), and its order. */
     long wakeAt, pauseSeq;
 
@@ -419,17 +433,111 @@ public final class LineConnection implements Closeable {
         awaitingCommand = true;
         try {
             fill(idleMillis == 0 ? millis : Math.min(millis, idleMillis));
+            quickAnswers++;
             return true;   // bytes, or the end of the stream: either is the next step's to read
         } catch (SocketTimeoutException e) {
+            quickAnswers = 0;
             return false;
         } finally {
             awaitingCommand = false;
         }
     }
 
-    /** Whether the session waits for its next command without a thread now (for tests). */
+    /**
+     * Whether the client is in a conversation: its last {@code answers} commands each came within
+     * the pause delay. Such a session waits for its next command untimed ({@link #awaitCommand}).
+     */
+    boolean isConversing(int answers) {
+        return quickAnswers >= answers && channel() != null;
+    }
+
+    /**
+     * Waits for the next command's first bytes, or the end of the stream, with no timeout of its
+     * own, for a session whose client answers at once ({@link #isConversing}); the server's watch
+     * ({@link #watchIdle}) keeps the time. On the JDK 25 scheduler every timed read that blocks
+     * hands a timer to a thread of its own and takes it back, a wake-up of that thread each way:
+     * under SMTP load a fifth of the server's CPU. The price is the parked thread: when such a
+     * client falls silent, its session keeps its thread (about 1.6 KiB) until the next command or
+     * the idle timeout, where a paused one ({@link #pause}) keeps none, so a session that waited
+     * longer than {@code pauseAfter} waits the timed way again next time.
+     */
+    void awaitCommand(long pauseAfter) throws IOException {
+        if (pos < limit || timedOut) return;
+        if (first == null) first = new byte[FIRST_BYTES];
+        long since = System.currentTimeMillis();
+        waitingSince = since;
+        awaitingCommand = true;
+        waitState = WAITING;                 // from here the watch may take the buffers
+        int n = -1, ended;
+        try {
+            n = socket.getChannel().read(ByteBuffer.wrap(first));
+        } finally {
+            writeLock.lock();                // the watch changes the state and the buffers under it
+            try {
+                ended = waitState;
+                waitState = ACTIVE;
+                awaitingCommand = false;
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        if (System.currentTimeMillis() - since >= pauseAfter) quickAnswers = 0;
+        if (ended == TIMED_OUT) {
+            timedOut = true;                 // the session answers it as any read's timeout
+            return;
+        }
+        if (n <= 0) return;                  // the end of the stream: the next read finds it too
+        if (buffer == null) buffer = new byte[SMALL_IN_BUFFER];
+        System.arraycopy(first, 0, buffer, 0, n);
+        pos = 0;
+        limit = n;
+        bytesIn.addAndGet(n);
+        if (recorder != null) recorder.received(buffer, 0, n);
+        touch();
+    }
+
+    /**
+     * The server's watch, every few hundred milliseconds, for a session in {@link #awaitCommand}:
+     * after {@code pauseAfter} of waiting it takes the read, line and write buffers, as a pause
+     * does, and at the idle timeout it shuts the input, which ends the wait as a timeout. Never
+     * blocks: a connection being written to is left for the next round.
+     */
+    void watchIdle(long now, long pauseAfter) {
+        if (waitState == ACTIVE || !writeLock.tryLock()) return;
+        boolean timeOut = false;
+        try {
+            int w = waitState;
+            long waited = now - waitingSince;
+            if (w != WAITING && w != IDLE) return;
+            if (idleMillis > 0 && waited >= idleMillis) {
+                waitState = TIMED_OUT;
+                timeOut = true;
+            } else if (w == WAITING && waited >= pauseAfter) {
+                buffer = null;
+                line = null;
+                out = null;
+                waitState = IDLE;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (timeOut) {
+            try {
+                socket.shutdownInput();
+            } catch (IOException e) {
+                close();
+            }
+        }
+    }
+
+    /** Whether the session waits for its next command untimed now (for tests). */
+    boolean isWaitingUntimed() {
+        return waitState != ACTIVE;
+    }
+
+    /** Whether the session waits for its next command without its buffers now (for tests). */
     boolean isPaused() {
-        return resume != null;
+        return resume != null || waitState == IDLE;
     }
 
     /** The plain connection's channel, or null when it has none to wait on (TLS, a socket made without one). */
@@ -522,7 +630,7 @@ public final class LineConnection implements Closeable {
     }
 
     public void flush() throws IOException {
-        locked(out::flush);
+        locked(() -> out.flush());
     }
 
     /** Writes and flushes a reply. */
@@ -557,6 +665,7 @@ public final class LineConnection implements Closeable {
         writeLock.lock();
         try {
             writingSince = System.currentTimeMillis();
+            if (out == null) out = new BufferedOutputStream(socket.getOutputStream());
             w.run();
         } finally {
             writingSince = 0;
@@ -583,6 +692,7 @@ public final class LineConnection implements Closeable {
                     try {
                         socket.setSoLinger(true, 1);
                         byte[] bytes = (lastLine + "\r\n").getBytes(charset);
+                        if (out == null) out = new BufferedOutputStream(socket.getOutputStream());
                         if (out == PAUSED) {
                             // Non-blocking while paused: an idle connection's send buffer takes one line.
                             socket.getChannel().write(ByteBuffer.wrap(bytes));

@@ -47,6 +47,14 @@ public final class LineServer implements Closeable {
      * pause and a wake, and an idle session gives its thread and buffers up after it.
      */
     static final int PAUSE_AFTER_MILLIS = 100;
+    /**
+     * After how many commands in a row that each came within {@link #PAUSE_AFTER_MILLIS} a session
+     * waits for the next one untimed ({@link LineConnection#awaitCommand}): more than a login takes,
+     * so that a client that logs in and waits pauses as before.
+     */
+    static final int CONVERSING_AFTER = 8;
+    /** The longest interval between two rounds of the watch, which takes the buffers of idle conversing sessions. */
+    private static final long MAX_WATCH_PERIOD_MILLIS = 250;
 
     /**
      * @param protocol     name used in logs, thread names and the session registry ("ftp")
@@ -90,7 +98,7 @@ public final class LineServer implements Closeable {
     private final LogThrottle badHeaders = new LogThrottle(LOG_INTERVAL);
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
-    private Thread stallWatcher;
+    private Thread watcher;
 
     /** A server whose TLS handshakes nobody observes (fixtures). */
     public LineServer(Options options, ConnectionHandler handler, SessionRegistry registry, ConnectionFilter filter) {
@@ -136,7 +144,7 @@ public final class LineServer implements Closeable {
         // sessions at once, on a quiet 2-core machine: an accept loop must never compete with the
         // sessions for the few carrier threads.
         acceptor = Thread.ofPlatform().daemon(true).name(options.protocol() + "-accept").start(this::acceptLoop);
-        stallWatcher = Thread.ofVirtual().name(options.protocol() + "-stalls").start(this::closeStalledWriters);
+        watcher = Thread.ofVirtual().name(options.protocol() + "-watch").start(this::watch);
         return this;
     }
 
@@ -160,6 +168,11 @@ public final class LineServer implements Closeable {
     /** Sessions waiting for their next command without a thread (for tests). */
     int pausedCount() {
         return (int) live.stream().filter(LineConnection::isPaused).count();
+    }
+
+    /** Sessions waiting for their next command untimed, as conversing ones do (for tests). */
+    int conversingCount() {
+        return (int) live.stream().filter(LineConnection::isWaitingUntimed).count();
     }
 
     private void acceptLoop() {
@@ -266,13 +279,16 @@ public final class LineServer implements Closeable {
     }
 
     /**
-     * A client that stops reading blocks our writes forever (sockets have no write timeout) and
-     * would keep its session, and things like a POP3 mailbox lock, for good. Such sessions are
+     * The server's clock for what a blocked socket call cannot time itself. A conversing session
+     * waits for its next command untimed ({@link LineConnection#awaitCommand}): the watch takes its
+     * buffers once it has waited {@link #PAUSE_AFTER_MILLIS} and ends the wait at the idle timeout.
+     * A client that stops reading blocks our writes for ever (sockets have no write timeout) and
+     * would keep its session, and things like a POP3 mailbox lock, for good: such sessions are
      * closed once a write has been stuck for the idle timeout.
      */
-    private void closeStalledWriters() {
+    private void watch() {
         long limit = options.limits().idleTimeout().toMillis();
-        long period = Math.max(50, Math.min(1000, limit / 4));
+        long period = limit == 0 ? MAX_WATCH_PERIOD_MILLIS : Math.max(50, Math.min(MAX_WATCH_PERIOD_MILLIS, limit / 4));
         while (!serverSocket.isClosed() || !live.isEmpty()) {
             try {
                 Thread.sleep(period);
@@ -281,6 +297,7 @@ public final class LineServer implements Closeable {
             }
             long now = System.currentTimeMillis();
             for (LineConnection c : live) {
+                c.watchIdle(now, PAUSE_AFTER_MILLIS);
                 if (limit > 0 && c.writeStalledFor(now) > limit) {
                     log.info("{} closed: the client stopped reading for {} ms", c, limit);
                     c.close();
@@ -374,13 +391,15 @@ public final class LineServer implements Closeable {
     /**
      * Runs a session's commands on this thread until it ends, or until it has waited
      * {@link #PAUSE_AFTER_MILLIS} for one and paused: then a new virtual thread continues it here
-     * when the command comes, and this one ends.
+     * when the command comes, and this one ends. A conversing session waits untimed instead.
      */
     private void commands(long id, LineConnection c, InetAddress from, CommandSession session) {
         boolean paused = false;
         try {
             while (true) {
-                if (session.mayPause() && !c.inputWithin(PAUSE_AFTER_MILLIS)
+                if (session.mayPause() && c.isConversing(CONVERSING_AFTER)) {
+                    c.awaitCommand(PAUSE_AFTER_MILLIS);
+                } else if (session.mayPause() && !c.inputWithin(PAUSE_AFTER_MILLIS)
                         && c.pause(() -> Thread.ofVirtual().name(options.protocol() + "-" + id)
                                 .start(() -> resume(id, c, from, session)))) {
                     paused = true;
@@ -497,7 +516,7 @@ public final class LineServer implements Closeable {
             }
         }
         // Every session is closed now: nothing left to watch, and its sleep need not outlive the server.
-        if (stallWatcher != null) stallWatcher.interrupt();
+        if (watcher != null) watcher.interrupt();
     }
 
     @Override

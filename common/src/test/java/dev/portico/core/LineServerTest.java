@@ -267,6 +267,89 @@ class LineServerTest {
     }
 
     @Test
+    void conversingSessionWaitsUntimedGivesItsBuffersUpAndTimesOut() throws IOException {
+        start(Limits.DEFAULT.withIdleTimeout(Duration.ofSeconds(1)), LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            converse(c, 1);
+            // input that ends the untimed wait in every shape: pipelined, longer than the first read, in pieces
+            c.sendRaw("ECHO one\r\nECHO two\r\n");
+            c.expect("250 one");
+            c.expect("250 two");
+            String longLine = "z".repeat(300);
+            c.send("ECHO " + longLine);
+            assertThat(c.expect("250")).isEqualTo("250 " + longLine);
+            c.sendRaw("EC");
+            c.sendRaw("HO pieces\r\n");
+            c.expect("250 pieces");
+            assertEventually(() -> server.conversingCount() == 1 && server.pausedCount() == 1);
+            c.expect("421 idle timeout");
+            c.expectClosed();
+        }
+        assertEventually(() -> server.liveCount() == 0);
+    }
+
+    @Test
+    void conversingSessionThatFallsSilentPausesAfterItsNextCommand() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            converse(c, 1);
+            assertEventually(() -> server.conversingCount() == 1 && server.pausedCount() == 1);
+            c.send("ECHO back");
+            c.expect("250 back");
+            // it waited longer than the pause delay: the next wait is the timed one, and it pauses without a thread
+            assertEventually(() -> server.conversingCount() == 0 && server.pausedCount() == 1);
+            c.send("ECHO again");
+            c.expect("250 again");
+        }
+    }
+
+    @Test
+    void conversingSessionsAreKickedStoppedAndEndWhenTheirClientCloses() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient kicked = new RawClient(server.port()); RawClient stopped = new RawClient(server.port())) {
+            kicked.expect("220");
+            converse(kicked, 1);
+            try (RawClient leaving = new RawClient(server.port())) {
+                leaving.expect("220");
+                converse(leaving, 2);
+            }
+            assertEventually(() -> server.liveCount() == 2 && registry.size() == 2);
+            stopped.expect("220");
+            converse(stopped, 2);
+            long id = registry.sessions().stream().mapToLong(SessionInfo::id).min().orElseThrow();
+            assertThat(registry.close(id)).isTrue();
+            kicked.expectClosed();
+            assertEventually(() -> server.liveCount() == 1);
+            server.stop(Duration.ofSeconds(5));
+            stopped.expect("421 shutting down");
+            stopped.expectClosed();
+            assertThat(server.liveCount()).isZero();
+        }
+    }
+
+    /**
+     * Sends commands, each at once after the last reply, until {@code conversing} sessions wait
+     * untimed, and checks that a login's worth of commands was not enough.
+     */
+    private void converse(RawClient c, int conversing) throws IOException {
+        for (int i = 0; i < 40; i++) {
+            c.send("ECHO " + i);
+            c.expect("250 " + i);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            while (System.nanoTime() < deadline) {
+                if (server.conversingCount() == conversing) {
+                    assertThat(i + 1).as("commands before the session conversed").isGreaterThanOrEqualTo(LineServer.CONVERSING_AFTER);
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError("the session never waited untimed");
+    }
+
+    @Test
     void sessionAfterStartTlsStaysOnItsThreadAndAnswers() throws Exception {
         start(Limits.DEFAULT, LineEnding.LENIENT);
         try (RawClient c = new RawClient(server.port())) {
