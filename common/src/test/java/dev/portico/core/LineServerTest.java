@@ -209,16 +209,7 @@ class LineServerTest {
             c.send("ECHO woken");
             c.expect("250 woken");
             assertEventually(() -> server.pausedCount() == 1);
-            // pipelined commands that wake a paused session are all answered, in order
-            c.sendRaw("ECHO one\r\nECHO two\r\n");
-            c.expect("250 one");
-            c.expect("250 two");
-            assertEventually(() -> server.pausedCount() == 1);
-            // a command line that arrives in pieces: the first piece wakes the session, which reads the rest
-            c.sendRaw("EC");
-            c.sendRaw("HO pieces\r\n");
-            c.expect("250 pieces");
-            assertEventually(() -> server.pausedCount() == 1);
+            everyShapeOfInput(c, () -> assertEventually(() -> server.pausedCount() == 1));
             c.send("QUIT");
             c.expect("221");
             c.expectClosed();
@@ -255,15 +246,40 @@ class LineServerTest {
             kicked.expect("220");
             stopped.expect("220");
             assertEventually(() -> server.pausedCount() == 2);
-            long id = registry.sessions().get(0).id();
-            assertThat(registry.close(id)).isTrue();
-            kicked.expectClosed();
-            assertEventually(() -> server.liveCount() == 1);
-            server.stop(Duration.ofSeconds(5));
-            stopped.expect("421 shutting down");
-            stopped.expectClosed();
-            assertThat(server.liveCount()).isZero();
+            kickFirstAndStop(kicked, stopped);
         }
+    }
+
+    /**
+     * Input in every shape that ends a wait for a command, each answered in order: pipelined
+     * commands, a line longer than the first read, a line in two pieces (the first ends the wait,
+     * the session reads the rest); {@code between} runs after each.
+     */
+    private static void everyShapeOfInput(RawClient c, Runnable between) throws IOException {
+        c.sendRaw("ECHO one\r\nECHO two\r\n");
+        c.expect("250 one");
+        c.expect("250 two");
+        between.run();
+        String longLine = "z".repeat(300);
+        c.send("ECHO " + longLine);
+        assertThat(c.expect("250")).isEqualTo("250 " + longLine);
+        between.run();
+        c.sendRaw("EC");
+        c.sendRaw("HO pieces\r\n");
+        c.expect("250 pieces");
+        between.run();
+    }
+
+    /** Kicks the session that connected first, then stops the server: the other one gets the shutdown line. */
+    private void kickFirstAndStop(RawClient kicked, RawClient stopped) throws IOException {
+        long id = registry.sessions().stream().mapToLong(SessionInfo::id).min().orElseThrow();
+        assertThat(registry.close(id)).isTrue();
+        kicked.expectClosed();
+        assertEventually(() -> server.liveCount() == 1);
+        server.stop(Duration.ofSeconds(5));
+        stopped.expect("421 shutting down");
+        stopped.expectClosed();
+        assertThat(server.liveCount()).isZero();
     }
 
     @Test
@@ -272,16 +288,7 @@ class LineServerTest {
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
             converse(c, 1);
-            // input that ends the untimed wait in every shape: pipelined, longer than the first read, in pieces
-            c.sendRaw("ECHO one\r\nECHO two\r\n");
-            c.expect("250 one");
-            c.expect("250 two");
-            String longLine = "z".repeat(300);
-            c.send("ECHO " + longLine);
-            assertThat(c.expect("250")).isEqualTo("250 " + longLine);
-            c.sendRaw("EC");
-            c.sendRaw("HO pieces\r\n");
-            c.expect("250 pieces");
+            everyShapeOfInput(c, () -> { });   // at once, so the session goes on conversing
             assertEventually(() -> server.conversingCount() == 1 && server.pausedCount() == 1);
             c.expect("421 idle timeout");
             c.expectClosed();
@@ -318,14 +325,7 @@ class LineServerTest {
             assertEventually(() -> server.liveCount() == 2 && registry.size() == 2);
             stopped.expect("220");
             converse(stopped, 2);
-            long id = registry.sessions().stream().mapToLong(SessionInfo::id).min().orElseThrow();
-            assertThat(registry.close(id)).isTrue();
-            kicked.expectClosed();
-            assertEventually(() -> server.liveCount() == 1);
-            server.stop(Duration.ofSeconds(5));
-            stopped.expect("421 shutting down");
-            stopped.expectClosed();
-            assertThat(server.liveCount()).isZero();
+            kickFirstAndStop(kicked, stopped);
         }
     }
 
