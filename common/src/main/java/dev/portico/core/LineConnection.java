@@ -333,12 +333,17 @@ public final class LineConnection implements Closeable {
         readTimeout(timeoutMillis);
         int n = in.read(buffer, 0, buffer.length);
         if (n < 0) return false;
+        received(n);
+        return true;
+    }
+
+    /** Takes the {@code n} bytes just read into the empty buffer as its content: counted, recorded, the session touched. */
+    private void received(int n) {
         pos = 0;
         limit = n;
         bytesIn.addAndGet(n);
         if (recorder != null) recorder.received(buffer, 0, n);
         touch();
-        return true;
     }
 
     /**
@@ -490,11 +495,7 @@ public final class LineConnection implements Closeable {
         if (n <= 0) return;                  // the end of the stream: the next read finds it too
         if (buffer == null) buffer = new byte[SMALL_IN_BUFFER];
         System.arraycopy(first, 0, buffer, 0, n);
-        pos = 0;
-        limit = n;
-        bytesIn.addAndGet(n);
-        if (recorder != null) recorder.received(buffer, 0, n);
-        touch();
+        received(n);
     }
 
     /**
@@ -666,12 +667,17 @@ public final class LineConnection implements Closeable {
         writeLock.lock();
         try {
             writingSince = System.currentTimeMillis();
-            if (out == null) out = new BufferedOutputStream(socket.getOutputStream());
+            writer();
             w.run();
         } finally {
             writingSince = 0;
             writeLock.unlock();
         }
+    }
+
+    /** Makes the writer again after the watch took it from an idle session ({@link #watchIdle}); under the write lock. */
+    private void writer() throws IOException {
+        if (out == null) out = new BufferedOutputStream(socket.getOutputStream());
     }
 
     /** Threads waiting for the write lock (for tests). */
@@ -693,7 +699,7 @@ public final class LineConnection implements Closeable {
                     try {
                         socket.setSoLinger(true, 1);
                         byte[] bytes = (lastLine + "\r\n").getBytes(charset);
-                        if (out == null) out = new BufferedOutputStream(socket.getOutputStream());
+                        writer();
                         if (out == PAUSED) {
                             // Non-blocking while paused: an idle connection's send buffer takes one line.
                             socket.getChannel().write(ByteBuffer.wrap(bytes));

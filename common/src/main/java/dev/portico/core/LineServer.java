@@ -397,9 +397,11 @@ public final class LineServer implements Closeable {
         boolean paused = false;
         try {
             while (true) {
-                if (session.mayPause() && c.isConversing(CONVERSING_AFTER)) {
+                if (!session.mayPause()) {
+                    // the step's read keeps its timeout: the session needs it back
+                } else if (c.isConversing(CONVERSING_AFTER)) {
                     c.awaitCommand(PAUSE_AFTER_MILLIS);
-                } else if (session.mayPause() && !c.inputWithin(PAUSE_AFTER_MILLIS)
+                } else if (!c.inputWithin(PAUSE_AFTER_MILLIS)
                         && c.pause(() -> Thread.ofVirtual().name(options.protocol() + "-" + id)
                                 .start(() -> resume(id, c, from, session)))) {
                     paused = true;

@@ -330,21 +330,23 @@ class LineServerTest {
     }
 
     /**
-     * Sends commands, each at once after the last reply, until {@code conversing} sessions wait
-     * untimed, and checks that a login's worth of commands was not enough.
+     * Sends commands, each soon after the last reply, until {@code conversing} sessions wait
+     * untimed, and checks that a login's worth of commands was not enough. A session is looked at
+     * for 10 ms after each reply, a tenth of the pause delay, so that the look itself never makes
+     * the client slow enough to stop the conversation; one it misses is seen after the next command.
      */
     private void converse(RawClient c, int conversing) throws IOException {
         for (int i = 0; i < 40; i++) {
             c.send("ECHO " + i);
             c.expect("250 " + i);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-            while (System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+            do {
                 if (server.conversingCount() == conversing) {
                     assertThat(i + 1).as("commands before the session conversed").isGreaterThanOrEqualTo(LineServer.CONVERSING_AFTER);
                     return;
                 }
-                Thread.onSpinWait();
-            }
+                Thread.yield();
+            } while (System.nanoTime() < deadline);
         }
         throw new AssertionError("the session never waited untimed");
     }
