@@ -8,9 +8,9 @@ import java.io.IOException;
  * virtual thread keeps its whole stack (2.7 KiB measured for FTP) besides the read buffer it is
  * blocked in. Between two commands nothing of the session lives but its state.
  *
- * <p>The server calls {@link #step()} on some virtual thread whenever the next command's first
- * bytes are there (or its read would time out), never on two threads at once; the session's
- * fields need no more care than with one thread, as each hand-over is a thread start.
+ * <p>The server calls {@link #step()} on some thread, platform or virtual, whenever the next
+ * command's first bytes are there (or its read would time out), never on two threads at once; the
+ * session's fields need no more care than with one thread, as each hand-over is a thread start.
  */
 public interface CommandSession {
 
@@ -39,6 +39,16 @@ public interface CommandSession {
 
         /** Starts a session on a new connection (the greeting) and returns it. */
         CommandSession open(LineConnection connection) throws IOException;
+
+        /**
+         * Whether every step ends soon after its command has come, so that the session may run on
+         * one of the server's platform threads while its client converses ({@link LineServer}).
+         * False when a step may wait on the client for as long as the client likes (IMAP's IDLE):
+         * it would hold a platform thread, of which there are few, for all that time.
+         */
+        default boolean quickSteps() {
+            return true;
+        }
 
         /** Serves the whole session on the calling thread, as a plain {@link ConnectionHandler}. */
         @Override

@@ -29,10 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 
 /**
- * Binds one listening socket and runs every accepted connection on its own virtual thread with
- * plain blocking code. Knows nothing of any protocol: a {@link ConnectionHandler} serves each
- * connection, and the protocol supplies the lines sent when a connection is refused or cut by a
- * shutdown.
+ * Binds one listening socket and runs every accepted connection on a thread of its own with plain
+ * blocking code: a platform thread while the session's client converses (see {@link #SESSION_THREADS}),
+ * a virtual one otherwise, and none at all while a {@link CommandSession} waits for its next command.
+ * Knows nothing of any protocol: a {@link ConnectionHandler} serves each connection, and the protocol
+ * supplies the lines sent when a connection is refused or cut by a shutdown.
  */
 public final class LineServer implements Closeable {
 
@@ -53,6 +54,18 @@ public final class LineServer implements Closeable {
      * so that a client that logs in and waits pauses as before.
      */
     static final int CONVERSING_AFTER = 8;
+    /**
+     * The platform threads {@link CommandSession}s run on, shared by every server of the process:
+     * at most this many at once, the others on virtual threads. A client's command wakes a session
+     * blocked on a platform thread directly; on a virtual thread it wakes the JDK's poller thread,
+     * which wakes a carrier thread, and a timed read hands a timer to a third thread and takes it
+     * back. For a short FTP session (login, a listing, a small download) those hand-offs were half
+     * the server's CPU, and as many context switches again as the session's own. A session keeps
+     * its platform thread only while its client answers at once: after {@link #PAUSE_AFTER_MILLIS}
+     * of silence it pauses without any thread, so idle sessions cost no thread of either kind.
+     */
+    static final int MAX_SESSION_THREADS = 256;
+    private static final PlatformThreads SESSION_THREADS = new PlatformThreads("session-idle", MAX_SESSION_THREADS);
     /** The longest interval between two rounds of the watch, which takes the buffers of idle conversing sessions. */
     private static final long MAX_WATCH_PERIOD_MILLIS = 250;
 
@@ -96,6 +109,9 @@ public final class LineServer implements Closeable {
     private final LogThrottle acceptFailures = new LogThrottle(LOG_INTERVAL);
     private final LogThrottle refusals = new LogThrottle(LOG_INTERVAL);
     private final LogThrottle badHeaders = new LogThrottle(LOG_INTERVAL);
+    private PlatformThreads sessionThreads = SESSION_THREADS;
+    /** Whether sessions may run on {@link #sessionThreads}: those of a {@link CommandSession.Opener} with quick steps. */
+    private final boolean platformSessions;
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
     private Thread watcher;
@@ -113,6 +129,7 @@ public final class LineServer implements Closeable {
                       Events events) {
         this.options = options;
         this.handler = handler;
+        this.platformSessions = handler instanceof CommandSession.Opener o && o.quickSteps();
         this.registry = registry;
         this.filter = filter;
         this.events = Objects.requireNonNull(events);
@@ -145,6 +162,12 @@ public final class LineServer implements Closeable {
         // sessions for the few carrier threads.
         acceptor = Thread.ofPlatform().daemon(true).name(options.protocol() + "-accept").start(this::acceptLoop);
         watcher = Thread.ofVirtual().name(options.protocol() + "-watch").start(this::watch);
+        return this;
+    }
+
+    /** Runs this server's sessions on {@code threads} instead of the process's (tests: a pool of their own size); call before {@link #start}. */
+    LineServer sessionThreads(PlatformThreads threads) {
+        this.sessionThreads = threads;
         return this;
     }
 
@@ -225,7 +248,7 @@ public final class LineServer implements Closeable {
                 continue;
             }
             long id = registry.nextId();
-            Thread.ofVirtual().name(options.protocol() + "-" + id).start(() -> {
+            Runnable session = () -> {
                 InetSocketAddress client = proxied ? throughProxy(id, s) : (InetSocketAddress) s.getRemoteSocketAddress();
                 if (client != null) {
                     run(id, s, client);
@@ -233,8 +256,24 @@ public final class LineServer implements Closeable {
                     total.decrementAndGet();
                     registry.leave();
                 }
-            });
+            };
+            start(id, session);
         }
+    }
+
+    /**
+     * Runs a session, or its next stretch, on a platform thread when its handler's steps are quick
+     * and one is free, else on a virtual thread. A handler that serves the whole connection in one
+     * call would keep its thread for all of it, so it gets a virtual one.
+     */
+    private void start(long id, Runnable work) {
+        String name = options.protocol() + "-" + id;
+        if (!platformSessions || !sessionThreads.tryStart(name, work)) Thread.ofVirtual().name(name).start(work);
+    }
+
+    /** Continues a session on a virtual thread, which waits for its client without holding a platform one. */
+    private void startVirtual(long id, Runnable work) {
+        Thread.ofVirtual().name(options.protocol() + "-" + id).start(work);
     }
 
     /**
@@ -390,22 +429,30 @@ public final class LineServer implements Closeable {
 
     /**
      * Runs a session's commands on this thread until it ends, or until it has waited
-     * {@link #PAUSE_AFTER_MILLIS} for one and paused: then a new virtual thread continues it here
-     * when the command comes, and this one ends. A conversing session waits untimed instead.
+     * {@link #PAUSE_AFTER_MILLIS} for one and paused: then a new thread (platform when one is free)
+     * continues it here when the command comes, and this one ends. On a platform thread a session
+     * that cannot pause (TLS) moves to a virtual thread instead, to wait there; on a virtual thread a
+     * conversing session waits untimed (its timed wait would cost a timer's hand-offs).
      */
     private void commands(long id, LineConnection c, InetAddress from, CommandSession session) {
         boolean paused = false;
         try {
+            boolean platform = !Thread.currentThread().isVirtual();
             while (true) {
                 if (!session.mayPause()) {
                     // the step's read keeps its timeout: the session needs it back
-                } else if (c.isConversing(CONVERSING_AFTER)) {
+                } else if (!platform && c.isConversing(CONVERSING_AFTER)) {
                     c.awaitCommand(PAUSE_AFTER_MILLIS);
-                } else if (!c.inputWithin(PAUSE_AFTER_MILLIS)
-                        && c.pause(() -> Thread.ofVirtual().name(options.protocol() + "-" + id)
-                                .start(() -> resume(id, c, from, session)))) {
-                    paused = true;
-                    return;
+                } else if (!c.inputWithin(PAUSE_AFTER_MILLIS)) {
+                    if (c.pause(() -> start(id, () -> resume(id, c, from, session)))) {
+                        paused = true;
+                        return;
+                    }
+                    if (platform) {
+                        paused = true;
+                        startVirtual(id, () -> commands(id, c, from, session));
+                        return;
+                    }
                 }
                 if (!session.step()) return;
             }

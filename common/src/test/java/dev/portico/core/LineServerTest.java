@@ -31,16 +31,87 @@ import org.junit.jupiter.api.io.TempDir;
 class LineServerTest {
 
     private final SessionRegistry registry = new SessionRegistry();
+    /** This class's own platform threads, so that other test classes running at once cannot take them. */
+    private final PlatformThreads threads = new PlatformThreads("toy-idle", 2);
     private LineServer server;
 
     private LineServer start(Limits limits, LineEnding ending) throws IOException {
-        server = ToyProtocol.server(limits, TestTls.SERVER, registry, ending).start();
+        server = ToyProtocol.server(limits, TestTls.SERVER, registry, ending).sessionThreads(threads).start();
+        return server;
+    }
+
+    /** A server whose sessions run on virtual threads only, as IMAP's do. */
+    private LineServer startVirtual(Limits limits) throws IOException {
+        server = ToyProtocol.server(limits, TestTls.SERVER, registry, LineEnding.LENIENT, false).start();
         return server;
     }
 
     @AfterEach
     void stop() {
         if (server != null) server.stop(Duration.ofSeconds(1));
+        threads.close();
+    }
+
+    @Test
+    void commandSessionsRunOnPlatformThreadsAndPauseWithoutOne() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("THREAD");
+            c.expect("250 platform");
+            assertEventually(() -> server.pausedCount() == 1 && threads.busy() == 0);
+            c.send("THREAD");
+            c.expect("250 platform");   // resumed on a platform thread again
+        }
+    }
+
+    @Test
+    void sessionsBeyondThePlatformThreadsRunOnVirtualOnes() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port());
+             RawClient c = new RawClient(server.port())) {
+            a.expect("220");
+            b.expect("220");
+            a.send("SLOW 1500");   // both busy in a step: the class's two platform threads are taken
+            b.send("SLOW 1500");
+            a.expect("100");
+            b.expect("100");
+            c.expect("220");
+            c.send("THREAD");
+            c.expect("250 virtual");
+            a.expect("250 done");
+            b.expect("250 done");
+        }
+    }
+
+    @Test
+    void tlsSessionWaitsForItsNextCommandOnAVirtualThread() throws Exception {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("STARTTLS");
+            c.expect("220 go ahead");
+            c.startTls();
+            c.expect("250 secure");
+            // it cannot pause (the engine may hold decrypted bytes), so it gives its platform thread back to wait
+            assertEventually(() -> threads.busy() == 0);
+            assertThat(server.pausedCount()).isZero();
+            c.send("THREAD");
+            c.expect("250 virtual");
+        }
+    }
+
+    @Test
+    void sessionsOfAnOpenerWithoutQuickStepsRunOnVirtualThreads() throws IOException {
+        startVirtual(Limits.DEFAULT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("THREAD");
+            c.expect("250 virtual");
+            assertEventually(() -> server.pausedCount() == 1);
+            c.send("THREAD");
+            c.expect("250 virtual");
+        }
     }
 
     @Test
@@ -284,7 +355,7 @@ class LineServerTest {
 
     @Test
     void conversingSessionWaitsUntimedGivesItsBuffersUpAndTimesOut() throws IOException {
-        start(Limits.DEFAULT.withIdleTimeout(Duration.ofSeconds(1)), LineEnding.LENIENT);
+        startVirtual(Limits.DEFAULT.withIdleTimeout(Duration.ofSeconds(1)));
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
             converse(c, 1);
@@ -298,7 +369,7 @@ class LineServerTest {
 
     @Test
     void conversingSessionThatFallsSilentPausesAfterItsNextCommand() throws IOException {
-        start(Limits.DEFAULT, LineEnding.LENIENT);
+        startVirtual(Limits.DEFAULT);
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
             converse(c, 1);
@@ -314,7 +385,7 @@ class LineServerTest {
 
     @Test
     void conversingSessionsAreKickedStoppedAndEndWhenTheirClientCloses() throws IOException {
-        start(Limits.DEFAULT, LineEnding.LENIENT);
+        startVirtual(Limits.DEFAULT);
         try (RawClient kicked = new RawClient(server.port()); RawClient stopped = new RawClient(server.port())) {
             kicked.expect("220");
             converse(kicked, 1);

@@ -18,8 +18,9 @@ import java.util.List;
  * started, {@code 250} when done), {@code FLOOD} (256 MiB
  * of output, for clients that stop reading), {@code HOLD n} (opens n more file descriptors, kept
  * until the session ends, as an FTP transfer or an SMTP delivery does), {@code WHO} (the session's
- * client address and port). Served as a {@link CommandSession}, so that an idle session pauses as
- * the real protocols' do.
+ * client address and port), {@code THREAD} (whether the step runs on a platform or a virtual
+ * thread). Served as a {@link CommandSession}, so that an idle session pauses as the real
+ * protocols' do.
  */
 final class ToyProtocol implements CommandSession.Opener {
 
@@ -40,11 +41,24 @@ final class ToyProtocol implements CommandSession.Opener {
     }
 
     static LineServer server(Limits limits, Tls tls, SessionRegistry registry, LineEnding ending) {
+        return server(limits, tls, registry, ending, true);
+    }
+
+    /** @param quickSteps false: sessions that run on virtual threads only, as IMAP's do */
+    static LineServer server(Limits limits, Tls tls, SessionRegistry registry, LineEnding ending, boolean quickSteps) {
         ToyProtocol toy = new ToyProtocol(tls);
         return new LineServer(new LineServer.Options("toy", new InetSocketAddress("127.0.0.1", 0), limits,
-                "421 busy", "421 shutting down", null), (CommandSession.Opener) c -> {
-            c.setLineEnding(ending);
-            return toy.open(c);
+                "421 busy", "421 shutting down", null), new CommandSession.Opener() {
+            @Override
+            public CommandSession open(LineConnection c) throws IOException {
+                c.setLineEnding(ending);
+                return toy.open(c);
+            }
+
+            @Override
+            public boolean quickSteps() {
+                return quickSteps;
+            }
         }, registry, ConnectionFilter.ADMIT_ALL);
     }
 
@@ -92,6 +106,7 @@ final class ToyProtocol implements CommandSession.Opener {
             CommandLine cmd = CommandLine.parse(line);
             switch (cmd.verb()) {
                 case "ECHO" -> c.send(Reply.of(250, cmd.argument()));
+                case "THREAD" -> c.send(Reply.of(250, Thread.currentThread().isVirtual() ? "virtual" : "platform"));
                 case "WHO" -> c.send(Reply.of(250, c.remote().getAddress().getHostAddress() + ":" + c.remote().getPort()));
                 case "STARTTLS" -> {
                     c.send(Reply.of(220, "go ahead"));

@@ -3,6 +3,7 @@ package dev.portico.ftp;
 import dev.portico.core.CommandSession;
 import dev.portico.core.Listeners;
 import dev.portico.core.Listening;
+import dev.portico.core.PlatformThreads;
 import dev.portico.core.auth.LoginGuard;
 import dev.portico.core.fs.FileStores;
 import dev.portico.core.tls.Tls;
@@ -45,7 +46,12 @@ public final class FtpServer implements Closeable {
     private final Shared shared;
     private final PassivePorts passive;
     private final Listeners listeners;
-    private final TransferThreads transferThreads = new TransferThreads();
+    /**
+     * The platform threads binary downloads run on ({@link Transfer#start}), not capped. Idle ones
+     * wait a while for the next transfer: a new thread per transfer cost a {@code clone}, a stack
+     * mapping and its teardown for every small RETR.
+     */
+    private final PlatformThreads transferThreads = new PlatformThreads("ftp-data-idle", Integer.MAX_VALUE);
 
     /** Nothing is bound until {@link #start()}; listen address is {@code ftp.bind} or the shared one. */
     public FtpServer(FtpConfig config, Shared shared) {

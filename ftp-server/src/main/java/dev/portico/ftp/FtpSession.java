@@ -7,6 +7,7 @@ import dev.portico.core.CommandTable;
 import dev.portico.core.CommandTimeoutException;
 import dev.portico.core.LineConnection;
 import dev.portico.core.LogSafe;
+import dev.portico.core.PlatformThreads;
 import dev.portico.core.Verb;
 import dev.portico.core.LineEnding;
 import dev.portico.core.LineTooLongException;
@@ -35,7 +36,7 @@ import java.util.Set;
  * directory, transfer parameters and the pending data connection. Belongs to the connection's
  * virtual thread; a running {@link Transfer} only reads what it was given. What it shares with the
  * server's other sessions it gets as values: the config, the {@link FtpServer.Shared} objects and
- * the server's {@link PassivePorts} and {@link TransferThreads}.
+ * the server's {@link PassivePorts} and transfer threads ({@link PlatformThreads}).
  */
 final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, CommandSession {
 
@@ -50,7 +51,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, C
     final FtpConfig config;
     final FtpServer.Shared shared;
     final PassivePorts passive;
-    private final TransferThreads transferThreads;
+    private final PlatformThreads transferThreads;
 
     Phase phase = Phase.NOT_LOGGED_IN;
     String pendingUser;
@@ -73,7 +74,7 @@ final class FtpSession implements CommandTable.SessionState<FtpSession.Phase>, C
     Transfer transfer;
 
     FtpSession(LineConnection connection, FtpConfig config, FtpServer.Shared shared, PassivePorts passive,
-               TransferThreads transferThreads) {
+               PlatformThreads transferThreads) {
         this.connection = connection;
         this.config = config;
         this.shared = shared;

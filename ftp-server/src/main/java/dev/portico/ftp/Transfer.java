@@ -2,6 +2,7 @@ package dev.portico.ftp;
 
 import dev.portico.core.LogSafe;
 import dev.portico.core.MinDataRate;
+import dev.portico.core.PlatformThreads;
 import dev.portico.core.Reply;
 import dev.portico.core.tls.Tls;
 import org.slf4j.Logger;
@@ -129,7 +130,7 @@ final class Transfer {
         this.cleanup = cleanup;
     }
 
-    Transfer start(TransferThreads threads) {
+    Transfer start(PlatformThreads threads) {
         Runnable work = () -> {
             try {
                 run();
@@ -143,8 +144,12 @@ final class Transfer {
             // or slow downloads pinned every carrier of the machine, and every session of every
             // protocol stopped until they ended (seen as control replies late by seconds, an ABOR
             // answered only after the data timeout). Such a transfer is worth a thread of its own,
-            // taken from the server's idle ones when there is one.
-            threads.start(session + "-data", work);
+            // taken from the server's idle ones when there is one. They are not capped: the
+            // sessions bound the transfers, and a transfer waiting for a thread could not be aborted.
+            if (!threads.tryStart(session + "-data", work)) {
+                // the server stopping while a session still starts one
+                Thread.ofPlatform().daemon(true).name(session + "-data").start(work);
+            }
         } else {
             // Listings, uploads, ASCII and TLS transfers block only where the JDK parks a virtual
             // thread (socket I/O) or compensates for it (file I/O): no platform thread to hand over

@@ -59,16 +59,25 @@ public final class ImapServer implements Closeable {
     /** Binds the configured listeners; returns once they accept. */
     public ImapServer start() throws IOException {
         listeners.start("imap", config.bind(), config.port(), config.limits(), ImapReplies.REFUSAL_LINE,
-                ImapReplies.SHUTDOWN_LINE, null, (CommandSession.Opener) this::open);
+                ImapReplies.SHUTDOWN_LINE, null, opener);
         listeners.start("imaps", config.bind(), config.implicitPort(), config.limits(), ImapReplies.REFUSAL_LINE,
-                ImapReplies.SHUTDOWN_LINE, shared.tls(), (CommandSession.Opener) this::open);
+                ImapReplies.SHUTDOWN_LINE, shared.tls(), opener);
         listeners().forEach((name, address) -> log.debug("{} listening on {}", name, address));
         return this;
     }
 
-    private CommandSession open(LineConnection connection) throws IOException {
-        return new ImapSession(config, shared, this::views, connection).open();
-    }
+    /** IMAP sessions run on virtual threads only: IDLE waits in one step for as long as the client idles. */
+    private final CommandSession.Opener opener = new CommandSession.Opener() {
+        @Override
+        public CommandSession open(LineConnection connection) throws IOException {
+            return new ImapSession(config, shared, ImapServer.this::views, connection).open();
+        }
+
+        @Override
+        public boolean quickSteps() {
+            return false;
+        }
+    };
 
     private volatile MessageViews views;
 
