@@ -450,10 +450,11 @@ public final class LineConnection implements Closeable {
 
     /**
      * Whether the client is in a conversation: its last {@code answers} commands each came within
-     * the pause delay. Such a session waits for its next command untimed ({@link #awaitCommand}).
+     * the pause delay. Such a session moves to a platform thread, or waits for its next command
+     * untimed ({@link #awaitCommand}).
      */
     boolean isConversing(int answers) {
-        return quickAnswers >= answers && channel() != null;
+        return quickAnswers >= answers;
     }
 
     /**

@@ -50,19 +50,24 @@ public final class LineServer implements Closeable {
     static final int PAUSE_AFTER_MILLIS = 100;
     /**
      * After how many commands in a row that each came within {@link #PAUSE_AFTER_MILLIS} a session
-     * waits for the next one untimed ({@link LineConnection#awaitCommand}): more than a login takes,
-     * so that a client that logs in and waits pauses as before.
+     * is conversing ({@link LineConnection#isConversing}): it moves to a platform thread
+     * ({@link #SESSION_THREADS}), or, when none is free, waits for its next command untimed
+     * ({@link LineConnection#awaitCommand}). More than a login takes (USER and PASS, EHLO and AUTH,
+     * LOGIN and SELECT), so that a client that logs in and waits takes neither.
      */
-    static final int CONVERSING_AFTER = 8;
+    static final int CONVERSING_AFTER = 3;
     /**
-     * The platform threads {@link CommandSession}s run on, shared by every server of the process:
-     * at most this many at once, the others on virtual threads. A client's command wakes a session
-     * blocked on a platform thread directly; on a virtual thread it wakes the JDK's poller thread,
-     * which wakes a carrier thread, and a timed read hands a timer to a third thread and takes it
-     * back. For a short FTP session (login, a listing, a small download) those hand-offs were half
-     * the server's CPU, and as many context switches again as the session's own. A session keeps
-     * its platform thread only while its client answers at once: after {@link #PAUSE_AFTER_MILLIS}
-     * of silence it pauses without any thread, so idle sessions cost no thread of either kind.
+     * The platform threads conversing {@link CommandSession}s run on, shared by every server of the
+     * process: at most this many at once, the others stay on their virtual threads. A client's command
+     * wakes a session blocked on a platform thread directly; on a virtual thread it wakes the JDK's
+     * poller thread, which wakes a carrier thread, and a timed read hands a timer to a third thread and
+     * takes it back. For a short FTP session (login, a listing, a small download) those hand-offs were
+     * a third of the server's CPU and 60% of its context switches (docs/benchmarks.md, round five).
+     * Only a conversing session makes a new one; a new or resumed session takes one only when one is
+     * waiting for work ({@link #start}). Every platform thread allocates in a buffer of its own in the
+     * heap, and 256 threads made by a burst of clients that log in and fall silent cost 3-5 KiB more
+     * per idle session at 10,000 (measured). A session keeps its platform thread until it has waited
+     * {@link #PAUSE_AFTER_MILLIS} for a command; then it pauses without any thread.
      */
     static final int MAX_SESSION_THREADS = 256;
     private static final PlatformThreads SESSION_THREADS = new PlatformThreads("session-idle", MAX_SESSION_THREADS);
@@ -110,7 +115,7 @@ public final class LineServer implements Closeable {
     private final LogThrottle refusals = new LogThrottle(LOG_INTERVAL);
     private final LogThrottle badHeaders = new LogThrottle(LOG_INTERVAL);
     private PlatformThreads sessionThreads = SESSION_THREADS;
-    /** Whether sessions may run on {@link #sessionThreads}: those of a {@link CommandSession.Opener} with quick steps. */
+    /** Whether conversing sessions may move to {@link #sessionThreads}: those of a {@link CommandSession.Opener} with quick steps. */
     private final boolean platformSessions;
     private volatile ServerSocket serverSocket;
     private Thread acceptor;
@@ -262,16 +267,16 @@ public final class LineServer implements Closeable {
     }
 
     /**
-     * Runs a session, or its next stretch, on a platform thread when its handler's steps are quick
-     * and one is free, else on a virtual thread. A handler that serves the whole connection in one
-     * call would keep its thread for all of it, so it gets a virtual one.
+     * Runs a session, or its next stretch after a pause, on a platform thread that is waiting for
+     * work when there is one, else on a virtual thread. Only a conversing session makes a new
+     * platform thread ({@link #commands}): a burst of clients that log in and fall silent leaves
+     * no more platform threads than there were.
      */
     private void start(long id, Runnable work) {
-        String name = options.protocol() + "-" + id;
-        if (!platformSessions || !sessionThreads.tryStart(name, work)) Thread.ofVirtual().name(name).start(work);
+        if (!platformSessions || !sessionThreads.tryStartIdle(options.protocol() + "-" + id, work)) startVirtual(id, work);
     }
 
-    /** Continues a session on a virtual thread, which waits for its client without holding a platform one. */
+    /** Runs a session's next stretch on a virtual thread. */
     private void startVirtual(long id, Runnable work) {
         Thread.ofVirtual().name(options.protocol() + "-" + id).start(work);
     }
@@ -428,28 +433,32 @@ public final class LineServer implements Closeable {
     }
 
     /**
-     * Runs a session's commands on this thread until it ends, or until it has waited
-     * {@link #PAUSE_AFTER_MILLIS} for one and paused: then a new thread (platform when one is free)
-     * continues it here when the command comes, and this one ends. On a platform thread a session
-     * that cannot pause (TLS) moves to a virtual thread instead, to wait there; on a virtual thread a
-     * conversing session waits untimed (its timed wait would cost a timer's hand-offs).
+     * Runs a session's commands on this thread until it ends, until it has waited
+     * {@link #PAUSE_AFTER_MILLIS} for one and paused (then {@link #start} continues it here when the
+     * command comes), or until it moves to another thread: to a platform thread once it converses
+     * and one is free, to a virtual thread to wait for a silent client when it cannot pause (TLS). A conversing session that found no platform thread waits untimed, as its timed
+     * wait would cost a timer's hand-offs.
      */
     private void commands(long id, LineConnection c, InetAddress from, CommandSession session) {
-        boolean paused = false;
+        boolean movedOn = false;   // paused, or continued on another thread
         try {
             boolean platform = !Thread.currentThread().isVirtual();
             while (true) {
                 if (!session.mayPause()) {
                     // the step's read keeps its timeout: the session needs it back
-                } else if (!platform && c.isConversing(CONVERSING_AFTER)) {
-                    c.awaitCommand(PAUSE_AFTER_MILLIS);
+                } else if (!platform && c.isConversing(CONVERSING_AFTER) && platformSessions
+                        && sessionThreads.tryStart(options.protocol() + "-" + id, () -> commands(id, c, from, session))) {
+                    movedOn = true;
+                    return;
+                } else if (!platform && c.isConversing(CONVERSING_AFTER) && c.channel() != null) {
+                    c.awaitCommand(PAUSE_AFTER_MILLIS);   // TLS has no channel to read the first bytes from
                 } else if (!c.inputWithin(PAUSE_AFTER_MILLIS)) {
                     if (c.pause(() -> start(id, () -> resume(id, c, from, session)))) {
-                        paused = true;
+                        movedOn = true;
                         return;
                     }
                     if (platform) {
-                        paused = true;
+                        movedOn = true;
                         startVirtual(id, () -> commands(id, c, from, session));
                         return;
                     }
@@ -459,7 +468,7 @@ public final class LineServer implements Closeable {
         } catch (Throwable e) {
             ended(id, e);
         } finally {
-            if (!paused) {
+            if (!movedOn) {
                 try {
                     session.end();
                 } catch (RuntimeException e) {

@@ -19,6 +19,9 @@ public final class PlatformThreads implements AutoCloseable {
     public static final long KEEP_ALIVE_SECONDS = 30;
 
     private final String idleName;
+    private final int max;
+    /** Work running or handed over; counted here, not by the pool, so that a refusal costs no exception. */
+    private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger made = new AtomicInteger();
     private final ThreadPoolExecutor pool;
 
@@ -28,11 +31,15 @@ public final class PlatformThreads implements AutoCloseable {
      */
     public PlatformThreads(String idleName, int max) {
         this.idleName = idleName;
-        this.pool = new ThreadPoolExecutor(0, max, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, idleName + "-" + made.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.max = max;
+        // no cap of the pool's own: a thread just done may not be waiting for work yet, and the pool
+        // would refuse while fewer than max are at work; the count above is the cap
+        this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, idleName + "-" + made.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -40,26 +47,52 @@ public final class PlatformThreads implements AutoCloseable {
      * show the session); false, and nothing runs, when {@code max} threads are at work or this is closed.
      */
     public boolean tryStart(String name, Runnable work) {
+        if (busy.incrementAndGet() > max) {
+            busy.decrementAndGet();
+            return false;
+        }
         try {
-            pool.execute(() -> {
-                Thread me = Thread.currentThread();
-                String idle = me.getName();
-                me.setName(name);
-                try {
-                    work.run();
-                } finally {
-                    me.setName(idle);
-                }
-            });
+            pool.execute(named(name, work));
             return true;
         } catch (RejectedExecutionException e) {
+            busy.decrementAndGet();   // closed
             return false;
         }
     }
 
-    /** Threads at work now (for tests). */
+    /**
+     * Runs {@code work} as {@link #tryStart} does, but only on a thread that is waiting for work
+     * now: false when none is. Work that may not need a platform thread at all takes one this way,
+     * so that only work that does makes the pool grow.
+     */
+    public boolean tryStartIdle(String name, Runnable work) {
+        if (busy.incrementAndGet() > max) {
+            busy.decrementAndGet();
+            return false;
+        }
+        // The pool's queue hands over to a thread waiting in it, or refuses at once: it holds nothing.
+        if (!pool.isShutdown() && pool.getQueue().offer(named(name, work))) return true;
+        busy.decrementAndGet();
+        return false;
+    }
+
+    private Runnable named(String name, Runnable work) {
+        return () -> {
+            Thread me = Thread.currentThread();
+            String idle = me.getName();
+            me.setName(name);
+            try {
+                work.run();
+            } finally {
+                me.setName(idle);
+                busy.decrementAndGet();
+            }
+        };
+    }
+
+    /** Work running now (for tests). */
     public int busy() {
-        return pool.getActiveCount();
+        return busy.get();
     }
 
     /** Lets idle threads end now; work still running finishes. */
@@ -70,6 +103,6 @@ public final class PlatformThreads implements AutoCloseable {
 
     @Override
     public String toString() {
-        return idleName + " (" + pool.getPoolSize() + " threads, " + pool.getActiveCount() + " at work)";
+        return idleName + " (" + pool.getPoolSize() + " threads, " + busy.get() + " at work of at most " + max + ")";
     }
 }

@@ -53,30 +53,32 @@ class LineServerTest {
     }
 
     @Test
-    void commandSessionsRunOnPlatformThreadsAndPauseWithoutOne() throws IOException {
+    void conversingSessionsMoveToPlatformThreadsAndPauseWithoutOne() throws IOException {
         start(Limits.DEFAULT, LineEnding.LENIENT);
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
-            c.send("THREAD");
-            c.expect("250 platform");
+            toPlatformThread(c);
             assertEventually(() -> server.pausedCount() == 1 && threads.busy() == 0);
             c.send("THREAD");
-            c.expect("250 platform");   // resumed on a platform thread again
+            c.expect("250 virtual");   // a paused session wakes on a virtual thread: its client has to converse again
         }
     }
 
     @Test
-    void sessionsBeyondThePlatformThreadsRunOnVirtualOnes() throws IOException {
+    void conversingSessionsBeyondThePlatformThreadsWaitUntimedOnVirtualOnes() throws IOException {
         start(Limits.DEFAULT, LineEnding.LENIENT);
         try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port());
              RawClient c = new RawClient(server.port())) {
             a.expect("220");
             b.expect("220");
+            toPlatformThread(a);
+            toPlatformThread(b);
             a.send("SLOW 1500");   // both busy in a step: the class's two platform threads are taken
             b.send("SLOW 1500");
             a.expect("100");
             b.expect("100");
             c.expect("220");
+            converse(c, 1);
             c.send("THREAD");
             c.expect("250 virtual");
             a.expect("250 done");
@@ -85,7 +87,7 @@ class LineServerTest {
     }
 
     @Test
-    void tlsSessionWaitsForItsNextCommandOnAVirtualThread() throws Exception {
+    void tlsSessionWaitsForASilentClientOnAVirtualThread() throws Exception {
         start(Limits.DEFAULT, LineEnding.LENIENT);
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
@@ -93,6 +95,7 @@ class LineServerTest {
             c.expect("220 go ahead");
             c.startTls();
             c.expect("250 secure");
+            toPlatformThread(c, 1);
             // it cannot pause (the engine may hold decrypted bytes), so it gives its platform thread back to wait
             assertEventually(() -> threads.busy() == 0);
             assertThat(server.pausedCount()).isZero();
@@ -102,16 +105,37 @@ class LineServerTest {
     }
 
     @Test
-    void sessionsOfAnOpenerWithoutQuickStepsRunOnVirtualThreads() throws IOException {
+    void sessionsOfAnOpenerWithoutQuickStepsStayOnVirtualThreads() throws IOException {
         startVirtual(Limits.DEFAULT);
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
-            c.send("THREAD");
-            c.expect("250 virtual");
-            assertEventually(() -> server.pausedCount() == 1);
-            c.send("THREAD");
-            c.expect("250 virtual");
+            for (int i = 0; i < 2 * LineServer.CONVERSING_AFTER; i++) {
+                c.send("THREAD");
+                c.expect("250 virtual");
+            }
         }
+    }
+
+    /**
+     * Sends THREAD, each soon after the last reply, until a step runs on a platform thread, and
+     * checks that the commands of a login were not enough for one. A command that came late (a
+     * loaded machine) starts the count again, so up to 40 are sent.
+     */
+    private void toPlatformThread(RawClient c) throws IOException {
+        toPlatformThread(c, 0);
+    }
+
+    /** @param sentBefore commands the client sent since the greeting, each at once */
+    private void toPlatformThread(RawClient c, int sentBefore) throws IOException {
+        for (int i = 0; i < 40; i++) {
+            c.send("THREAD");
+            if (c.expect("250").equals("250 platform")) {
+                assertThat(sentBefore + i).as("commands answered on a virtual thread first")
+                        .isGreaterThanOrEqualTo(LineServer.CONVERSING_AFTER);
+                return;
+            }
+        }
+        throw new AssertionError("the session never moved to a platform thread");
     }
 
     @Test
