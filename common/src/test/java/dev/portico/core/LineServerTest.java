@@ -60,7 +60,20 @@ class LineServerTest {
             toPlatformThread(c);
             assertEventually(() -> server.pausedCount() == 1 && threads.busy() == 0);
             c.send("THREAD");
-            c.expect("250 virtual");   // a paused session wakes on a virtual thread: its client has to converse again
+            c.expect("250 platform");   // woken on the platform thread it left, which waits for work now
+        }
+    }
+
+    @Test
+    void sessionsThatDoNotConverseMakeNoPlatformThread() throws IOException {
+        start(Limits.DEFAULT, LineEnding.LENIENT);
+        try (RawClient c = new RawClient(server.port())) {
+            c.expect("220");
+            c.send("THREAD");
+            c.expect("250 virtual");
+            assertEventually(() -> server.pausedCount() == 1);
+            c.send("THREAD");
+            c.expect("250 virtual");   // no platform thread was made, so none waits to take it
         }
     }
 
