@@ -147,8 +147,9 @@ public final class LineConnection implements Closeable {
         s.setTcpNoDelay(true);   // replies are flushed whole; Nagle would only add latency
         this.socket = s;
         this.in = s.getInputStream();
-        // Made on the session's virtual thread, a default-sized BufferedOutputStream starts at
-        // 512 bytes and grows to 8 KiB only when a reply needs it.
+        // Made on a virtual thread, a default-sized BufferedOutputStream starts at 512 bytes and
+        // grows to 8 KiB only when a reply needs it; on a platform thread it starts at 8 KiB. A
+        // session holds it only while it works: a pause, or the watch, drops it.
         this.out = new BufferedOutputStream(s.getOutputStream());
     }
 

@@ -436,21 +436,23 @@ public final class LineServer implements Closeable {
      * Runs a session's commands on this thread until it ends, until it has waited
      * {@link #PAUSE_AFTER_MILLIS} for one and paused (then {@link #start} continues it here when the
      * command comes), or until it moves to another thread: to a platform thread once it converses
-     * and one is free, to a virtual thread to wait for a silent client when it cannot pause (TLS). A conversing session that found no platform thread waits untimed, as its timed
-     * wait would cost a timer's hand-offs.
+     * and one is free, to a virtual thread to wait for a silent client when it cannot pause (TLS).
+     * A conversing session that found no platform thread waits untimed, as its timed wait would
+     * cost a timer's hand-offs.
      */
     private void commands(long id, LineConnection c, InetAddress from, CommandSession session) {
         boolean movedOn = false;   // paused, or continued on another thread
         try {
             boolean platform = !Thread.currentThread().isVirtual();
             while (true) {
+                boolean conversingVirtual = !platform && c.isConversing(CONVERSING_AFTER);
                 if (!session.mayPause()) {
                     // the step's read keeps its timeout: the session needs it back
-                } else if (!platform && c.isConversing(CONVERSING_AFTER) && platformSessions
+                } else if (conversingVirtual && platformSessions
                         && sessionThreads.tryStart(options.protocol() + "-" + id, () -> commands(id, c, from, session))) {
                     movedOn = true;
                     return;
-                } else if (!platform && c.isConversing(CONVERSING_AFTER) && c.channel() != null) {
+                } else if (conversingVirtual && c.channel() != null) {
                     c.awaitCommand(PAUSE_AFTER_MILLIS);   // TLS has no channel to read the first bytes from
                 } else if (!c.inputWithin(PAUSE_AFTER_MILLIS)) {
                     if (c.pause(() -> start(id, () -> resume(id, c, from, session)))) {

@@ -19,7 +19,7 @@ import java.util.OptionalInt;
 /**
  * The FTP server (RFC 959 with RFC 2389, 2428, 2640, 3659 and 4217): a control listener
  * {@code ftp} on {@code ftp.port} and, when {@code ftp.implicit-port} is set, an implicit FTPS
- * listener {@code ftps}. Each connection is an {@link FtpSession} on its own virtual thread.
+ * listener {@code ftps}. Each connection is an {@link FtpSession} on a thread of its own ({@link dev.portico.core.LineServer}).
  */
 public final class FtpServer implements Closeable {
 

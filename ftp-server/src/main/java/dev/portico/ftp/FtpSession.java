@@ -33,8 +33,8 @@ import java.util.Set;
 
 /**
  * One FTP control connection: its phase, the logged-in user and file store, the working
- * directory, transfer parameters and the pending data connection. Belongs to the connection's
- * virtual thread; a running {@link Transfer} only reads what it was given. What it shares with the
+ * directory, transfer parameters and the pending data connection. Belongs to the thread that runs
+ * the connection's step; a running {@link Transfer} only reads what it was given. What it shares with the
  * server's other sessions it gets as values: the config, the {@link FtpServer.Shared} objects and
  * the server's {@link PassivePorts} and transfer threads ({@link PlatformThreads}).
  */

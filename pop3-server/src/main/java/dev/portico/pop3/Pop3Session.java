@@ -32,7 +32,7 @@ import java.util.Set;
 /**
  * One POP3 session (RFC 1939): the state machine AUTHORIZATION → TRANSACTION → UPDATE, the
  * mailbox snapshot it works on, and the marks (deleted, retrieved) that only QUIT applies.
- * Belongs to its connection's virtual thread, so it needs no locks. Every line goes through
+ * Runs on one thread at a time (whichever runs its connection's step), so it needs no locks. Every line goes through
  * {@link Pop3Verb#TABLE}, which applies the states, the TLS requirement and the bad-command budget.
  */
 final class Pop3Session implements CommandTable.SessionState<Pop3Session.Phase>, CommandSession {

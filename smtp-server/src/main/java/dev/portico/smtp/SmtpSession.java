@@ -21,7 +21,7 @@ import java.util.List;
 
 /**
  * One SMTP connection: its phase, the client's name, TLS and AUTH state, and the mail
- * transaction in progress (RFC 5321 3.3). Belongs to its connection's virtual thread.
+ * transaction in progress (RFC 5321 3.3). Belongs to whichever thread runs its connection's step.
  */
 final class SmtpSession implements CommandTable.SessionState<SmtpSession.Phase>, CommandSession {
 

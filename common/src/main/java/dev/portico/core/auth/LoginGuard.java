@@ -159,8 +159,9 @@ public final class LoginGuard implements ConnectionFilter {
     }
 
     /**
-     * Checks a login. On failure sleeps the current penalty before returning (sessions run on
-     * virtual threads, so the pause costs nothing but the attacker's time). A banned address
+     * Checks a login. On failure sleeps the current penalty before returning (mostly on a virtual
+     * thread, at worst on one of the few platform threads conversing sessions share, which others
+     * then do without: the pause costs the attacker's time, not the server's). A banned address
      * always fails.
      *
      * @param protocol for the log line
