@@ -104,10 +104,7 @@ class LineServerTest {
         start(Limits.DEFAULT, LineEnding.LENIENT);
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
-            c.send("STARTTLS");
-            c.expect("220 go ahead");
-            c.startTls();
-            c.expect("250 secure");
+            secure(c);
             toPlatformThread(c, 1);
             // it cannot pause (the engine may hold decrypted bytes), so it gives its platform thread back to wait
             assertEventually(() -> threads.busy() == 0);
@@ -127,6 +124,14 @@ class LineServerTest {
                 c.expect("250 virtual");
             }
         }
+    }
+
+    /** STARTTLS on the toy: the session goes on over TLS. */
+    private static void secure(RawClient c) throws Exception {
+        c.send("STARTTLS");
+        c.expect("220 go ahead");
+        c.startTls();
+        c.expect("250 secure");
     }
 
     /**
@@ -464,10 +469,7 @@ class LineServerTest {
         start(Limits.DEFAULT, LineEnding.LENIENT);
         try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
-            c.send("STARTTLS");
-            c.expect("220 go ahead");
-            c.startTls();
-            c.expect("250 secure");
+            secure(c);
             // A plain session opened after the TLS one's last reply has waited less than it: once the
             // plain one has paused, the TLS one is past the pause delay too, and must still hold its thread
             // (a TLS engine may hold decrypted bytes no selector sees). No sleep: the plain pause is the clock.
