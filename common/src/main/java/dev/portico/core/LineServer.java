@@ -273,12 +273,17 @@ public final class LineServer implements Closeable {
      * no more platform threads than there were.
      */
     private void start(long id, Runnable work) {
-        if (!platformSessions || !sessionThreads.tryStartIdle(options.protocol() + "-" + id, work)) startVirtual(id, work);
+        if (!platformSessions || !sessionThreads.tryStartIdle(threadName(id), work)) startVirtual(id, work);
     }
 
     /** Runs a session's next stretch on a virtual thread. */
     private void startVirtual(long id, Runnable work) {
-        Thread.ofVirtual().name(options.protocol() + "-" + id).start(work);
+        Thread.ofVirtual().name(threadName(id)).start(work);
+    }
+
+    /** What the thread running session {@code id} is called, whichever kind it is ("ftp-42"). */
+    private String threadName(long id) {
+        return options.protocol() + "-" + id;
     }
 
     /**
@@ -449,7 +454,7 @@ public final class LineServer implements Closeable {
                 if (!session.mayPause()) {
                     // the step's read keeps its timeout: the session needs it back
                 } else if (conversingVirtual && platformSessions
-                        && sessionThreads.tryStart(options.protocol() + "-" + id, () -> commands(id, c, from, session))) {
+                        && sessionThreads.tryStart(threadName(id), () -> commands(id, c, from, session))) {
                     movedOn = true;
                     return;
                 } else if (conversingVirtual && c.channel() != null) {

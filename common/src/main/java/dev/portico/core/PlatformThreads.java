@@ -16,9 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PlatformThreads implements AutoCloseable {
 
     /** How long a thread with no work waits for more before it ends. */
-    public static final long KEEP_ALIVE_SECONDS = 30;
+    private static final long KEEP_ALIVE_SECONDS = 30;
 
-    private final String idleName;
     private final int max;
     /** Work running or handed over; counted here, not by the pool, so that a refusal costs no exception. */
     private final AtomicInteger busy = new AtomicInteger();
@@ -30,7 +29,6 @@ public final class PlatformThreads implements AutoCloseable {
      * @param max      the most threads at work at once
      */
     public PlatformThreads(String idleName, int max) {
-        this.idleName = idleName;
         this.max = max;
         // no cap of the pool's own: a thread just done may not be waiting for work yet, and the pool
         // would refuse while fewer than max are at work; the count above is the cap
@@ -47,10 +45,7 @@ public final class PlatformThreads implements AutoCloseable {
      * show the session); false, and nothing runs, when {@code max} threads are at work or this is closed.
      */
     public boolean tryStart(String name, Runnable work) {
-        if (busy.incrementAndGet() > max) {
-            busy.decrementAndGet();
-            return false;
-        }
+        if (!reserve()) return false;
         try {
             pool.execute(named(name, work));
             return true;
@@ -66,12 +61,16 @@ public final class PlatformThreads implements AutoCloseable {
      * so that only work that does makes the pool grow.
      */
     public boolean tryStartIdle(String name, Runnable work) {
-        if (busy.incrementAndGet() > max) {
-            busy.decrementAndGet();
-            return false;
-        }
+        if (!reserve()) return false;
         // The pool's queue hands over to a thread waiting in it, or refuses at once: it holds nothing.
         if (!pool.isShutdown() && pool.getQueue().offer(named(name, work))) return true;
+        busy.decrementAndGet();
+        return false;
+    }
+
+    /** Counts one more at work, unless {@code max} are. */
+    private boolean reserve() {
+        if (busy.incrementAndGet() <= max) return true;
         busy.decrementAndGet();
         return false;
     }
@@ -99,10 +98,5 @@ public final class PlatformThreads implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdown();
-    }
-
-    @Override
-    public String toString() {
-        return idleName + " (" + pool.getPoolSize() + " threads, " + busy.get() + " at work of at most " + max + ")";
     }
 }

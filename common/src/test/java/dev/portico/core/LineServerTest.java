@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,24 +79,29 @@ class LineServerTest {
     }
 
     @Test
-    void conversingSessionsBeyondThePlatformThreadsWaitUntimedOnVirtualOnes() throws IOException {
+    void conversingSessionsBeyondThePlatformThreadsWaitUntimedOnVirtualOnes() throws Exception {
         start(Limits.DEFAULT, LineEnding.LENIENT);
-        try (RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port());
-             RawClient c = new RawClient(server.port())) {
-            a.expect("220");
-            b.expect("220");
-            toPlatformThread(a);
-            toPlatformThread(b);
-            a.send("SLOW 1500");   // both busy in a step: the class's two platform threads are taken
-            b.send("SLOW 1500");
-            a.expect("100");
-            b.expect("100");
+        // the class's two platform threads taken, for as long as the test needs, with no clock involved
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            assertThat(threads.tryStart("held", () -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            })).isTrue();
+        }
+        try (RawClient c = new RawClient(server.port())) {
             c.expect("220");
             converse(c, 1);
             c.send("THREAD");
             c.expect("250 virtual");
-            a.expect("250 done");
-            b.expect("250 done");
+            release.countDown();
+            // with a platform thread free again, the conversing session takes it at its next wait
+            toPlatformThread(c, LineServer.CONVERSING_AFTER);
+        } finally {
+            release.countDown();
         }
     }
 
