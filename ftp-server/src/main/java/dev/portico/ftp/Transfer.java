@@ -39,7 +39,17 @@ final class Transfer {
 
     private static final Logger log = LoggerFactory.getLogger(Transfer.class);
     private static final int BUFFER = 64 * 1024;
-    private static final long SLICE = 1 << 20;
+    /**
+     * sendfile moves a file in slices so that progress (and the stall watchdog) sees a slow client
+     * move. A slice starts at the smallest size and doubles while the client takes each one within
+     * {@link #SLICE_QUICK}: 1 MiB slices cost a fast client 7% of loopback throughput against one
+     * call for the whole file, 8 MiB ones nothing measurable (docs/benchmarks.md, "RETR: sendfile
+     * slices that grow"). A slice that takes longer halves again, so a client that slows down is
+     * watched at the old grain: only a fall of its rate by over a thousand times within one 8 MiB
+     * slice could outlast the default 30 s data timeout while still moving.
+     */
+    private static final long SLICE_MIN = 1 << 20, SLICE_MAX = 8 << 20;
+    private static final long SLICE_QUICK = 10_000_000;   // ns
     /** A listing is sent in pieces of this size: a few lines fit one segment, a large one moves in 16 KiB writes. */
     private static final int LIST_BUFFER = 16 * 1024;
 
@@ -359,13 +369,16 @@ final class Transfer {
                     // own, 10-20% of loopback throughput (docs/benchmarks.md, "RETR: Nagle's algorithm
                     // on"). Turning it back on at the end pushes the last partial segment out at once.
                     d.channel().setOption(StandardSocketOptions.TCP_NODELAY, false);
-                    long pos = offset, end = file.size();
+                    long pos = offset, end = file.size(), slice = SLICE_MIN;
                     while (pos < end) {
-                        // in slices, so progress (and the stall watchdog) sees a slow client move
-                        long n = file.transferTo(pos, Math.min(SLICE, end - pos), d.channel());
+                        long t0 = System.nanoTime();
+                        long n = file.transferTo(pos, Math.min(slice, end - pos), d.channel());
                         if (n <= 0) break;   // the file shrank under us
                         pos += n;
                         progress.set(pos - offset);
+                        long took = System.nanoTime() - t0;
+                        if (took < SLICE_QUICK) slice = Math.min(slice * 2, SLICE_MAX);
+                        else if (took > 4 * SLICE_QUICK) slice = Math.max(slice / 2, SLICE_MIN);
                     }
                     d.channel().setOption(StandardSocketOptions.TCP_NODELAY, true);
                     return pos - offset;
