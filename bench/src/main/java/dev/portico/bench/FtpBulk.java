@@ -15,6 +15,15 @@ final class FtpBulk {
     private FtpBulk() {
     }
 
+    /** Every transfer's rate in order, e.g. "672,845,910": the median hides whether a slow one came first. */
+    private static String eachRate(double[] rates) {
+        StringBuilder b = new StringBuilder();
+        for (double r : rates) {
+            b.append(b.isEmpty() ? "" : ",").append(Math.round(r));
+        }
+        return b.isEmpty() ? "-" : b.toString();
+    }
+
     static void run(Args a) throws IOException {
         String host = a.string("host", "127.0.0.1");
         int port = a.integer("port", 21);
@@ -64,6 +73,7 @@ final class FtpBulk {
         Result r = new Result("ftp-" + mode, done == 0 ? Double.NaN : Stats.median(got), "MB/s", a.tags())
                 .with("best", done == 0 ? Double.NaN : Stats.percentile(got, 100))
                 .with("repeats", done)
+                .with("each", eachRate(got))
                 .with("bytes", bytes)
                 .with("server_cpu_pct", secondsTotal > 0 ? cpu / (secondsTotal * 1000) * 100 : Double.NaN)
                 .with("failures", error == null ? 0 : 1);

@@ -12,11 +12,19 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** 256 MiB up and down, and 40 MiB down from an offset, streamed on both sides, SHA-256 equal every way. */
+/**
+ * 256 MiB up and down, 40 MiB down from an offset, and more uploads at once than there are large receive
+ * buffers, streamed on both sides, SHA-256 equal every way.
+ */
 @Timeout(90)
 class FtpLargeFileTest {
 
@@ -27,8 +35,12 @@ class FtpLargeFileTest {
 
     /** Pseudo-random bytes made on the fly, so the test holds no file in memory either. */
     static InputStream generated(long size) {
+        return generated(size, 42);
+    }
+
+    static InputStream generated(long size, long seed) {
         return new InputStream() {
-            final SplittableRandom random = new SplittableRandom(42);
+            final SplittableRandom random = new SplittableRandom(seed);
             long left = size;
 
             @Override
@@ -108,5 +120,46 @@ class FtpLargeFileTest {
         }
         assertThat(count[0]).isEqualTo(size - offset);
         assertThat(received.digest()).isEqualTo(expected.digest());
+    }
+
+    /**
+     * More concurrent uploads than {@link ReceiveBuffers#MAX}, twice over: some read into a shared 2 MiB
+     * buffer, the rest keep their 64 KiB one, and the second wave reuses the buffers the first gave back.
+     * Every file must be its own upload byte for byte, and no more large buffers than the bound may exist.
+     */
+    @Test
+    void moreUploadsAtOnceThanLargeBuffersEachStoredByteForByte() throws Exception {
+        int clients = ReceiveBuffers.MAX + 6;
+        long size = 8L << 20;
+        for (int wave = 0; wave < 2; wave++) {
+            int w = wave;
+            List<Future<byte[]>> sent = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+                for (int i = 0; i < clients; i++) {
+                    int n = i;
+                    sent.add(pool.submit(() -> {
+                        FTPClient c = ftp.alice();
+                        c.setBufferSize(1 << 16);
+                        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+                        try (InputStream in = new DigestInputStream(generated(size, w * 1000 + n), digest)) {
+                            assertThat(c.storeFile("up" + n + ".bin", in)).isTrue();
+                        }
+                        FtpTestServer.quietly(c);
+                        return digest.digest();
+                    }));
+                }
+                for (int i = 0; i < clients; i++) {
+                    MessageDigest onDisk = MessageDigest.getInstance("SHA-256");
+                    Path stored = ftp.home("alice").resolve("up" + i + ".bin");
+                    byte[] expected = sent.get(i).get();
+                    try (InputStream in = new DigestInputStream(Files.newInputStream(stored), onDisk)) {
+                        in.transferTo(OutputStream.nullOutputStream());
+                    }
+                    assertThat(Files.size(stored)).isEqualTo(size);
+                    assertThat(onDisk.digest()).as("upload %d of wave %d", i, w).isEqualTo(expected);
+                }
+            }
+        }
+        assertThat(ReceiveBuffers.made()).isBetween(1, ReceiveBuffers.MAX);
     }
 }
