@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -262,8 +263,30 @@ public final class LineServer implements Closeable {
                     registry.leave();
                 }
             };
-            start(id, session);
+            begin(id, s, session);
         }
+    }
+
+    /**
+     * Starts a new session on a virtual thread, whichever thread runs it after. The JDK keeps a socket
+     * that a virtual thread has used in non-blocking mode for good, and waits for it with poll(2); on any
+     * other, a platform thread's read with a timeout switches the socket to non-blocking and back, four
+     * fcntl(2) calls per read: 16 of the 41 system calls per message of 200 SMTP sessions on platform
+     * threads, and 10% of an FTP session's CPU (docs/benchmarks.md, "The socket's mode"). So the virtual
+     * thread reads nothing once, which costs no system call but the mode's, then hands the session to a
+     * platform thread waiting for work, or runs it itself ({@link #start}).
+     */
+    private void begin(long id, Socket s, Runnable session) {
+        startVirtual(id, () -> {
+            if (s.getChannel() != null) {
+                try {
+                    s.getChannel().read(ByteBuffer.allocate(0));
+                } catch (IOException e) {
+                    // the session's first read meets it again
+                }
+            }
+            if (!platformSessions || !sessionThreads.tryStartIdle(threadName(id), session)) session.run();
+        });
     }
 
     /**
