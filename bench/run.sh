@@ -28,8 +28,9 @@
 #   CAPACITY_LEVELS [1000,5000,10000 | 200,500]             idle sessions held open, step by step
 #   SMTP_SHAPES ["20:10k:8000 200:1k:8000 1:10k:3000" | "20:10k:400 200:1k:400 1:10k:100"]  sessions:size:total
 #   SMTP_TOOLS ["java smtp-source"]  generators for the SMTP shapes (smtp-source only when installed)
-#   SMTP_WARMUP [60000 | 2000] messages sent to each SMTP server once before its first measurement, not counted
-#                               (and a third as many by smtp-source when it is among SMTP_TOOLS)
+#   SMTP_WARMUP [60000 | 2000] messages sent to each SMTP server once before its first measurement, not counted:
+#                               spread over SMTP_SHAPES, each shape's sessions and size (and a third as many by
+#                               smtp-source when it is among SMTP_TOOLS)
 #   FTP_WARMUP [20000:30 | 2000:10]  sessions:seconds (whichever ends first) run against each FTP server once before
 #                               its first ftp-sessions measurement, not counted
 #   LIST_SIZES ["10 1000 100000" | "10 1000 10000"]  entries of the directories listed by ftp-list (a scaling curve)
@@ -772,28 +773,36 @@ smtp_phase() {
   for s in $SMTP_SERVERS; do start "$s" 1; done
   servers=$(running $SMTP_SERVERS)
   [[ -n $servers ]] || { say "no SMTP server started"; return; }
-  # An uncounted warm-up of every server, as ftp-sessions has: a mail server runs for weeks, and a measurement of
-  # 1-2 s right after a start measured the JIT compiling the per-message path (37% of a fresh Portico's CPU
-  # samples under smtp-source, issue 16), which the Java peers pay too. SMTP_WARMUP messages, 20 sessions, 10 KiB.
-  # 2,000 were not enough: Portico's discarding server still took 0.23-0.27 ms of CPU per message in the 4,000 after
-  # them, 0.12-0.17 after 20,000, and 0.09 in a long run (docs/benchmarks.md, "Warm-ups and the length of a measurement").
-  # 20,000 were not enough either once the path itself got cheaper: Portico's Maildir server took 0.21 ms per message
-  # in the 8,000 after them and 0.13 settled, 0.145 after 60,000; and smtp-source, which pipelines, takes paths the
-  # Java generator does not: 0.30 ms in its first 8,000, 0.17 after 20,000 of its own (issue 16, round six). So
-  # SMTP_WARMUP messages from the Java generator, then a third as many from smtp-source when it measures.
-  if (( SMTP_WARMUP > 0 )); then
-    for s in $servers; do
-      warm smtp-load --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" --tag "server=$s" --tag round=0 \
-        --sessions 20 --messages $(( (SMTP_WARMUP + 19) / 20 )) --size 10k --to "$BENCH_USER@localhost"
-      if [[ " $SMTP_TOOLS " == *" smtp-source "* && -x /usr/sbin/smtp-source ]] && has smtp; then
-        warm smtp-source --bin /usr/sbin/smtp-source --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" \
-          --tag "server=$s" --tag round=0 --sessions 20 --total $(( SMTP_WARMUP / 3 )) --size 10k --to "$BENCH_USER@localhost"
-      fi
-      clean_mail
-    done
-  fi
   local shapes=$SMTP_SHAPES
   has smtp || shapes=""
+  # An uncounted warm-up of every server, as ftp-sessions has: a mail server runs for weeks, and a measurement of
+  # 1-2 s right after a start measured the JIT compiling the per-message path (37% of a fresh Portico's CPU
+  # samples under smtp-source, issue 16), which the Java peers pay too. 2,000 messages were not enough: Portico's
+  # discarding server still took 0.23-0.27 ms of CPU per message in the 4,000 after them, 0.12-0.17 after 20,000,
+  # and 0.09 in a long run (docs/benchmarks.md, "Warm-ups and the length of a measurement"). 20,000 were not enough
+  # either once the path itself got cheaper (0.21 ms per message in the 8,000 after them, 0.13 settled), and
+  # smtp-source, which pipelines, takes paths the Java generator does not (0.30 ms in its first 8,000, 0.17 after
+  # 20,000 of its own; issue 16, round six). Nor did 60,000 messages of one shape warm the others: after them the
+  # C2 compiler still took half of Portico's CPU in the first 2 s of 200 sessions × 1 KiB, and 0.25-0.30 ms per
+  # message fell to 0.15-0.19 over four measurements (round seven). So SMTP_WARMUP messages from the Java generator
+  # spread over the shapes to be measured, each with its sessions and size, then a third as many from smtp-source
+  # when it measures.
+  if (( SMTP_WARMUP > 0 )) && [[ -n $shapes ]]; then
+    local nshapes per
+    nshapes=$(wc -w <<< "$shapes"); per=$(( (SMTP_WARMUP + nshapes - 1) / nshapes ))
+    for s in $servers; do
+      for shape in $shapes; do
+        IFS=: read -r n size total <<< "$shape"
+        warm smtp-load --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" --tag "server=$s" --tag round=0 \
+          --sessions "$n" --messages $(( (per + n - 1) / n )) --size "$size" --to "$BENCH_USER@localhost"
+        if [[ " $SMTP_TOOLS " == *" smtp-source "* && -x /usr/sbin/smtp-source ]]; then
+          warm smtp-source --bin /usr/sbin/smtp-source --host 127.0.0.1 --port "${PORT[$s]}" --pid "${PID[$s]}" \
+            --tag "server=$s" --tag round=0 --sessions "$n" --total $(( per / 3 )) --size "$size" --to "$BENCH_USER@localhost"
+        fi
+        clean_mail
+      done
+    done
+  fi
   for shape in $shapes; do
     IFS=: read -r n size total <<< "$shape"
     for r in $(seq "$ROUNDS"); do
