@@ -272,7 +272,7 @@ public final class LineServer implements Closeable {
      * that a virtual thread has used in non-blocking mode for good, and waits for it with poll(2); on any
      * other, a platform thread's read with a timeout switches the socket to non-blocking and back, four
      * fcntl(2) calls per read: 16 of the 41 system calls per message of 200 SMTP sessions on platform
-     * threads, and 10% of an FTP session's CPU (docs/benchmarks.md, "The socket's mode"). So the virtual
+     * threads (docs/benchmarks.md, "The socket's mode"). So the virtual
      * thread reads nothing once, which costs no system call but the mode's, then hands the session to a
      * platform thread waiting for work, or runs it itself ({@link #start}).
      */
