@@ -784,9 +784,9 @@ smtp_phase() {
   # smtp-source, which pipelines, takes paths the Java generator does not (0.30 ms in its first 8,000, 0.17 after
   # 20,000 of its own; issue 16, round six). Nor did 60,000 messages of one shape warm the others: after them the
   # C2 compiler still took half of Portico's CPU in the first 2 s of 200 sessions × 1 KiB, and 0.33 ms per message
-  # in the first measurement fell to 0.18-0.20 in the next three (round seven). So SMTP_WARMUP messages from the Java generator
-  # spread over the shapes to be measured, each with its sessions and size, then a third as many from smtp-source
-  # when it measures.
+  # in the first measurement fell to 0.18-0.20 in the next three (round seven). So SMTP_WARMUP messages from the
+  # Java generator spread over the shapes to be measured, each with its sessions and size, then a third as many
+  # from smtp-source when it measures.
   if (( SMTP_WARMUP > 0 )) && [[ -n $shapes ]]; then
     local nshapes per
     nshapes=$(wc -w <<< "$shapes"); per=$(( (SMTP_WARMUP + nshapes - 1) / nshapes ))

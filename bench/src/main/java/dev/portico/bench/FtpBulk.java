@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * FTP bulk throughput: RETR or STOR of one large file in binary passive mode, MB/s (10^6 bytes per second),
@@ -13,15 +14,6 @@ import java.util.Arrays;
  */
 final class FtpBulk {
     private FtpBulk() {
-    }
-
-    /** Every transfer's rate in order, e.g. "672,845,910": the median hides whether a slow one came first. */
-    private static String eachRate(double[] rates) {
-        StringBuilder b = new StringBuilder();
-        for (double r : rates) {
-            b.append(b.isEmpty() ? "" : ",").append(Math.round(r));
-        }
-        return b.isEmpty() ? "-" : b.toString();
     }
 
     static void run(Args a) throws IOException {
@@ -73,7 +65,9 @@ final class FtpBulk {
         Result r = new Result("ftp-" + mode, done == 0 ? Double.NaN : Stats.median(got), "MB/s", a.tags())
                 .with("best", done == 0 ? Double.NaN : Stats.percentile(got, 100))
                 .with("repeats", done)
-                .with("each", eachRate(got))
+                // every transfer in order, "672,845,910": the median hides whether a slow one came first
+                .with("each", done == 0 ? "-" : Arrays.stream(got).mapToObj(x -> String.valueOf(Math.round(x)))
+                        .collect(Collectors.joining(",")))
                 .with("bytes", bytes)
                 .with("server_cpu_pct", secondsTotal > 0 ? cpu / (secondsTotal * 1000) * 100 : Double.NaN)
                 .with("failures", error == null ? 0 : 1);

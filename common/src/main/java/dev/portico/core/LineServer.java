@@ -268,25 +268,31 @@ public final class LineServer implements Closeable {
     }
 
     /**
-     * Starts a new session on a virtual thread, whichever thread runs it after. The JDK keeps a socket
-     * that a virtual thread has used in non-blocking mode for good, and waits for it with poll(2); on any
-     * other, a platform thread's read with a timeout switches the socket to non-blocking and back, four
-     * fcntl(2) calls per read: 16 of the 41 system calls per message of 200 SMTP sessions on platform
-     * threads (docs/benchmarks.md, "The socket's mode"). So the virtual
-     * thread reads nothing once, which costs no system call but the mode's, then hands the session to a
+     * Starts a new session on a virtual thread, whichever thread runs it after: the virtual thread makes
+     * the JDK keep the socket non-blocking ({@link #keepNonBlocking}), then hands the session to a
      * platform thread waiting for work, or runs it itself ({@link #start}).
      */
     private void begin(long id, Socket s, Runnable session) {
         startVirtual(id, () -> {
-            if (s.getChannel() != null) {
-                try {
-                    s.getChannel().read(ByteBuffer.allocate(0));
-                } catch (IOException e) {
-                    // the session's first read meets it again
-                }
-            }
+            keepNonBlocking(s);
             if (!platformSessions || !sessionThreads.tryStartIdle(threadName(id), session)) session.run();
         });
+    }
+
+    /**
+     * Reads nothing from {@code s} on a virtual thread, which costs no system call but the mode's. The JDK
+     * keeps a socket that a virtual thread has used in non-blocking mode for good, and waits for it with
+     * poll(2); on any other, a platform thread's read with a timeout switches the socket to non-blocking and
+     * back, four fcntl(2) calls per read: 16 of the 41 system calls per message of 200 SMTP sessions on
+     * platform threads (docs/benchmarks.md, "The socket's mode").
+     */
+    private static void keepNonBlocking(Socket s) {
+        if (s.getChannel() == null) return;
+        try {
+            s.getChannel().read(ByteBuffer.allocate(0));
+        } catch (IOException e) {
+            // the session's first read meets it again
+        }
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.portico.ftp;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,13 +16,14 @@ final class ReceiveBuffers {
     static final int SIZE = 2 << 20;
     static final int MAX = 16;
 
-    private static final ArrayBlockingQueue<ByteBuffer> spare = new ArrayBlockingQueue<>(MAX);
+    /** Lock-free: an upload that found none asks again at each read that fills its small buffer. */
+    private static final ConcurrentLinkedQueue<ByteBuffer> spare = new ConcurrentLinkedQueue<>();
     private static final AtomicInteger made = new AtomicInteger();
 
     /** A cleared large buffer, or null when all {@link #MAX} are in use (the caller keeps its small one). */
     static ByteBuffer take() {
         ByteBuffer b = spare.poll();
-        if (b != null) return b;
+        if (b != null || made.get() >= MAX) return b;   // all made and in use: two reads, no write
         if (made.incrementAndGet() <= MAX) return ByteBuffer.allocateDirect(SIZE);
         made.decrementAndGet();
         return null;
