@@ -123,6 +123,15 @@ declare -A NO_IMAP=()
 
 say() { printf '%s\n' "bench: $*" >&2; }
 now_ms() { date +%s%3N; }
+# The kernel's pressure-stall totals (/proc/pressure, microseconds that some task waited) for cpu, io and memory, 0 where
+# the kernel keeps none. A start's line carries how much each grew while it ran, so that a slow start shows whether the
+# machine stalled meanwhile (round seven's worst Portico start, 965 ms, came with peers' starts of 861 and 953 ms).
+psi() {
+  local r
+  for r in cpu io memory; do
+    awk '/^some/ { sub("total=", "", $5); t = $5 } END { printf "%s ", t + 0 == 0 ? 0 : t }' "/proc/pressure/$r" 2>/dev/null || printf '0 '
+  done
+}
 remaining() { echo $((DEADLINE - $(date +%s))); }
 
 # ---------------------------------------------------------------- java, build, peers
@@ -604,8 +613,9 @@ EOF
       ready="subethasmtp: ready";;
     *) say "unknown server $name"; return 1;;
   esac
-  local t0 t1 pid
+  local t0 t1 pid p0 p1
   : > "$log" # truncate before the start, or the wait below could read the previous run's readiness line
+  read -ra p0 <<< "$(psi)"
   t0=$(now_ms)
   [[ -n ${SERVER_CPUS:-} ]] && cmd=(taskset -c "$SERVER_CPUS" "${cmd[@]}")
   if ((daemon)); then
@@ -632,9 +642,12 @@ EOF
     sleep 0.02
   done
   t1=$(now_ms)
+  read -ra p1 <<< "$(psi)"
   # "round" of a start is the nth start of this server in the run, so that the nth starts of all servers pair up.
   STARTS[$name]=$(( ${STARTS[$name]:-0} + 1 ))
-  echo "result workload=start-to-ready server=$name round=${STARTS[$name]} value=$((t1 - t0)) unit=ms" | tee -a "$RESULTS"
+  echo "result workload=start-to-ready server=$name round=${STARTS[$name]} value=$((t1 - t0)) unit=ms" \
+    "cpu_stall_ms=$(( (p1[0] - p0[0]) / 1000 )) io_stall_ms=$(( (p1[1] - p0[1]) / 1000 ))" \
+    "memory_stall_ms=$(( (p1[2] - p0[2]) / 1000 ))" | tee -a "$RESULTS"
   # the readiness line may come just before the port is accepted: wait for the port too
   for _ in $(seq 100); do port_busy "$port" && break; sleep 0.05; done
 }
