@@ -70,12 +70,13 @@ public final class MaildirMailStore implements MailStore {
     private static final int MAILBOX_CACHE_MAX = 10_000;
     /**
      * Orders this process's own entries in a Maildir's {@code tmp/}. A delivery's create there and
-     * its rename out of it both take the kernel's lock of {@code tmp/} for writing, and with many
-     * deliveries to one mailbox at once the kernel spins for that lock while its holder runs: a
-     * tenth of the server's CPU at 200 SMTP sessions on two cores ({@code rwsem_down_write_slowpath}
-     * and {@code osq_lock} under perf), where a Java lock parks the waiter instead. Striped by
-     * mailbox. It only orders; nothing depends on it for correctness, and other programs writing to
-     * the same Maildir are not ordered by it and need not be.
+     * its rename or removal out of it all take the kernel's lock of {@code tmp/} for writing, and
+     * with many deliveries to one mailbox at once the kernel spins for that lock while its holder
+     * runs: a tenth of the server's CPU at 200 SMTP sessions on two cores
+     * ({@code rwsem_down_write_slowpath} and {@code osq_lock} under perf), where a Java lock parks
+     * the waiter instead. Striped by mailbox. It only orders; nothing depends on it for
+     * correctness, and other programs writing to the same Maildir are not ordered by it and need
+     * not be.
      */
     private final ReentrantLock[] tmpLocks = new ReentrantLock[64];
     /** Sizes with CR LF line ends of files whose names lack {@code ,W=}: user/uid to {file size, size}. */
@@ -190,7 +191,18 @@ public final class MaildirMailStore implements MailStore {
             for (Path p : created) Files.deleteIfExists(p);
             throw e;
         } finally {
-            if (tmp != null && !renamed) Files.deleteIfExists(tmp);
+            if (tmp != null && !renamed) removeTemporary(targets.get(0), tmp);
+        }
+    }
+
+    /** Removes a delivery's file from {@code tmp/} once it is linked into every recipient's {@code new/}, or has failed. */
+    private void removeTemporary(String user, Path tmp) throws IOException {
+        ReentrantLock order = tmpLock(user);
+        order.lock();
+        try {
+            Files.deleteIfExists(tmp);
+        } finally {
+            order.unlock();
         }
     }
 
