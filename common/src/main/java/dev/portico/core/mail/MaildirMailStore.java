@@ -116,8 +116,17 @@ public final class MaildirMailStore implements MailStore {
         for (int i = 0; i < tmpLocks.length; i++) tmpLocks[i] = new ReentrantLock();
     }
 
-    private ReentrantLock tmpLock(String user) {
-        return tmpLocks[Math.floorMod(user.hashCode(), tmpLocks.length)];
+    private interface TmpStep<T> { T run() throws IOException; }
+
+    /** Runs a step that adds an entry to or takes one from a user's {@code tmp/}, ordered by {@link #tmpLocks}. */
+    private <T> T inTmp(String user, TmpStep<T> step) throws IOException {
+        ReentrantLock order = tmpLocks[Math.floorMod(user.hashCode(), tmpLocks.length)];
+        order.lock();
+        try {
+            return step.run();
+        } finally {
+            order.unlock();
+        }
     }
 
     /** The Maildir folder of a user. */
@@ -191,47 +200,36 @@ public final class MaildirMailStore implements MailStore {
             for (Path p : created) Files.deleteIfExists(p);
             throw e;
         } finally {
-            if (tmp != null && !renamed) removeTemporary(targets.get(0), tmp);
-        }
-    }
-
-    /** Removes a delivery's file from {@code tmp/} once it is linked into every recipient's {@code new/}, or has failed. */
-    private void removeTemporary(String user, Path tmp) throws IOException {
-        ReentrantLock order = tmpLock(user);
-        order.lock();
-        try {
-            Files.deleteIfExists(tmp);
-        } finally {
-            order.unlock();
+            // linked into every recipient's new/, or failed
+            if (tmp != null && !renamed) {
+                Path done = tmp;
+                inTmp(targets.get(0), () -> Files.deleteIfExists(done));
+            }
         }
     }
 
     /** The new file in {@code tmp/} of the first recipient's Maildir, made again when it was removed. */
     private FileChannel create(String user, String base) throws IOException {
         Path tmp = ensured(user).resolve("tmp").resolve(base);
-        ReentrantLock order = tmpLock(user);
-        order.lock();
-        try {
-            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            return FileChannel.open(reensure(user).resolve("tmp").resolve(base), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        } finally {
-            order.unlock();
-        }
+        return inTmp(user, () -> {
+            try {
+                return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                return FileChannel.open(reensure(user).resolve("tmp").resolve(base), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+        });
     }
 
     private void move(String user, Path tmp, Path target) throws IOException {
-        ReentrantLock order = tmpLock(user);
-        order.lock();
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (NoSuchFileException e) {
-            if (!Files.exists(tmp)) throw e;
-            reensure(user);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            order.unlock();
-        }
+        inTmp(user, () -> {
+            try {
+                return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchFileException e) {
+                if (!Files.exists(tmp)) throw e;
+                reensure(user);
+                return Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        });
     }
 
     /** Writes, fsyncs and closes the message; returns its size on disk and its size with CR LF line ends. */
