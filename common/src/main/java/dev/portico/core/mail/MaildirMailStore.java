@@ -169,8 +169,9 @@ public final class MaildirMailStore implements MailStore {
         boolean renamed = false;
         List<Path> created = new ArrayList<>();
         try {
-            FileChannel ch = create(targets.get(0), base);
-            tmp = maildir(targets.get(0)).resolve("tmp").resolve(base);
+            Path file = ensured(targets.get(0)).resolve("tmp").resolve(base);
+            FileChannel ch = create(targets.get(0), file);
+            tmp = file;
             long[] sizes = write(message, ch);
             // S= is the file's size (Courier), W= its size with CR LF line ends (Dovecot): what POP3 reports
             String name = base + ",S=" + sizes[0] + ",W=" + sizes[1];
@@ -208,14 +209,14 @@ public final class MaildirMailStore implements MailStore {
         }
     }
 
-    /** The new file in {@code tmp/} of the first recipient's Maildir, made again when it was removed. */
-    private FileChannel create(String user, String base) throws IOException {
-        Path tmp = ensured(user).resolve("tmp").resolve(base);
+    /** Creates {@code tmp}, a new file in {@code user}'s {@code tmp/}, making the Maildir again when it was removed. */
+    private FileChannel create(String user, Path tmp) throws IOException {
         return inTmp(user, () -> {
             try {
                 return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             } catch (NoSuchFileException e) {
-                return FileChannel.open(reensure(user).resolve("tmp").resolve(base), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                reensure(user);
+                return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
         });
     }
