@@ -56,8 +56,8 @@ final class Goals {
         for (String shape : List.of("s20-10k", "s200-1k", "s1-10k")) {
             for (String gen : List.of("smtp", "smtpsrc")) {
                 String w = gen + "-" + shape;
-                goals.add(new Goal(w + " Maildir >= 1.0x SubEthaSMTP",
-                        () -> ratio(w, "portico-maildir", List.of("subethasmtp"), 1.0, null)));
+                goals.add(new Goal(w + " Maildir >= 1.0x SubEthaSMTP", () -> sameGuarantee(w,
+                        ratio(w, "portico-maildir", List.of("subethasmtp"), 1.0, null))));
             }
         }
         for (String w : List.of("smtp-s20-10k", "smtpsrc-s20-10k")) {
@@ -169,6 +169,18 @@ final class Goals {
         }
         return new Verdict(r.map(x -> x >= atLeast).orElse(null), "ratio " + fmt(r) + " (" + fmt(median(w, portico))
                 + " vs " + peerFigures + " " + unit(w) + ")");
+    }
+
+    /**
+     * A Maildir goal's verdict, with Portico's ratio to {@code subethasmtp-dirsync} beside it where the run has one:
+     * the goal's peer fsyncs each message's file but not the {@code new/} directory it is renamed into, so a crash
+     * of the machine can still lose the message it has answered 250 for; that variant also fsyncs {@code new/}, the
+     * promise Portico makes. Shown, never decided on: the goal stays the issue's.
+     */
+    private Verdict sameGuarantee(String w, Verdict goal) {
+        if (rows(w, "portico-maildir").isEmpty() || rows(w, "subethasmtp-dirsync").isEmpty()) return goal;
+        return new Verdict(goal.met(), goal.figures() + "; beside subethasmtp-dirsync (new/ fsynced too, as Portico"
+                + " does): " + ratio(w, "portico-maildir", List.of("subethasmtp-dirsync"), 1.0, null).figures());
     }
 
     /** A figure of Portico's rows (the median over rounds) at most {@code bound}. */

@@ -16,8 +16,11 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * SubEthaSMTP with a handler that streams each message into its own file under {@code --dir}, written in
- * {@code tmp/} and renamed into {@code new/} as Maildir does, fsynced before the 250 when {@code --fsync true}
- * (the default, the same promise Portico's Maildir delivery makes). Connection limit lifted to 100,000.
+ * {@code tmp/} and renamed into {@code new/} as Maildir does. With {@code --fsync true} (the default) the file is
+ * fsynced before the rename and the 250: its data is on disk, but not yet its name in {@code new/}, which a crash
+ * of the machine can still lose. With {@code --fsync-dir true} as well, {@code new/} is fsynced after the rename,
+ * the promise Portico's Maildir delivery makes (the message is on disk under its name before the 250).
+ * Connection limit lifted to 100,000.
  */
 public final class SubethaPeer {
     private static final AtomicLong SEQ = new AtomicLong();
@@ -28,13 +31,14 @@ public final class SubethaPeer {
     /**
      * Starts the server and blocks.
      *
-     * @param args {@code --port P --dir DIR [--fsync true|false] [--bind ADDR]}
+     * @param args {@code --port P --dir DIR [--fsync true|false] [--fsync-dir true|false] [--bind ADDR]}
      * @throws Exception when the server cannot start
      */
     public static void main(String[] args) throws Exception {
         var opt = PeerArgs.parse(args);
         Path dir = Path.of(opt.get("dir"));
         boolean fsync = Boolean.parseBoolean(opt.getOrDefault("fsync", "true"));
+        boolean fsyncDir = Boolean.parseBoolean(opt.getOrDefault("fsync-dir", "false"));
         Files.createDirectories(dir.resolve("tmp"));
         Files.createDirectories(dir.resolve("new"));
         SMTPServer server = SMTPServer.port(Integer.parseInt(opt.get("port")))
@@ -43,7 +47,7 @@ public final class SubethaPeer {
                 .maxConnections(100_000)
                 .connectionTimeout(3600, TimeUnit.SECONDS)
                 .backlog(1024)
-                .messageHandlerFactory(ctx -> new FileHandler(dir, fsync))
+                .messageHandlerFactory(ctx -> new FileHandler(dir, fsync, fsyncDir))
                 .build();
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
@@ -55,10 +59,12 @@ public final class SubethaPeer {
     private static final class FileHandler implements MessageHandler {
         private final Path dir;
         private final boolean fsync;
+        private final boolean fsyncDir;
 
-        FileHandler(Path dir, boolean fsync) {
+        FileHandler(Path dir, boolean fsync, boolean fsyncDir) {
             this.dir = dir;
             this.fsync = fsync;
+            this.fsyncDir = fsyncDir;
         }
 
         @Override
@@ -87,7 +93,13 @@ public final class SubethaPeer {
                     out.force(true);
                 }
             }
-            Files.move(tmp, dir.resolve("new").resolve(name));
+            Path newDir = dir.resolve("new");
+            Files.move(tmp, newDir.resolve(name));
+            if (fsyncDir) {
+                try (FileChannel d = FileChannel.open(newDir, StandardOpenOption.READ)) {
+                    d.force(true);
+                }
+            }
             return null;
         }
 
