@@ -46,9 +46,12 @@ final class HttpTestServer implements AutoCloseable {
     /**
      * {@code http.request-timeout} of every HTTP server of this module's tests: the JDK reads it
      * once per JVM ({@link HttpServer#MAX_REQ_TIME}), so they must all agree. The JDK's server also
-     * closes a new connection that has not been read from within it, so on a loaded machine (these
-     * classes run four at a time, one of them beside Chromium) a bound of 3 s reset requests that
-     * were merely slow to be served; 10 s keeps {@link HttpRequestTimeoutTest} to a few seconds more.
+     * uses it as the idle bound of a connection just accepted (its {@code ServerImpl}: the smaller
+     * of the idle interval and the request time), so a dispatcher that falls behind for that long
+     * closes connections whose request has not been read yet. With 3 s, one run of the build on a
+     * loaded machine (these classes run four at a time, one of them beside Chromium) had two
+     * requests reset without an answer; 10 s leaves such a machine room and keeps
+     * {@link HttpRequestTimeoutTest} to about 11 s a test.
      */
     static final int REQUEST_TIMEOUT_SECONDS = 10;
     static final String REQUEST_TIMEOUT = REQUEST_TIMEOUT_SECONDS + "s";
